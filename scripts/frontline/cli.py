@@ -1,0 +1,140 @@
+"""The `frontline` command: the only place that prints and chooses an exit code.
+
+Exit codes: 0 clean, 1 the dataset has problems, 2 the command could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
+
+
+def _root(value: str | None) -> Path:
+    return Path(value or ".").resolve()
+
+
+def _report(problems, fmt: str, out=sys.stdout) -> tuple[int, int]:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    for problem in problems:
+        print(problem.github() if fmt == "github" else str(problem), file=out)
+    print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=out)
+    return errors, warnings
+
+
+def validate(root: Path):
+    """Load and check the dataset under root; returns (dataset, problems)."""
+    from .checks import check
+    from .load import load
+
+    dataset = load(root)
+    return dataset, check(dataset)
+
+
+def cmd_validate(args) -> int:
+    _, problems = validate(_root(args.root))
+    errors, _ = _report(problems, args.format)
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def cmd_build(args) -> int:
+    """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/)."""
+    from . import export, render
+
+    root = _root(args.root)
+    dataset, problems = validate(root)
+    errors, _ = _report(problems, args.format)
+    if errors:
+        print("build stopped: fix the errors above first", file=sys.stderr)
+        return EXIT_PROBLEMS
+    release = export.export(dataset, root / "build" / "data")
+    print(f"release: {release}")
+    docs = render.render(dataset, root, root / "build" / "docs", release)
+    print(f"pages: {docs}")
+    if not args.no_site:
+        site = render.build_site(root, strict=True)
+        print(f"site: {site}")
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from . import render
+
+    root = _root(args.root)
+    if not args.no_build:
+        code = cmd_build(argparse.Namespace(root=str(root), format="text", no_site=False))
+        if code:
+            return code
+    render.serve(root / "site", args.host, args.port)
+    return EXIT_OK
+
+
+def cmd_diff(args) -> int:
+    from . import diff
+
+    changes = diff.diff(_root(args.root), args.old, args.new)
+    for line in diff.format_changes(changes):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_new(args) -> int:
+    from .templates import new_record
+
+    path = new_record(_root(args.root), args.kind, args.id)
+    print(f"created {path}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="frontline", description="Validate, build and serve the Frontline Claims dataset.")
+    parser.add_argument("--version", action="version", version=f"frontline {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("validate", help="check every record; print problems as path:line:col")
+    p.add_argument("root", nargs="?", help="project folder (default: the current one)")
+    p.add_argument("--format", choices=["text", "github"], default="text", help="github prints GitHub Actions annotations")
+    p.set_defaults(func=cmd_validate)
+
+    p = commands.add_parser("build", help="validate, then write the data release (build/data), the pages (build/docs) and the site (site/)")
+    p.add_argument("root", nargs="?", help="project folder (default: the current one)")
+    p.add_argument("--format", choices=["text", "github"], default="text", help="how to print problems")
+    p.add_argument("--no-site", action="store_true", help="stop after writing build/docs; skip mkdocs")
+    p.set_defaults(func=cmd_build)
+
+    p = commands.add_parser("serve", help="build, then serve site/ on localhost")
+    p.add_argument("root", nargs="?", help="project folder (default: the current one)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--no-build", action="store_true", help="serve the existing site/ without building")
+    p.set_defaults(func=cmd_serve)
+
+    p = commands.add_parser("diff", help="list records added, removed and changed between two releases or git revisions")
+    p.add_argument("old", help="an old release folder (build/data) or a git revision")
+    p.add_argument("new", help="a new release folder or a git revision")
+    p.add_argument("--root", help="project folder, for git revisions (default: the current one)")
+    p.set_defaults(func=cmd_diff)
+
+    p = commands.add_parser("new", help="create a record file from the commented template")
+    p.add_argument("kind", choices=["source", "actor", "place", "figure", "claim"])
+    p.add_argument("id", help="the new record's id (kebab-case); the file is named after it")
+    p.add_argument("--root", help="project folder (default: the current one)")
+    p.set_defaults(func=cmd_new)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    except Exception as exc:  # never a traceback: say what failed and stop
+        print(f"frontline: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

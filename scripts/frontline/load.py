@@ -1,0 +1,158 @@
+"""Read the dataset: the only module that reads dataset/ and seeds/.
+
+Reads ``dataset/<kind>s/*.yaml`` with the strict YAML reader and the archived text of every
+source under ``seeds/``. Writes nothing. Problems that stop a file from being read (bad YAML,
+unsafe or missing text paths) are returned with the records, never raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlsafe
+from .problems import Problem
+
+KINDS = ("source", "actor", "place", "figure", "claim")
+FOLDERS = {kind + "s": kind for kind in KINDS}
+SEEDS = "seeds"
+
+
+@dataclass
+class Record:
+    kind: str
+    path: str  # relative to the project root, with forward slashes
+    doc: yamlsafe.Document
+
+    @property
+    def data(self) -> dict:
+        return self.doc.value  # type: ignore[return-value]
+
+    @property
+    def id(self) -> str:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else Path(self.path).stem
+
+    def problem(self, where: tuple, message: str, hint: str = "", severity: str = "error", key: bool = False) -> Problem:
+        line, column = self.doc.where_key(where) if key else self.doc.where(where)
+        return Problem(self.path, line, column, severity, message, hint)
+
+
+@dataclass
+class SourceText:
+    path: str
+    sha256: str
+    text: str
+
+
+@dataclass
+class Dataset:
+    root: Path
+    records: list[Record] = field(default_factory=list)  # sorted by kind folder, then path
+    texts: dict[str, SourceText] = field(default_factory=dict)  # source id -> archived text
+    problems: list[Problem] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        return [r for r in self.records if r.kind == kind]
+
+
+def load(root: str | os.PathLike) -> Dataset:
+    """Load every record under root/dataset and the texts of its sources."""
+    root = Path(root)
+    dataset = Dataset(root)
+    base = root / "dataset"
+    if not base.is_dir():
+        raise FileNotFoundError(f"{base} is not a folder (is {root} a Frontline Claims project?)")
+    for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        rel = f"dataset/{entry.name}"
+        if entry.name.startswith("."):
+            continue
+        if entry.name not in FOLDERS or not entry.is_dir(follow_symlinks=False):
+            dataset.problems.append(
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    "error",
+                    f"unexpected entry '{entry.name}' in dataset/",
+                    "records go in dataset/" + ", dataset/".join(FOLDERS),
+                )
+            )
+            continue
+        kind = FOLDERS[entry.name]
+        for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
+            path = f"{rel}/{item.name}"
+            if item.name.startswith("."):
+                continue
+            if not item.name.endswith(".yaml") or item.is_symlink() or not item.is_file():
+                hint = "rename it to .yaml" if item.name.endswith(".yml") else "record files are regular files named <id>.yaml"
+                dataset.problems.append(Problem(path, 1, 1, "error", "not a record file", hint))
+                continue
+            with open(item.path, "rb") as handle:
+                data = handle.read(yamlsafe.MAX_BYTES + 1)
+            try:
+                doc = yamlsafe.parse(data)
+            except yamlsafe.YamlError as exc:
+                dataset.problems.append(Problem(path, exc.line, exc.column, "error", exc.message, exc.hint))
+                continue
+            dataset.records.append(Record(kind, path, doc))
+    for record in dataset.records:
+        if record.kind == "source":
+            _read_text(dataset, record)
+    return dataset
+
+
+def safe_text_path(root: Path, text: str) -> tuple[Path | None, str]:
+    """Resolve a source's text path inside seeds/, or say why it is unsafe."""
+    if not text or "\\" in text or "\x00" in text:
+        return None, "must be a relative path with forward slashes"
+    if text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+        return None, "must be relative to the project root, not absolute"
+    parts = text.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return None, "must not contain '..', '.' or empty parts"
+    if parts[0] != SEEDS or len(parts) < 2:
+        return None, f"must lie inside {SEEDS}/"
+    current = root
+    for part in parts:
+        current = current / part
+        try:
+            if current.is_symlink():
+                return None, f"passes through the symbolic link '{current.relative_to(root).as_posix()}'"
+        except OSError as exc:
+            return None, f"cannot be read ({exc.strerror})"
+    return current, ""
+
+
+def _read_text(dataset: Dataset, record: Record) -> None:
+    text = record.data.get("text")
+    if not isinstance(text, str):
+        return  # the schema check reports it
+    path, why = safe_text_path(dataset.root, text)
+    if path is None:
+        dataset.problems.append(
+            record.problem(
+                ("text",), f"text path '{text}' {why}", f"put the archived text under {SEEDS}/ and give its path from the project root"
+            )
+        )
+        return
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        dataset.problems.append(
+            record.problem(("text",), f"text file '{text}' does not exist", f"copy the source text into {SEEDS}/ byte for byte")
+        )
+        return
+    except OSError as exc:
+        dataset.problems.append(record.problem(("text",), f"text file '{text}' cannot be read ({exc.strerror})"))
+        return
+    try:
+        decoded = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        dataset.problems.append(
+            record.problem(("text",), f"text file '{text}' is not UTF-8 (byte {exc.start})", "convert the archived text to UTF-8")
+        )
+        return
+    dataset.texts[record.id] = SourceText(text, hashlib.sha256(data).hexdigest(), decoded)

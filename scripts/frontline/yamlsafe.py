@@ -1,0 +1,223 @@
+"""Strict YAML reading for untrusted record files.
+
+Reads bytes, writes nothing. libyaml (``yaml.CParser``) turns the text into events; values are
+built here from those events so that every hazard can be refused with its line and column:
+duplicate keys, anchors, aliases, merge keys, explicit tags, more than one document, a top level
+that is not a mapping, non-string keys, and nesting or size past the limits. Plain scalars follow
+the YAML 1.2 JSON schema (``true``/``false``/``null`` and JSON numbers); everything else stays a
+string, so ``NO``, ``on``, ``0755``, ``1:20`` and ``2025-06-08`` are strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+try:  # libyaml is several times faster; the pure-Python parser gives the same events.
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser as _BaseParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _BaseParser):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _BaseParser.__init__(self)
+
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 16
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?\Z")
+
+Path = tuple  # a JSON-pointer-like path: tuple of str keys and int indexes
+
+
+@dataclass(frozen=True)
+class YamlError(Exception):
+    """A problem that stops a file from being read; line and column are 1-based."""
+
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+
+
+@dataclass
+class Document:
+    """A record file's value with the position of every value and every key."""
+
+    value: object
+    positions: dict = field(default_factory=dict)  # path -> (line, col) of the value
+    key_positions: dict = field(default_factory=dict)  # path -> (line, col) of its key
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """Position of the value at path, or of its nearest ancestor."""
+        path = tuple(path)
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def where_key(self, path: Path) -> tuple[int, int]:
+        path = tuple(path)
+        return self.key_positions.get(path) or self.where(path)
+
+
+def _pos(mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _plain(text: str):
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    return text
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text of data, or a YamlError at the first bad byte."""
+    if len(data) > MAX_BYTES:
+        raise YamlError(1, 1, f"file is {len(data):,} bytes, more than the limit of {MAX_BYTES:,}", "split the record or shorten its text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError(1, 1, "file is UTF-16, not UTF-8", "save the file as UTF-8 without a byte-order mark")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise YamlError(1, 1, "file starts with a byte-order mark", "save the file as UTF-8 without a byte-order mark")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+        raise YamlError(line, col, f"invalid UTF-8 byte 0x{data[exc.start]:02x}", "save the file as UTF-8") from None
+
+
+def parse(data: bytes) -> Document:
+    """Parse one record file's bytes into a Document, or raise YamlError."""
+    text = decode(data)
+    doc = Document(None)
+    try:
+        events = _Parser(text)
+        try:
+            doc.value = _read_stream(events, doc)
+        finally:
+            events.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark) if mark else (1, 1)
+        message = " ".join(filter(None, [exc.context, exc.problem])) or "malformed YAML"
+        raise YamlError(line, col, f"malformed YAML: {message}", "check indentation, colons and quoting on this line") from None
+    except yaml.YAMLError as exc:  # reader errors: unacceptable characters
+        mark = getattr(exc, "position", None)
+        raise YamlError(*_line_col(text, mark), f"malformed YAML: {_short(exc)}", "remove control characters from the file") from None
+    except RecursionError:
+        raise YamlError(1, 1, "nesting is too deep", f"records nest at most {MAX_DEPTH} levels") from None
+    return doc
+
+
+def _line_col(text: str, offset) -> tuple[int, int]:
+    if not isinstance(offset, int):
+        return (1, 1)
+    before = text[:offset]
+    return (before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _next(events):
+    event = events.get_event()
+    if event is None:  # pragma: no cover - libyaml always ends with StreamEnd
+        raise YamlError(1, 1, "unexpected end of file")
+    return event
+
+
+def _read_stream(events, doc: Document):
+    _next(events)  # StreamStart
+    event = _next(events)
+    if isinstance(event, yaml.StreamEndEvent):
+        raise YamlError(1, 1, "file is empty", "a record file holds one mapping, starting with 'id:'")
+    start = event  # DocumentStart
+    node = _next(events)
+    if not isinstance(node, yaml.MappingStartEvent):
+        if isinstance(node, yaml.AliasEvent | yaml.ScalarEvent | yaml.SequenceStartEvent):
+            _refuse_marks(node)
+        raise YamlError(
+            *_pos(node.start_mark),
+            "the file must hold one mapping of field names to values",
+            "start the file with 'id: <the file name without .yaml>'",
+        )
+    value = _read_value(events, node, (), doc, 1)
+    _next(events)  # DocumentEnd
+    event = _next(events)
+    if not isinstance(event, yaml.StreamEndEvent):
+        raise YamlError(
+            *_pos(event.start_mark), "the file holds more than one YAML document", "keep one record per file and remove the '---' line"
+        )
+    del start
+    return value
+
+
+def _refuse_marks(event) -> None:
+    where = _pos(event.start_mark)
+    if isinstance(event, yaml.AliasEvent):
+        raise YamlError(*where, f"alias '*{event.anchor}' is not allowed", "write the value out in full")
+    if getattr(event, "anchor", None):
+        raise YamlError(*where, f"anchor '&{event.anchor}' is not allowed", "remove the anchor; write every value out in full")
+    if getattr(event, "tag", None):
+        raise YamlError(*where, f"tag '{event.tag}' is not allowed", "remove the tag; quote the value if it must be a string")
+
+
+def _read_value(events, event, path: Path, doc: Document, depth: int):
+    _refuse_marks(event)
+    doc.positions[path] = _pos(event.start_mark)
+    if depth > MAX_DEPTH:
+        raise YamlError(*_pos(event.start_mark), f"nesting is deeper than {MAX_DEPTH} levels", "flatten the record")
+    if isinstance(event, yaml.ScalarEvent):
+        return event.value if event.style else _plain(event.value)  # '' or None: plain
+    if isinstance(event, yaml.SequenceStartEvent):
+        items = []
+        while True:
+            item = _next(events)
+            if isinstance(item, yaml.SequenceEndEvent):
+                return items
+            items.append(_read_value(events, item, (*path, len(items)), doc, depth + 1))
+    if isinstance(event, yaml.MappingStartEvent):
+        mapping: dict = {}
+        seen: dict = {}
+        while True:
+            key_event = _next(events)
+            if isinstance(key_event, yaml.MappingEndEvent):
+                return mapping
+            _refuse_marks(key_event)
+            where = _pos(key_event.start_mark)
+            if not isinstance(key_event, yaml.ScalarEvent):
+                raise YamlError(*where, "a key must be a plain string, not a list or mapping", "use a word such as 'name:' as the key")
+            key = key_event.value
+            if not key_event.style:
+                if key == "<<":
+                    raise YamlError(*where, "merge key '<<' is not allowed", "write the fields out in full")
+                if not isinstance(_plain(key), str):
+                    raise YamlError(*where, f"key '{key}' is not a string", "field names are words such as 'name'")
+            if key in seen:
+                first = seen[key]
+                raise YamlError(*where, f"duplicate key '{key}' (first at line {first[0]})", "remove one of the two")
+            seen[key] = where
+            doc.key_positions[(*path, key)] = where
+            mapping[key] = _read_value(events, _next(events), (*path, key), doc, depth + 1)
+    raise YamlError(*_pos(event.start_mark), "unexpected YAML content")  # pragma: no cover
