@@ -206,6 +206,8 @@ def _show(value) -> str:
 
 
 def _pattern_hint(pattern: str) -> str:
+    if pattern.startswith("^seeds/"):
+        return "a path such as 'seeds/article.txt'"
     if "a-z0-9" in pattern:
         return "ids are lower-case words joined by single hyphens, such as 'russian-defence-ministry'"
     if "[0-9]{4}" in pattern:
@@ -214,8 +216,6 @@ def _pattern_hint(pattern: str) -> str:
         return "a Wikidata id looks like 'Q212'"
     if "0-9a-f" in pattern:
         return "64 lower-case hex digits, as printed by sha256sum"
-    if pattern.startswith("^seeds/"):
-        return "a path such as 'seeds/article.txt'"
     return f"it must match {pattern}"
 
 

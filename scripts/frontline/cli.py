@@ -18,7 +18,8 @@ def _root(value: str | None) -> Path:
     return Path(value or ".").resolve()
 
 
-def _report(problems, fmt: str, out=sys.stdout) -> tuple[int, int]:
+def _report(problems, fmt: str, out=None) -> tuple[int, int]:
+    out = out or sys.stdout
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     for problem in problems:

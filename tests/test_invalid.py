@@ -1,0 +1,86 @@
+"""Every bad record in tests/invalid/ fails with exactly the problems beside it.
+
+Each case is dropped into a copy of the mini fixture (which validates clean) as
+dataset/<folder>/<file>; `frontline validate` must then print the lines of <file stem>.errors.txt
+and exit 1. Set FRONTLINE_REGENERATE=1 to rewrite the expected files (then read every change).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, copy_fixture
+
+from frontline.cli import main
+
+CASES = sorted(p for p in (ROOT / "tests" / "invalid").glob("*/*.yaml"))
+
+
+def test_there_are_enough_cases():
+    assert len(CASES) >= 35
+
+
+def run_validate(root: Path, capsys) -> tuple[int, list[str]]:
+    code = main(["validate", str(root)])
+    return code, capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_invalid_case(case: Path, tmp_path: Path, capsys):
+    project = copy_fixture(tmp_path / "project")
+    shutil.copyfile(case, project / "dataset" / case.parent.name / case.name)
+    code, lines = run_validate(project, capsys)
+    expected_file = case.with_suffix(".errors.txt")
+    if os.environ.get("FRONTLINE_REGENERATE"):
+        expected_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = expected_file.read_text(encoding="utf-8").splitlines()
+    assert lines == expected
+    assert code == 1, "an invalid record must make validate exit 1"
+
+
+def test_fixture_is_clean(capsys):
+    code, lines = run_validate(ROOT / "tests" / "fixtures" / "mini", capsys)
+    assert lines == ["0 errors, 0 warnings"]
+    assert code == 0
+
+
+def test_symlink_on_the_way_to_the_text_is_refused(tmp_path: Path, capsys):
+    project = copy_fixture(tmp_path / "project")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / "seeds" / "example.txt").rename(outside / "example.txt")
+    (project / "seeds" / "linked").symlink_to(outside, target_is_directory=True)
+    record = project / "dataset" / "sources" / "example-report.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("text: seeds/example.txt", "text: seeds/linked/example.txt"), encoding="utf-8")
+    code, lines = run_validate(project, capsys)
+    assert code == 1
+    assert "dataset/sources/example-report.yaml:10:7: error: text path 'seeds/linked/example.txt' passes through the symbolic link 'seeds/linked'" in lines[0]
+
+
+def test_edited_seed_is_an_error(tmp_path: Path, capsys):
+    project = copy_fixture(tmp_path / "project")
+    seed = project / "seeds" / "example.txt"
+    seed.write_bytes(seed.read_bytes().replace(b"Brook", b"Brock", 1))
+    code, lines = run_validate(project, capsys)
+    assert code == 1
+    assert any("sha256 does not match seeds/example.txt" in line for line in lines)
+
+
+def test_github_format(tmp_path: Path, capsys):
+    project = copy_fixture(tmp_path / "project")
+    shutil.copyfile(ROOT / "tests/invalid/claims/dangling-reference.yaml", project / "dataset/claims/dangling-reference.yaml")
+    code = main(["validate", str(project), "--format", "github"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0].startswith("::error file=dataset/claims/dangling-reference.yaml,line=2,col=11::claimant 'northland-defense-ministry' is not an actor")
+
+
+def test_missing_project_exits_2(tmp_path: Path, capsys):
+    code = main(["validate", str(tmp_path / "nowhere")])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "is not a folder" in captured.err
+    assert "Traceback" not in captured.err
