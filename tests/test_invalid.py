@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, copy_fixture
 
 from frontline.cli import main
+from helpers import ROOT, copy_fixture
 
 CASES = sorted(p for p in (ROOT / "tests" / "invalid").glob("*/*.yaml"))
 
@@ -54,10 +54,15 @@ def test_symlink_on_the_way_to_the_text_is_refused(tmp_path: Path, capsys):
     (project / "seeds" / "example.txt").rename(outside / "example.txt")
     (project / "seeds" / "linked").symlink_to(outside, target_is_directory=True)
     record = project / "dataset" / "sources" / "example-report.yaml"
-    record.write_text(record.read_text(encoding="utf-8").replace("text: seeds/example.txt", "text: seeds/linked/example.txt"), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("text: seeds/example.txt", "text: seeds/linked/example.txt"), encoding="utf-8"
+    )
     code, lines = run_validate(project, capsys)
     assert code == 1
-    assert "dataset/sources/example-report.yaml:10:7: error: text path 'seeds/linked/example.txt' passes through the symbolic link 'seeds/linked'" in lines[0]
+    assert (
+        "dataset/sources/example-report.yaml:10:7: error: text path 'seeds/linked/example.txt' passes through the symbolic link 'seeds/linked'"
+        in lines[0]
+    )
 
 
 def test_edited_seed_is_an_error(tmp_path: Path, capsys):
@@ -75,7 +80,9 @@ def test_github_format(tmp_path: Path, capsys):
     code = main(["validate", str(project), "--format", "github"])
     out = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert out[0].startswith("::error file=dataset/claims/dangling-reference.yaml,line=2,col=11::claimant 'northland-defense-ministry' is not an actor")
+    assert out[0].startswith(
+        "::error file=dataset/claims/dangling-reference.yaml,line=2,col=11::claimant 'northland-defense-ministry' is not an actor"
+    )
 
 
 def test_missing_project_exits_2(tmp_path: Path, capsys):
