@@ -212,6 +212,8 @@ def _pattern_hint(pattern: str) -> str:
         return "ids are lower-case words joined by single hyphens, such as 'russian-defence-ministry'"
     if "[0-9]{4}" in pattern:
         return "write a date as 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', in quotes"
+    if pattern.startswith("^https"):
+        return "give a full address such as https://example.org/page, or leave url out"
     if pattern.startswith("^Q"):
         return "a Wikidata id looks like 'Q212'"
     if "0-9a-f" in pattern:

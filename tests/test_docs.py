@@ -1,0 +1,55 @@
+"""The documentation names every command and option that the command line offers."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from helpers import ROOT
+
+from frontline import cli
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    captured = {}
+    original = argparse.ArgumentParser.parse_args
+
+    def capture(self, args=None, namespace=None):
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                captured.update(action.choices)
+        raise SystemExit(0)
+
+    argparse.ArgumentParser.parse_args = capture
+    try:
+        cli.main(["validate"])
+    except SystemExit:
+        pass
+    finally:
+        argparse.ArgumentParser.parse_args = original
+    return captured
+
+
+def test_every_command_and_option_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = _subcommands()
+    assert set(commands) == {"validate", "build", "serve", "new", "diff"}
+    for name, parser in commands.items():
+        assert f"`frontline {name}" in readme, f"README does not document 'frontline {name}'"
+        for action in parser._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert f"`{option}" in readme, f"README does not document {option} of 'frontline {name}'"
+
+
+def test_readme_gives_the_two_commands_that_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 dev.py serve" in readme and "python3 dev.py test" in readme
+    assert re.search(r"^exec python3 dev\.py test$", ci, re.MULTILINE)
+
+
+def test_every_template_names_its_schema():
+    for kind in ("source", "actor", "place", "figure", "claim"):
+        text = (ROOT / "scripts" / "frontline" / "templates" / f"{kind}.yaml").read_text(encoding="utf-8")
+        assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n")

@@ -1,0 +1,69 @@
+"""The JSON Schemas are valid draft 2020-12, strict, and documented field by field."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from helpers import ROOT
+from jsonschema import Draft202012Validator
+
+from frontline.checks import validators
+
+SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
+
+
+def _objects(node, path=""):
+    """Every schema object with its path, descending through properties, items and $defs."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _objects(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _objects(value, f"{path}/{index}")
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_schema_is_valid_2020_12(path):
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_every_object_is_closed_and_every_field_documented(path):
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for where, node in _objects(schema):
+        if node.get("type") == "object":
+            assert node.get("additionalProperties") is False, f"{path.name}{where} must set additionalProperties: false"
+        for name, field in node.get("properties", {}).items() if isinstance(node.get("properties"), dict) else []:
+            if "$ref" in field or "/if/" in f"{where}/":
+                continue  # documented at its definition; if/then conditions are not fields
+            assert field.get("description"), f"{path.name}{where}/properties/{name} has no description"
+            has_examples = "examples" in field or "$ref" in field or field.get("type") in ("object", "array") or "const" in field
+            assert has_examples, f"{path.name}{where}/properties/{name} has no examples"
+        if "pattern" in node:
+            assert node["pattern"].startswith("^") and node["pattern"].endswith("$"), f"{path.name}{where} pattern is not anchored"
+            re.compile(node["pattern"])
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_examples_are_valid_against_their_field(path):
+    """Every example given for a field validates against that field's own schema."""
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    registry_validator = validators()["claim"]  # any validator carries the registry with every schema
+    for where, node in _objects(schema):
+        if "examples" not in node or not isinstance(node["examples"], list) or where.endswith("/examples"):
+            continue
+        if "$ref" in node or "allOf" in node:
+            continue  # examples beside a $ref illustrate; the referenced definition checks them
+        validator = registry_validator.evolve(schema={"$ref": f"{schema['$id']}#{where}"})
+        for example in node["examples"]:
+            errors = list(validator.iter_errors(example))
+            assert not errors, f"{path.name}{where}: example {example!r} is invalid: {errors[0].message}"
+
+
+def test_every_kind_has_a_schema():
+    assert set(validators()) == {"source", "actor", "place", "figure", "claim"}
