@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import re
 
-from helpers import ROOT
-
 from frontline import cli
+from helpers import ROOT
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

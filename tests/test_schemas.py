@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
-from helpers import ROOT
 from jsonschema import Draft202012Validator
 
 from frontline.checks import validators
+from helpers import ROOT
 
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
 
