@@ -7,6 +7,7 @@ import re
 
 import pytest
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 
 from frontline.checks import validators
 from helpers import ROOT
@@ -53,7 +54,9 @@ def test_every_object_is_closed_and_every_field_documented(path):
 def test_examples_are_valid_against_their_field(path):
     """Every example given for a field validates against that field's own schema."""
     schema = json.loads(path.read_text(encoding="utf-8"))
-    registry_validator = validators()["claim"]  # any validator carries the registry with every schema
+    documents = [json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS]
+    registry = Registry().with_resources((d["$id"], Resource.from_contents(d)) for d in documents)
+    registry_validator = Draft202012Validator({}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
     for where, node in _objects(schema):
         if "examples" not in node or not isinstance(node["examples"], list) or where.endswith("/examples"):
             continue
@@ -67,3 +70,35 @@ def test_examples_are_valid_against_their_field(path):
 
 def test_every_kind_has_a_schema():
     assert set(validators()) == {"source", "actor", "place", "figure", "claim"}
+
+
+def test_inlined_validators_agree_with_resolving_refs():
+    """The validator inlines every $ref for speed; it must find what a resolving validator finds."""
+    from frontline.load import load
+
+    documents = [json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS]
+    registry = Registry().with_resources((d["$id"], Resource.from_contents(d)) for d in documents)
+    cases = sorted((ROOT / "tests" / "invalid").glob("*/*.yaml"))
+    compared = 0
+    for folder in [ROOT / "tests" / "fixtures" / "mini", ROOT]:
+        for record in load(folder).records:
+            schema = next(d for d in documents if d["$id"].endswith(f"/{record.kind}.schema.json"))
+            slow = Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+            fast = validators()[record.kind]
+            key = lambda e: (list(e.absolute_path), e.validator, e.message)  # noqa: E731
+            assert sorted(map(key, fast.iter_errors(record.data))) == sorted(map(key, slow.iter_errors(record.data)))
+            compared += 1
+    from frontline import yamlsafe
+
+    for case in cases:
+        try:
+            value = yamlsafe.parse(case.read_bytes()).value
+        except yamlsafe.YamlError:
+            continue
+        kind = case.parent.name[:-1]
+        schema = next(d for d in documents if d["$id"].endswith(f"/{kind}.schema.json"))
+        slow = Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        key = lambda e: (list(e.absolute_path), e.validator, e.message)  # noqa: E731
+        assert sorted(map(key, validators()[kind].iter_errors(value))) == sorted(map(key, slow.iter_errors(value))), case.name
+        compared += 1
+    assert compared > 40
