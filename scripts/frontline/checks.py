@@ -448,7 +448,7 @@ def _figures(dataset: Dataset) -> list[Problem]:
                     ("value",), f"value must have low <= best <= high, got low={low} best={best} high={high}", "order the three numbers"
                 )
             )
-        rule = QUALIFIER_RULES.get(qualifier)
+        rule = QUALIFIER_RULES.get(qualifier) if isinstance(qualifier, str) else None
         if rule:
             required, forbidden = rule
             for part in sorted(required - set(value)):
@@ -503,7 +503,7 @@ def _relations(dataset: Dataset) -> list[Problem]:
             other = relation.get("claim")
             if other == record.id:
                 out.append(record.problem((*path, "claim"), "a claim cannot relate to itself", "name another claim"))
-            key = (relation.get("type"), other)
+            key = (str(relation.get("type")), str(other))
             if key in seen:
                 out.append(record.problem(path, f"relation {relation.get('type')} '{other}' is listed twice", "remove the repeat"))
             seen.add(key)

@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 the dataset has problems, 2 the command could not run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -71,7 +72,15 @@ def cmd_serve(args) -> int:
         code = cmd_build(argparse.Namespace(root=str(root), format="text", no_site=False))
         if code:
             return code
-    render.serve(root / "site", args.host, args.port)
+    site = root / "site"
+    if not (site / "index.html").is_file():
+        print(f"frontline: error: {site} holds no built site; run without --no-build", file=sys.stderr)
+        return EXIT_FAILED
+    with render.server(site, args.host, args.port) as httpd:
+        host, port = httpd.server_address[:2]
+        print(f"serving {site} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            httpd.serve_forever()
     return EXIT_OK
 
 

@@ -48,7 +48,8 @@ def spans(dataset: Dataset) -> dict[str, list[Span]]:
                 for item in items if isinstance(items, list) else []:
                     if not isinstance(item, dict):
                         continue
-                    text = dataset.texts.get(item.get("source"))
+                    source = item.get("source")
+                    text = dataset.texts.get(source) if isinstance(source, str) else None
                     if text is None or not isinstance(item.get("quote"), str):
                         continue
                     where = quotes.locate(text.text, item["quote"], _str(item.get("prefix")), _str(item.get("suffix")))

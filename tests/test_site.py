@@ -1,0 +1,564 @@
+"""The generated site: pages, links both ways, escaping, the JSON API, JSON-LD, privacy, and the builds.
+
+Builds tests/fixtures/mini once (conftest.mini_site) with `mkdocs build --strict` and reads the
+generated Markdown and the built HTML. A malicious copy of the fixture checks that no record can
+inject markup, scripts or links. The real dataset is built too when it validates.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from conftest import FIXTURE, ROOT, build_project, copy_project
+from frontline import render
+from frontline.coverage import spans
+
+KIND_FOLDERS = {"claim": "claims", "actor": "actors", "place": "places", "figure": "figures", "source": "sources"}
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the tests look at."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.ids: set[str] = set()
+        self.scripts: list[tuple[dict, str]] = []
+        self._script: dict | None = None
+        self._script_text: list[str] = []
+        self.text_parts: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.elements.append((tag, attributes))
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        if tag == "script":
+            self._script, self._script_text = attributes, []
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._script_text)))
+            self._script = None
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script_text.append(data)
+        else:
+            self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_parts)
+
+    def links(self) -> list[str]:
+        return [a["href"] for tag, a in self.elements if tag == "a" and a.get("href")]
+
+    def jsonld(self) -> list[dict]:
+        return [json.loads(text) for attrs, text in self.scripts if attrs.get("type") == "application/ld+json"]
+
+
+def html_page(site: Path, url: str) -> Page:
+    return Page((site / url / "index.html").read_text(encoding="utf-8"))
+
+
+def records(built, kind: str):
+    return sorted(built.dataset.of_kind(kind), key=lambda r: r.id)
+
+
+# --- structure -------------------------------------------------------------------------------
+
+
+def test_every_record_has_a_page_at_a_stable_url_and_a_json_file(mini_site):
+    for record in mini_site.dataset.records:
+        folder = KIND_FOLDERS[record.kind]
+        assert (mini_site.site / folder / record.id / "index.html").is_file()
+        data = json.loads((mini_site.site / "api" / "v1" / folder / f"{record.id}.json").read_text(encoding="utf-8"))
+        assert data["id"] == record.id and data["kind"] == record.kind
+        assert data["record"] == {k: v for k, v in record.data.items() if k != "$schema"}
+        assert data["page"] == f"{folder}/{record.id}/"
+
+
+def test_json_api_indexes_list_every_record(mini_site):
+    top = json.loads((mini_site.site / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
+    for kind, folder in KIND_FOLDERS.items():
+        index = json.loads((mini_site.site / "api" / "v1" / folder / "index.json").read_text(encoding="utf-8"))
+        assert [r["id"] for r in index["records"]] == [r.id for r in records(mini_site, kind)]
+        assert top["kinds"][folder]["count"] == len(index["records"])
+        for item in index["records"]:
+            assert (mini_site.site / "api" / "v1" / folder / item["json"].split("/")[-1]).is_file()
+
+
+def test_json_api_gives_evidence_offsets(mini_site):
+    claim = records(mini_site, "claim")[0]
+    data = json.loads((mini_site.site / "api" / "v1" / "claims" / f"{claim.id}.json").read_text(encoding="utf-8"))
+    text = mini_site.dataset.texts[claim.data["evidence"][0]["source"]].text
+    position = data["evidence_positions"][0]
+    assert text[position["start"] : position["end"]] == claim.data["evidence"][0]["quote"]
+
+
+def test_index_pages_list_every_record_with_filters(mini_site):
+    for kind, folder in KIND_FOLDERS.items():
+        raw = (mini_site.site / folder / "index.html").read_text(encoding="utf-8")
+        body = raw[raw.index("<tbody>") : raw.index("</tbody>")]
+        assert body.count("<tr") == len(records(mini_site, kind)), kind
+        links = set(Page(body).links())
+        for record in records(mini_site, kind):
+            assert f"../{folder}/{record.id}/" in links or f"{record.id}/" in links, (kind, record.id)
+    claims = html_page(mini_site.site, "claims")
+    selects = {a.get("name") for tag, a in claims.elements if tag == "select"}
+    assert selects == {"claimant", "topic", "status", "place"}
+    assert {a.get("name") for tag, a in claims.elements if tag == "input"} >= {"q", "from", "to"}
+
+
+def test_record_pages_are_not_in_the_navigation(mini_site):
+    nav = mkdocs_config()["nav"]
+    pages = render._nav_pages(nav)
+    assert not [p for p in pages if re.fullmatch(r"(claims|actors|places|figures|sources)/(?!index\.md).+", p)]
+    home = (mini_site.site / "index.html").read_text(encoding="utf-8")
+    primary = home[home.index("md-nav--primary") : home.index("</nav>", home.index("md-nav--primary"))]
+    for record in mini_site.dataset.records:
+        assert f"{KIND_FOLDERS[record.kind]}/{record.id}/" not in primary
+
+
+def test_every_field_is_shown(mini_site):
+    brook = html_page(mini_site.site, "places/brook").text
+    for text in (
+        "Brook",
+        "village",
+        "Ручей",
+        "Струмок",
+        "Russian",
+        "Ukrainian",
+        "Eastshire",
+        "48.25318",
+        "36.73468",
+        "geonames-cities1000",
+    ):
+        assert text in brook, text
+    claim = html_page(mini_site.site, "claims/northland-enters-brook").text
+    for text in (
+        "Northland Defence Ministry",
+        "Example Agency",
+        "reported",
+        "territorial-control",
+        "June 2025",
+        "inferred",
+        "On Monday",
+        "disputed",
+    ):
+        assert text in claim, text
+    assert "The Southland command says it holds its positions." in claim
+    figure = html_page(mini_site.site, "figures/brook-defenders").text
+    for text in ("about 40", "approximate", "best 40", "soldiers"):
+        assert text in figure, text
+
+
+def test_edit_and_json_links_on_every_record_page(mini_site):
+    for record in mini_site.dataset.records:
+        page = html_page(mini_site.site, f"{KIND_FOLDERS[record.kind]}/{record.id}")
+        assert record.path in page.text
+        assert f"../../api/v1/{KIND_FOLDERS[record.kind]}/{record.id}.json" in page.links()
+
+
+def test_edit_url_setting_makes_a_link(mini_site, monkeypatch):
+    monkeypatch.setenv("FRONTLINE_EDIT_URL", "https://example.org/edit/main/{path}")
+    site = render.Site(mini_site.dataset, mini_site.root, {})
+    record = records(mini_site, "place")[0]
+    assert f'href="https://example.org/edit/main/{record.path}"' in render.this_record(site, "places/x/", record)
+
+
+# --- links both ways -------------------------------------------------------------------------
+
+
+def test_backlinks_both_ways(mini_site):
+    site = mini_site.site
+    brook = html_page(site, "places/brook")
+    assert "../../claims/northland-enters-brook/" in brook.links()
+    assert "../../claims/southland-holds-brook/" in brook.links()
+    assert "../../figures/brook-defenders/" in brook.links()
+    eastshire = html_page(site, "places/eastshire")
+    assert "../brook/" in eastshire.links()  # child place
+    assert "../eastshire/" in brook.links()  # parent
+    ministry = html_page(site, "actors/northland-defence-ministry")
+    assert "../../claims/northland-enters-brook/" in ministry.links()
+    disputed = html_page(site, "claims/northland-enters-brook")
+    assert "Disputed by" in disputed.text and "../southland-holds-brook/" in disputed.links()
+    disputing = html_page(site, "claims/southland-holds-brook")
+    assert "Disputes" in disputing.text and "../northland-enters-brook/" in disputing.links()
+    agency = html_page(site, "actors/example-agency")
+    assert "../../sources/example-report/" in agency.links()
+
+
+def test_every_internal_link_and_anchor_resolves(mini_site):
+    site = mini_site.site
+    pages = {
+        path: Page(path.read_text(encoding="utf-8")) for path in site.rglob("*.html") if path.name != "404.html"
+    }  # 404 links from the root
+    checked = 0
+    for path, page in pages.items():
+        refs = page.links() + [a.get("src") for tag, a in page.elements if tag in ("script", "img") and a.get("src")]
+        refs += [a["href"] for tag, a in page.elements if tag == "link" and a.get("href")]
+        for ref in refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith(("mailto:", "//")):
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{path.relative_to(site)}: broken link {ref}"
+            if parts.fragment and target.suffix == ".html" and target in pages:
+                assert parts.fragment in pages[target].ids, f"{path.relative_to(site)}: no #{parts.fragment} in {target.relative_to(site)}"
+            checked += 1
+    assert checked > 100
+
+
+# --- the annotated source --------------------------------------------------------------------
+
+
+def test_source_marks_every_span_and_splits_overlaps(mini_site):
+    source = records(mini_site, "source")[0]
+    page = html_page(mini_site.site, f"sources/{source.id}")
+    found = spans(mini_site.dataset)[source.id]
+    marks = [a for tag, a in page.elements if tag == "mark" and "fc-mark" in a.get("class", "")]
+    for span in found:
+        assert f"q-{span.start}" in page.ids
+    by_id = {a["id"]: a for a in marks if a.get("id")}
+    # 'the Northland Defence Ministry' is quoted by the actor and lies inside the claim's quote
+    overlap = by_id["q-32"]["data-records"].split()
+    assert "actor:northland-defence-ministry" in overlap and "claim:northland-enters-brook" in overlap
+    text = mini_site.dataset.texts[source.id].text
+    assert text[32:62] == "the Northland Defence Ministry"
+    # every record quoting the source is linked from the page
+    for span in found:
+        assert f"../../{KIND_FOLDERS[span.kind]}/{span.record}/" in page.links()
+
+
+def test_source_text_is_complete(mini_site):
+    """Every paragraph of the page holds exactly its slice of the text, and the paragraphs cover every word."""
+    import html as html_module
+
+    source = records(mini_site, "source")[0]
+    text = mini_site.dataset.texts[source.id].text
+    raw = (mini_site.site / "sources" / source.id / "index.html").read_text(encoding="utf-8")
+    shown = []
+    for start, end, inner in re.findall(r'<p data-start="(\d+)" data-end="(\d+)">(.*?)</p>', raw):
+        plain = html_module.unescape(re.sub(r"<[^>]+>", "", inner.replace("<br>", "\n")))
+        assert plain == text[int(start) : int(end)]
+        shown.append(plain)
+    assert re.findall(r"\w+", " ".join(shown)) == re.findall(r"\w+", text)
+
+
+def test_coverage_summary(mini_site):
+    source = records(mini_site, "source")[0]
+    site = render.Site(mini_site.dataset, mini_site.root, {})
+    share = render.coverage_share(site, source.id)
+    text = mini_site.dataset.texts[source.id].text
+    covered = set()
+    for span in spans(mini_site.dataset)[source.id]:
+        covered.update(range(span.start, span.end))
+    assert share == pytest.approx(len(covered) / len(text))
+    assert f"{share:.1%}" in html_page(mini_site.site, f"sources/{source.id}").text
+
+
+def test_quote_links_point_at_marks(mini_site):
+    claim = html_page(mini_site.site, "claims/southland-holds-brook")
+    links = [a for tag, a in claim.elements if tag == "a" and "fc-quote-link" in a.get("class", "")]
+    assert links and links[0]["href"] == "../../sources/example-report/#q-134"
+
+
+def test_paragraphs_and_segments_unit():
+    assert render.paragraphs("a\n\nb c\n \n\nd") == [(0, 1), (3, 6), (10, 11)]
+    assert render.date_key("2025") < render.date_key("2025-06") < render.date_key("2025-06-01")
+    assert render.href("claims/x/", "places/y/") == "../../places/y/"
+    assert render.href("", "claims/") == "claims/"
+    assert render.href("map/", "assets/a.js") == "../assets/a.js"
+    assert render.page_url("claims/index.md") == "claims/" and render.page_url("index.md") == ""
+
+
+# --- map, timeline, downloads ----------------------------------------------------------------
+
+
+def test_map_page_lists_places_with_coordinates(mini_site):
+    page = html_page(mini_site.site, "map")
+    data = next(json.loads(text) for attrs, text in page.scripts if attrs.get("id") == "fc-places")
+    expected = [r.id for r in records(mini_site, "place") if isinstance(r.data.get("coordinates"), dict)]
+    assert [p["id"] for p in data] == expected
+    for asset in (
+        "vendor/leaflet/leaflet.js",
+        "vendor/topojson-client/topojson-client.min.js",
+        "vendor/world-atlas/countries-50m.json",
+        "map.js",
+    ):
+        assert (mini_site.site / "assets" / "frontline" / asset).is_file()
+    tiles = [a for tag, a in page.elements if a.get("id") == "fc-map"][0]["data-tiles"]
+    assert tiles == ""
+
+
+def test_map_tiles_only_when_a_setting_turns_them_on(mini_site, monkeypatch):
+    monkeypatch.setenv("FRONTLINE_MAP_TILES", "https://tiles.example.org/{z}/{x}/{y}.png")
+    site = render.Site(mini_site.dataset, mini_site.root, {})
+    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in render.map_page(site)
+
+
+def test_timeline_orders_claims_by_date(mini_site):
+    page = (mini_site.site / "timeline" / "index.html").read_text(encoding="utf-8")
+    claims = sorted(records(mini_site, "claim"), key=lambda r: (render.date_key(r.data["date"]["value"]), r.id))
+    positions = [page.index(f"claims/{c.id}/") for c in claims]
+    assert positions == sorted(positions)
+    assert "(month, inferred)" in page
+
+
+def test_downloads_page_links_release_files(mini_site):
+    page = html_page(mini_site.site, "data")
+    files = [p.name for p in mini_site.release.iterdir() if p.is_file() and p.suffix != ".md"]
+    for name in files:
+        assert (mini_site.site / "data" / name).is_file()
+    linked = {link for link in page.links() if "/" not in link.rstrip("/")}
+    assert linked & set(files)
+
+
+# --- JSON-LD ---------------------------------------------------------------------------------
+
+
+def test_jsonld_types(mini_site):
+    assert html_page(mini_site.site, "").jsonld()[0]["@type"] == "Dataset"
+    assert html_page(mini_site.site, "data").jsonld()[0]["@type"] == "Dataset"
+    claim = html_page(mini_site.site, "claims/southland-holds-brook").jsonld()[0]
+    assert claim["@type"] == "Claim" and claim["author"]["name"] == "Southland army command"
+    place = html_page(mini_site.site, "places/brook").jsonld()[0]
+    assert place["@type"] == "Place" and place["geo"]["latitude"] == 48.25318 and "Ручей" in place["alternateName"]
+    assert place["containedInPlace"]["name"] == "Eastshire"
+    actor = html_page(mini_site.site, "actors/northland-defence-ministry").jsonld()[0]
+    assert actor["@type"] == "GovernmentOrganization"
+
+
+def test_jsonld_is_escaped_inside_script():
+    text = render.json_for_script({"name": "</script><script>alert(1)</script> & <!--"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["name"] == "</script><script>alert(1)</script> & <!--"
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+RESOURCE_ATTRS = {
+    ("script", "src"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+}
+
+
+def external_resources(site: Path) -> list[str]:
+    found = []
+    for path in site.rglob("*.html"):
+        page = Page(path.read_text(encoding="utf-8"))
+        for tag, attrs in page.elements:
+            for attr in ("src", "href", "srcset", "data-basemap", "data-tiles"):
+                value = attrs.get(attr) or ""
+                is_resource = (
+                    (tag, attr) in RESOURCE_ATTRS or attr in ("srcset", "data-basemap", "data-tiles") or (tag == "link" and attr == "href")
+                )
+                if is_resource and re.match(r"(https?:)?//", value):
+                    found.append(f"{path.relative_to(site)}: <{tag} {attr}={value}>")
+    for path in site.rglob("*.css"):
+        for match in re.finditer(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")\s]+)", path.read_text(encoding="utf-8")):
+            found.append(f"{path.relative_to(site)}: {match.group(1)}")
+    return found
+
+
+def test_no_resource_is_loaded_from_another_host(mini_site):
+    assert external_resources(mini_site.site) == []
+    for name in ("site.js", "map.js", "site.css"):
+        assert "http" not in (mini_site.site / "assets" / "frontline" / name).read_text(encoding="utf-8")
+    config = mkdocs_config()
+    assert config["theme"]["font"] is False
+    assert "repo_url" not in config  # the theme would fetch repository facts from its host
+    assert "analytics" not in json.dumps(config.get("extra", {}))
+
+
+# --- escaping --------------------------------------------------------------------------------
+
+EVIL_NAME = "<script>alert(1)</script>"
+EVIL_LINK = "[x](javascript:alert(1))"
+EVIL_ATTR = "{: onclick=alert(1) }"
+EVIL_MD = "*bold* _it_ `code` <img src=x onerror=alert(1)> <a href='https://evil.example/'>here</a> &amp;"
+
+
+@pytest.fixture(scope="module")
+def evil_site(tmp_path_factory):
+    root = copy_project(FIXTURE, tmp_path_factory.mktemp("evil"))
+
+    def edit(path: str, change) -> None:
+        file = root / "dataset" / path
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        change(data)
+        file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def place(data):
+        data["name"] = EVIL_NAME
+        data["aliases"].append({"name": EVIL_LINK, "lang": "en", "note": EVIL_ATTR})
+        data["note"] = EVIL_MD
+        data["coordinates"]["note"] = EVIL_NAME
+
+    def claim(data):
+        data["statement"] = f"{EVIL_MD} {EVIL_LINK}"
+        data["status"]["reason"] = EVIL_ATTR
+        data["date"]["wording"] = EVIL_NAME
+
+    def actor(data):
+        data["name"] = f"{EVIL_LINK} {EVIL_NAME}"
+        data["description"] = EVIL_MD
+
+    edit("places/brook.yaml", place)
+    edit("claims/northland-enters-brook.yaml", claim)
+    edit("actors/northland-defence-ministry.yaml", actor)
+    return build_project(root)
+
+
+def live_problems(page: Page) -> list[str]:
+    problems = []
+    for tag, attrs in page.elements:
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                problems.append(f"<{tag} {name}>")
+            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "https://evil.example")):
+                problems.append(f"<{tag} {name}={value}>")
+        if tag == "img" and attrs.get("src") == "x":
+            problems.append("<img src=x>")
+    for attrs, text in page.scripts:
+        if "alert(1)" in text and attrs.get("type") != "application/ld+json" and attrs.get("id") != "fc-places":
+            problems.append(f"<script> with {text[:40]}")
+    return problems
+
+
+def test_no_record_can_inject_markup(evil_site):
+    pages = [
+        "places/brook",
+        "places",
+        "claims/northland-enters-brook",
+        "claims",
+        "actors/northland-defence-ministry",
+        "actors",
+        "sources/example-report",
+        "map",
+        "timeline",
+        "",
+    ]
+    for url in pages:
+        page = html_page(evil_site.site, url)
+        assert live_problems(page) == [], url
+    brook = html_page(evil_site.site, "places/brook")
+    assert EVIL_NAME in brook.text and EVIL_LINK in brook.text and EVIL_ATTR in brook.text and EVIL_MD in brook.text
+    claim = html_page(evil_site.site, "claims/northland-enters-brook")
+    assert EVIL_MD in claim.text
+    claim_raw = (evil_site.site / "claims" / "northland-enters-brook" / "index.html").read_text(encoding="utf-8")
+    assert "<em>it</em>" not in claim_raw and 'href="javascript:' not in claim_raw
+    raw = (evil_site.site / "places" / "brook" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>bold</strong>" not in raw and "<em>it</em>" not in raw and "<code>code</code>" not in raw
+    # JSON-LD and embedded JSON stay inert: no '<' inside a script element
+    for url in pages:
+        for attrs, text in html_page(evil_site.site, url).scripts:
+            if attrs.get("type") in ("application/ld+json", "application/json"):
+                assert "<" not in text
+    # titles in <head> and the header are escaped text
+    assert "<title>&lt;script&gt;" in raw
+
+
+def test_search_index_carries_escaped_text(evil_site):
+    index = json.loads((evil_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        assert "<script>" not in doc["text"] and "<script>" not in doc["title"], doc["location"]
+
+
+# --- configuration and builds ----------------------------------------------------------------
+
+
+def mkdocs_config() -> dict:
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def test_mkdocs_yml_is_plain_yaml_with_search_for_cyrillic():
+    config = mkdocs_config()
+    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
+    assert "ru" in search["lang"] and "en" in search["lang"]
+    assert config["use_directory_urls"] is True and config["strict"] is True
+    for page in render._nav_pages(config["nav"]):
+        assert page.endswith(".md")
+
+
+def test_the_mini_site_builds_strict_and_fast(mini_site):
+    assert (mini_site.site / "index.html").is_file()
+    assert (mini_site.site / "search" / "search_index.json").is_file()
+    assert mini_site.render_seconds < 10 and mini_site.site_seconds < 60
+
+
+def test_render_is_repeatable(mini_site, tmp_path):
+    root = copy_project(FIXTURE, tmp_path / "again")
+    from frontline.load import load
+
+    dataset = load(root)
+    first = render.render(dataset, root, root / "build" / "docs", mini_site.release)
+    snapshot = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    second = render.render(dataset, root, root / "build" / "docs", mini_site.release)
+    assert snapshot == {p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()}
+
+
+def test_the_real_dataset_builds(real_site):
+    for kind, folder in KIND_FOLDERS.items():
+        for record in real_site.dataset.of_kind(kind):
+            assert (real_site.site / folder / record.id / "index.html").is_file()
+    assert external_resources(real_site.site) == []
+
+
+def test_zensical_builds_the_same_config(mini_site):
+    zensical = shutil.which("zensical") or (Path(sys.executable).parent / "zensical")
+    if not Path(zensical).is_file():
+        pytest.skip("zensical is not installed (it comes with the test extras: pip install -e .[test])")
+    config = yaml.safe_load(render.site_config(mini_site.root).read_text(encoding="utf-8"))
+    # Zensical wants docs_dir and site_dir inside the config file's folder, without '..' or absolute paths.
+    config["docs_dir"] = "build/docs"
+    config["site_dir"] = "zensical-site"
+    path = mini_site.root / "zensical.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    done = subprocess.run([str(zensical), "build", "--clean", "-f", str(path)], capture_output=True, text=True, cwd=mini_site.root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    built = mini_site.root / "zensical-site"
+    for record in mini_site.dataset.records:
+        page = built / KIND_FOLDERS[record.kind] / record.id / "index.html"
+        assert page.is_file()
+        assert html.escape(record.data.get("name") or record.data.get("title") or record.id) in page.read_text(
+            encoding="utf-8"
+        ) or record.kind in ("claim", "figure")
+
+
+@pytest.mark.slow
+def test_record_pages_do_not_grow_with_the_dataset(mini_site, tmp_path):
+    """Record pages stay out of the navigation, so a page is as large with 300 more claims as without them."""
+    root = copy_project(FIXTURE, tmp_path / "large")
+    base = yaml.safe_load((root / "dataset" / "claims" / "southland-holds-brook.yaml").read_text(encoding="utf-8"))
+    for number in range(300):
+        record = {**base, "id": f"synthetic-claim-{number}", "statement": f"Synthetic claim number {number}."}
+        record.pop("relations", None)
+        (root / "dataset" / "claims" / f"synthetic-claim-{number}.yaml").write_text(
+            yaml.safe_dump(record, allow_unicode=True), encoding="utf-8"
+        )
+    large = build_project(root)
+    page = "claims/northland-enters-brook/index.html"
+    assert (large.site / page).stat().st_size == (mini_site.site / page).stat().st_size
+    assert len(list(large.site.joinpath("claims").glob("*/index.html"))) == 302
