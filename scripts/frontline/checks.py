@@ -158,7 +158,11 @@ def _walk(value, pattern: tuple, path: tuple = ()):
 def _schema(record: Record) -> list[Problem]:
     out = []
     schema_name = f"schemas/{record.kind}.schema.json"
-    for error in validators()[record.kind].iter_errors(record.data):
+    errors = list(validators()[record.kind].iter_errors(record.data))
+    badly_formed = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    for error in errors:
+        if error.validator == "format" and tuple(error.absolute_path) in badly_formed:
+            continue  # one message per value: the pattern's says it already
         path = tuple(error.absolute_path)
         field = ".".join(str(p) for p in path) or "record"
         kind = error.validator
