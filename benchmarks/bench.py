@@ -94,6 +94,7 @@ def bench(n: int, site: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix=f"frontline-bench-{n}-") as tmp:
         root = Path(tmp)
         shutil.copytree(ROOT / "schemas", root / "schemas")
+        shutil.copytree(ROOT / "docs", root / "docs")
         files = write_dataset(root, n)
         figures: dict[str, float] = {"files": files}
         figures["read"], _ = timed(lambda: read_all(root))

@@ -43,16 +43,14 @@ import html
 import json
 import os
 import re
-import shutil
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from . import __version__, quotes
+from . import __version__, atomic, quotes
 from .checks import EVIDENCE, REFERENCES, SCHEMAS, _walk
 from .load import KINDS, Dataset, Record
 
@@ -698,33 +696,7 @@ def export(dataset: Dataset, out_dir: str | os.PathLike) -> Path:
     out_dir's place (two renames), so a failed export leaves the previous release as it was and no
     half-written folder. Run one export at a time per out_dir. The dataset must be valid.
     """
-    out_dir = Path(out_dir).absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for stale in [*out_dir.parent.glob(f".{out_dir.name}.new-*"), *out_dir.parent.glob(f".{out_dir.name}.old-*")]:
-        shutil.rmtree(stale, ignore_errors=True)  # left by an export that was killed
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
-        _write_release(dataset, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = None
-    if out_dir.exists() or out_dir.is_symlink():
-        old = out_dir.parent / f".{out_dir.name}.old-{staging.name.rsplit('-', 1)[-1]}"
-        os.replace(out_dir, old)
-    try:
-        os.replace(staging, out_dir)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out_dir)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if old is not None:
-        if old.is_dir() and not old.is_symlink():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            old.unlink()
-    return out_dir
+    return atomic.replace_dir(out_dir, lambda staging: _write_release(dataset, staging))
 
 
 # --- Markdown ----------------------------------------------------------------------------------

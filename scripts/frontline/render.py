@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, coverage
+from . import __version__, atomic, coverage
 from .checks import EVIDENCE, REFERENCES, _walk
 from .load import KINDS, Dataset, Record
 
@@ -1286,15 +1286,17 @@ def _copy_assets(root: Path, out: Path) -> None:
 
 
 def render(dataset: Dataset, root: str | os.PathLike, out_dir: str | os.PathLike, release_dir: str | os.PathLike | None = None) -> Path:
-    """Write the Markdown pages, the JSON API and the assets of a valid dataset into out_dir."""
-    root = Path(root)
-    out = Path(out_dir)
+    """Write the Markdown pages, the JSON API and the assets of a valid dataset into out_dir.
+
+    out_dir is replaced only when every page is written; a failure leaves the previous pages.
+    """
+    return atomic.replace_dir(out_dir, lambda staging: _render_into(dataset, Path(root), staging, release_dir))
+
+
+def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.PathLike | None) -> Path:
     release = Path(release_dir) if release_dir is not None else None
     _, config = load_config(root)
     site = Site(dataset, root, config)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
     handwritten = root / "docs"
     if handwritten.is_dir():
         shutil.copytree(handwritten, out, dirs_exist_ok=True)
@@ -1352,14 +1354,28 @@ def build_site(root: str | os.PathLike, strict: bool = True) -> Path:
     """Run mkdocs on root/build/docs; returns the site folder (root/site). Raises on any warning when strict."""
     root = Path(root)
     config = site_config(root)
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(config)]
-    if strict:
-        command.append("--strict")
-    done = subprocess.run(command, cwd=config.parent, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError("mkdocs build failed:\n" + (done.stderr or done.stdout).strip()[-4000:])
     loaded = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    return (config.parent / loaded.get("site_dir", "site")).resolve()
+    final = (config.parent / loaded.get("site_dir", "site")).resolve()
+
+    def mkdocs(staging: Path) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--clean",
+            "-f",
+            str(config),
+            "--site-dir",
+            str(staging),
+        ]  # not -q: it hides warnings from --strict
+        if strict:
+            command.append("--strict")
+        done = subprocess.run(command, cwd=config.parent, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError("mkdocs build failed:\n" + (done.stderr or done.stdout).strip()[-4000:])
+
+    return atomic.replace_dir(final, mkdocs)  # a failed build leaves the previous site as it was
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
