@@ -37,31 +37,22 @@ class Span:
     kind: str  # record kind
 
 
-def spans(dataset: Dataset) -> dict[str, list[Span]]:
+def spans(dataset: Dataset, locate: quotes.Locator | None = None) -> dict[str, list[Span]]:
     """Covered spans per source id, sorted by start: every resolvable evidence quote."""
     from .checks import EVIDENCE, _walk  # the one table of where evidence stands
 
+    locate = locate or quotes.Locator(dataset.texts)
     found: dict[str, list[Span]] = {}
     for record in dataset.records:
         for pattern in EVIDENCE[record.kind]:
             for _, items in _walk(record.data, pattern):
                 for item in items if isinstance(items, list) else []:
-                    if not isinstance(item, dict):
-                        continue
-                    source = item.get("source")
-                    text = dataset.texts.get(source) if isinstance(source, str) else None
-                    if text is None or not isinstance(item.get("quote"), str):
-                        continue
-                    where = quotes.locate(text.text, item["quote"], _str(item.get("prefix")), _str(item.get("suffix")))
+                    where = locate(item.get("source"), item) if isinstance(item, dict) else None
                     if where:
                         found.setdefault(item["source"], []).append(Span(where[0], where[1], record.id, record.kind))
     for items in found.values():
         items.sort(key=lambda s: (s.start, s.end, s.kind, s.record))
     return found
-
-
-def _str(value) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -77,8 +68,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def check(dataset: Dataset) -> list[Problem]:
-    covered = spans(dataset)
+def check(dataset: Dataset, locate: quotes.Locator | None = None) -> list[Problem]:
+    """Warnings for numbers and attributed sentences of every source that no record covers."""
+    locate = locate or quotes.Locator(dataset.texts)
+    covered = spans(dataset, locate)
     out: list[Problem] = []
     for record in dataset.of_kind("source"):
         text = dataset.texts.get(record.id)
@@ -94,7 +87,7 @@ def check(dataset: Dataset) -> list[Problem]:
         exceptions = record.data.get("coverage_exceptions")
         for item in exceptions if isinstance(exceptions, list) else []:
             if isinstance(item, dict) and isinstance(item.get("quote"), str):
-                where = quotes.locate(text.text, item["quote"], _str(item.get("prefix")), _str(item.get("suffix")))
+                where = locate(record.id, item)
                 target = figures if item.get("check") == "number" else claims if item.get("check") == "attribution" else None
                 if where and target is not None:
                     target[where[0] : where[1]] = b"\x01" * (where[1] - where[0])

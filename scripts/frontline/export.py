@@ -326,21 +326,15 @@ def _link_table(kind, name, node, file, pattern, links, evidence) -> None:
 
 
 class Offsets:
-    """Character offsets of quotes in the archived texts, each computed once."""
+    """Character offsets of quotes in the archived texts, each computed once; a valid dataset is assumed."""
 
     def __init__(self, dataset: Dataset):
-        self.dataset = dataset
-        self.cache: dict[tuple, tuple[int, int]] = {}
+        self.locate = quotes.Locator(dataset.texts)
 
     def __call__(self, source: str, item: dict) -> tuple[int, int]:
-        key = (source, item["quote"], item.get("prefix", ""), item.get("suffix", ""))
-        found = self.cache.get(key)
+        found = self.locate(source, item)
         if found is None:
-            text = self.dataset.texts.get(source)
-            found = quotes.locate(text.text, *key[1:]) if text is not None else None
-            if found is None:
-                raise ValueError(f"quote {item['quote']!r} is not found once in source '{source}' (run frontline validate first)")
-            self.cache[key] = found
+            raise ValueError(f"quote {item['quote']!r} is not found once in source '{source}' (run frontline validate first)")
         return found
 
 

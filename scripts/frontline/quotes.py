@@ -35,3 +35,22 @@ def locate(text: str, quote: str, prefix: str = "", suffix: str = "") -> tuple[i
     if len(starts) != 1:
         return None
     return starts[0], starts[0] + len(quote)
+
+
+class Locator:
+    """Offsets of evidence items ({source, quote, prefix, suffix}) in archived texts, each looked up once."""
+
+    def __init__(self, texts: dict):
+        self.texts = texts  # source id -> an object with .text (load.SourceText)
+        self.cache: dict[tuple, tuple[int, int] | None] = {}
+
+    def __call__(self, source, item: dict) -> tuple[int, int] | None:
+        """(start, end) of item's quote in source's text, or None when it is absent, ambiguous or malformed."""
+        quote, prefix, suffix = item.get("quote"), item.get("prefix") or "", item.get("suffix") or ""
+        if not isinstance(source, str) or not isinstance(quote, str) or not isinstance(prefix, str) or not isinstance(suffix, str):
+            return None
+        key = (source, quote, prefix, suffix)
+        if key not in self.cache:
+            text = self.texts.get(source)
+            self.cache[key] = locate(text.text, quote, prefix, suffix) if text is not None else None
+        return self.cache[key]

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, atomic, coverage
+from . import __version__, atomic, coverage, quotes
 from .checks import EVIDENCE, REFERENCES, _walk
 from .load import KINDS, Dataset, Record
 
@@ -144,10 +144,6 @@ def api_url(kind: str, record_id: str) -> str:
 # The model the pages are made from
 
 
-def _evidence_key(item: dict) -> tuple:
-    return (item.get("source"), item.get("quote") or "", item.get("prefix") or "", item.get("suffix") or "")
-
-
 class Site:
     """Records by id, labels, backlinks and evidence offsets: computed once, in linear time."""
 
@@ -176,26 +172,9 @@ class Site:
                     target = self.by_id.get(relation.get("claim"))
                     if target is not None:
                         self.backlinks[target.id][INVERSE_RELATION.get(relation.get("type"), "Related")].append(record)
-        self.spans = coverage.spans(dataset)
-        # (source, quote, prefix, suffix) -> (start, end) of every evidence quote that resolves
-        self.evidence_at: dict[tuple, tuple[int, int]] = {}
-        from . import quotes
-
-        for record in dataset.records:
-            for pattern in EVIDENCE[record.kind]:
-                for _, items in _walk(record.data, pattern):
-                    for item in items if isinstance(items, list) else []:
-                        if not isinstance(item, dict):
-                            continue
-                        text = dataset.texts.get(item.get("source"))
-                        if text is None:
-                            continue
-                        key = _evidence_key(item)
-                        if key not in self.evidence_at:
-                            where = quotes.locate(text.text, key[1], key[2], key[3])
-                            if where:
-                                self.evidence_at[key] = where
-        self.coverage_problems = coverage.check(dataset)
+        self.locate = quotes.Locator(dataset.texts)  # shared with coverage.spans: each quote is found once
+        self.spans = coverage.spans(dataset, self.locate)
+        self.coverage_problems = coverage.check(dataset, self.locate)
 
     def label(self, record: Record) -> str:
         data = record.data
@@ -215,7 +194,7 @@ class Site:
         return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
     def where(self, item: dict) -> tuple[int, int] | None:
-        return self.evidence_at.get(_evidence_key(item))
+        return self.locate(item.get("source"), item)
 
     def link(self, src: str, record_id, text: str | None = None) -> str:
         """A link to a record's page, or the bare id when there is no such record."""
