@@ -24,7 +24,6 @@ import html
 import http.server
 import json
 import os
-import posixpath
 import re
 import shutil
 import subprocess
@@ -124,12 +123,21 @@ def page_url(doc: str) -> str:
 
 def href(src: str, dst: str) -> str:
     """A relative link from the page at URL src to dst (a page URL ending in '/', or a file)."""
-    base = src.rstrip("/") or "."
     is_dir = dst == "" or dst.endswith("/")
-    rel = posixpath.relpath(dst.rstrip("/") or ".", base)
+    rel = _relpath(dst.rstrip("/"), src.rstrip("/"))  # pure string work: posixpath.relpath asks the OS for the cwd
     if is_dir:
         return "./" if rel == "." else rel + "/"
     return rel
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for two relative, normalised URL paths ('' is the site root)."""
+    parts, base = [p for p in path.split("/") if p], [p for p in start.split("/") if p]
+    common = 0
+    while common < len(parts) and common < len(base) and parts[common] == base[common]:
+        common += 1
+    rel = [".."] * (len(base) - common) + parts[common:]
+    return "/".join(rel) or "."
 
 
 def record_url(kind: str, record_id: str) -> str:
