@@ -48,18 +48,10 @@ class Built:
 
 
 def make_release(dataset: Dataset, root: Path) -> Path:
-    """The data release, by the real export when it exists; otherwise two stand-in files."""
-    try:
-        from frontline import export
-    except ImportError:
-        export = None
-    if export is not None and hasattr(export, "export"):
-        return Path(export.export(dataset, root / "build" / "data"))
-    release = root / "build" / "data"
-    release.mkdir(parents=True, exist_ok=True)
-    (release / "claims.csv").write_text("id\n", encoding="utf-8")
-    (release / "SHA256SUMS").write_text("", encoding="utf-8")
-    return release
+    """The data release, by the real export."""
+    from frontline import export
+
+    return Path(export.export(dataset, root / "build" / "data"))
 
 
 def copy_project(source: Path, target: Path) -> Path:

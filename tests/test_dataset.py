@@ -47,7 +47,10 @@ def test_seeds_are_the_shared_originals():
     shared = ROOT.parent / "shared" / "seeds"
     if not shared.is_dir():
         pytest.skip("../shared/seeds is not beside this checkout")
-    for original in shared.iterdir():
+    originals = sorted(shared.iterdir())
+    if not originals:
+        pytest.skip(f"{shared} holds no files to compare with")
+    for original in originals:
         assert (ROOT / "seeds" / original.name).read_bytes() == original.read_bytes()
 
 

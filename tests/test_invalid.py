@@ -91,3 +91,26 @@ def test_missing_project_exits_2(tmp_path: Path, capsys):
     assert code == 2
     assert "is not a folder" in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_hidden_record_files_are_not_skipped(tmp_path: Path, capsys):
+    project = copy_fixture(tmp_path / "project")
+    (project / "dataset" / "actors" / ".hidden.yaml").write_text("garbage: [\n", encoding="utf-8")
+    (project / "dataset" / "actors" / ".gitkeep").write_text("", encoding="utf-8")
+    code, lines = run_validate(project, capsys)
+    assert code == 1
+    assert lines == [
+        "dataset/actors/.hidden.yaml:1:1: error: not a record file (record files are regular files named <id>.yaml)",
+        "1 error, 0 warnings",
+    ]
+
+
+def test_oversized_file_reports_its_real_size(tmp_path: Path, capsys):
+    project = copy_fixture(tmp_path / "project")
+    (project / "dataset" / "claims" / "huge.yaml").write_bytes(b"id: huge\nnote: " + b"x" * 3_000_000 + b"\n")
+    code, lines = run_validate(project, capsys)
+    assert code == 1
+    assert (
+        lines[0]
+        == "dataset/claims/huge.yaml:1:1: error: file is 3,000,016 bytes, more than the limit of 1,000,000 (split the record or shorten its text)"
+    )

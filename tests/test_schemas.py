@@ -15,6 +15,16 @@ from helpers import ROOT
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
 
 
+def _documents() -> list[dict]:
+    """The schemas, each given an $id under one made-up base so that a registry resolves their relative $refs."""
+    out = []
+    for path in SCHEMAS:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        document["$id"] = f"https://schemas.invalid/{path.name}"
+        out.append(document)
+    return out
+
+
 def _objects(node, path=""):
     """Every schema object with its path, descending through properties, items and $defs."""
     if isinstance(node, dict):
@@ -43,7 +53,7 @@ def test_every_object_is_closed_and_every_field_documented(path):
             if "$ref" in field or "/if/" in f"{where}/":
                 continue  # documented at its definition; if/then conditions are not fields
             assert field.get("description"), f"{path.name}{where}/properties/{name} has no description"
-            has_examples = "examples" in field or "$ref" in field or field.get("type") in ("object", "array") or "const" in field
+            has_examples = "examples" in field or "$ref" in field or "const" in field
             assert has_examples, f"{path.name}{where}/properties/{name} has no examples"
         if "pattern" in node:
             assert node["pattern"].startswith("^") and node["pattern"].endswith("$"), f"{path.name}{where} pattern is not anchored"
@@ -53,8 +63,8 @@ def test_every_object_is_closed_and_every_field_documented(path):
 @pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
 def test_examples_are_valid_against_their_field(path):
     """Every example given for a field validates against that field's own schema."""
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    documents = [json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS]
+    documents = _documents()
+    schema = next(d for d in documents if d["$id"].endswith("/" + path.name))
     registry = Registry().with_resources((d["$id"], Resource.from_contents(d)) for d in documents)
     registry_validator = Draft202012Validator({}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
     for where, node in _objects(schema):
@@ -76,7 +86,7 @@ def test_inlined_validators_agree_with_resolving_refs():
     """The validator inlines every $ref for speed; it must find what a resolving validator finds."""
     from frontline.load import load
 
-    documents = [json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS]
+    documents = _documents()
     registry = Registry().with_resources((d["$id"], Resource.from_contents(d)) for d in documents)
     cases = sorted((ROOT / "tests" / "invalid").glob("*/*.yaml"))
     compared = 0
@@ -117,3 +127,9 @@ def test_every_format_used_is_actually_checked():
     validator = Draft202012Validator({"type": "string", "format": "uri"}, format_checker=Draft202012Validator.FORMAT_CHECKER)
     assert not validator.is_valid("http://[not-a-host")
     assert validator.is_valid("https://example.org/a?b=c")
+
+
+def test_schemas_have_no_absolute_id():
+    """Editors resolve the relative $refs against the schema file itself, so no schema names a host of its own."""
+    for path in SCHEMAS:
+        assert "$id" not in json.loads(path.read_text(encoding="utf-8")), path.name

@@ -502,10 +502,10 @@ def test_mkdocs_yml_is_plain_yaml_with_search_for_cyrillic():
         assert page.endswith(".md")
 
 
-def test_the_mini_site_builds_strict_and_fast(mini_site):
+def test_the_mini_site_builds_strict(mini_site):
+    """Timings are the benchmark's business (benchmarks/bench.py); here the build must just succeed."""
     assert (mini_site.site / "index.html").is_file()
     assert (mini_site.site / "search" / "search_index.json").is_file()
-    assert mini_site.render_seconds < 10 and mini_site.site_seconds < 60
 
 
 def test_render_is_repeatable(mini_site, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import json
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -107,7 +108,7 @@ def check(dataset: Dataset) -> list[Problem]:
     ids: dict[str, Record] = {}
     for record in dataset.records:
         problems.extend(_schema(record))
-        problems.extend(_text_hygiene(record, record.data, ()))
+        problems.extend(_values(record, record.data, ()))
         problems.extend(_dates(record))
         record_id = record.data.get("id")
         if isinstance(record_id, str):
@@ -137,6 +138,7 @@ def check(dataset: Dataset) -> list[Problem]:
     problems.extend(_evidence(dataset, ids))
     problems.extend(_figures(dataset))
     problems.extend(_relations(dataset))
+    problems.extend(_codes(dataset))
     problems.extend(coverage.check(dataset))
     return sorted(set(problems))
 
@@ -188,7 +190,13 @@ def _schema(record: Record) -> list[Problem]:
         elif kind == "pattern":
             out.append(record.problem(path, f"{field} {_show(error.instance)} is not well formed", _pattern_hint(error.validator_value)))
         elif kind in ("minLength", "minItems", "minProperties"):
-            out.append(record.problem(path, f"{field} is empty", "give a value or remove the field"))
+            if len(error.instance) == 0:
+                out.append(record.problem(path, f"{field} is empty", "give a value or remove the field"))
+            else:
+                unit = "characters" if kind == "minLength" else "items"
+                out.append(
+                    record.problem(path, f"{field} {_show(error.instance)} is too short", f"give at least {error.validator_value} {unit}")
+                )
         elif kind == "uniqueItems":
             out.append(record.problem(path, f"{field} lists the same item twice", "remove the repeat"))
         elif kind in ("minimum", "maximum"):
@@ -247,31 +255,40 @@ def _pattern_hint(pattern: str) -> str:
     return f"it must match {pattern}"
 
 
-def _text_hygiene(record: Record, value, path: tuple) -> list[Problem]:
+def _values(record: Record, value, path: tuple) -> list[Problem]:
+    """Rules for every value, whatever its field: clean text, numbers that every tool can hold."""
     out: list[Problem] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            out.extend(_text_hygiene(record, item, (*path, key)))
+            out.extend(_values(record, item, (*path, key)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            out.extend(_text_hygiene(record, item, (*path, index)))
+            out.extend(_values(record, item, (*path, index)))
+    elif isinstance(value, bool):
+        pass
+    elif isinstance(value, int | float):
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            out.append(
+                record.problem(
+                    path,
+                    f"{'.'.join(map(str, path))} {value:.3g} is out of range",
+                    f"numbers must lie within ±2^53 ({MAX_NUMBER:,}) to survive JSON, CSV and SQLite",
+                )
+            )
     elif isinstance(value, str):
         field = ".".join(str(p) for p in path)
-        for char in value:
-            category = unicodedata.category(char)
-            if (category in _BAD_CATEGORIES and char != "\n") or (category == "Zs" and char != " "):
-                name = unicodedata.name(char, "unnamed character")
-                out.append(
-                    record.problem(
-                        path,
-                        f"{field} contains the invisible or control character U+{ord(char):04X} {name}",
-                        "delete it or type a plain space",
-                    )
+        bad = next((char for char in value if _invisible(char)), None)
+        if bad is not None:
+            out.append(
+                record.problem(
+                    path,
+                    f"{field} contains the invisible or control character U+{ord(bad):04X} {_char_name(bad)}",
+                    "delete it or type a plain space",
                 )
-                break
+            )
         if unicodedata.normalize("NFC", value) != value:
             out.append(record.problem(path, f"{field} is not in Unicode NFC form", "normalise the text to NFC (composed characters)"))
-        if path and path[-1] not in _QUOTE_FIELDS:
+        if path and path[-1] not in _QUOTE_FIELDS and bad is None:
             if value.startswith(_FORMULA):
                 out.append(
                     record.problem(
@@ -283,6 +300,34 @@ def _text_hygiene(record: Record, value, path: tuple) -> list[Problem]:
             elif value != value.strip():
                 out.append(record.problem(path, f"{field} has white space at the start or end", "remove the spaces"))
     return out
+
+
+MAX_NUMBER = 2**53
+# Characters that render as nothing although their category is a letter or mark.
+_INVISIBLE = {0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F, 0x17B4, 0x17B5}
+_CONTROL_NAMES = {
+    "\t": "CHARACTER TABULATION (tab)",
+    "\r": "CARRIAGE RETURN",
+    "\x0b": "LINE TABULATION",
+    "\x0c": "FORM FEED",
+    "\x7f": "DELETE",
+}
+
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    category = unicodedata.category(char)
+    return (
+        (category in _BAD_CATEGORIES and char != "\n")
+        or (category == "Zs" and char != " ")
+        or code in _INVISIBLE
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0xE0100 <= code <= 0xE01EF
+    )
+
+
+def _char_name(char: str) -> str:
+    return _CONTROL_NAMES.get(char) or unicodedata.name(char, "control character")
 
 
 def _dates(record: Record) -> list[Problem]:
@@ -308,7 +353,11 @@ def _dates(record: Record) -> list[Problem]:
 def _suggest(name: str, ids: dict[str, Record], kind: str) -> str:
     same = [i for i, r in ids.items() if r.kind == kind]
     near = difflib.get_close_matches(name, same, n=1, cutoff=0.5)
-    return f"did you mean '{near[0]}'?" if near else f"create dataset/{kind}s/{name}.yaml or use an existing {kind}"
+    if near:
+        return f"did you mean '{near[0]}'?"
+    if name in ids:  # the id exists, as another kind
+        return f"name {_a(kind)} from dataset/{kind}s/"
+    return f"create dataset/{kind}s/{name}.yaml or use an existing {kind}"
 
 
 def _references(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
@@ -323,7 +372,14 @@ def _references(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
                     continue
                 target = ids.get(value)
                 field = ".".join(str(p) for p in path)
-                if target is None:
+                if target is None and value in dataset.unreadable:
+                    where = dataset.unreadable[value]
+                    out.append(
+                        record.problem(
+                            path, f"{field} '{value}' is in {where}, which could not be read", "fix the errors in that file first"
+                        )
+                    )
+                elif target is None:
                     out.append(record.problem(path, f"{field} '{value}' is not {_a(kind)}", _suggest(value, ids, kind)))
                 elif target.kind != kind:
                     out.append(record.problem(path, f"{field} '{value}' is {_a(target.kind)}, not {_a(kind)}", _suggest(value, ids, kind)))
@@ -521,4 +577,34 @@ def _relations(dataset: Dataset) -> list[Problem]:
                     "reported_by lists who passed the claim on; use speech: authorial for an outlet's own statements",
                 )
             )
+    return out
+
+
+def _codes(dataset: Dataset) -> list[Problem]:
+    """Country codes are ISO 3166-1 alpha-2 and region codes ISO 3166-2, as pycountry knows them."""
+    import pycountry
+
+    out = []
+    for record in dataset.records:
+        country = record.data.get("country")
+        if isinstance(country, str) and re.fullmatch(r"[A-Z]{2}", country) and pycountry.countries.get(alpha_2=country) is None:
+            out.append(
+                record.problem(("country",), f"country '{country}' is not an ISO 3166-1 alpha-2 code", "use a code such as UA, RU or TR")
+            )
+        code = record.data.get("iso_3166_2") if record.kind == "place" else None
+        if isinstance(code, str) and re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", code):
+            if pycountry.subdivisions.get(code=code) is None:
+                out.append(
+                    record.problem(
+                        ("iso_3166_2",),
+                        f"iso_3166_2 '{code}' is not an ISO 3166-2 subdivision",
+                        "look the code up in ISO 3166-2 (Dnipropetrovsk region is UA-12)",
+                    )
+                )
+            elif isinstance(country, str) and not code.startswith(country + "-"):
+                out.append(
+                    record.problem(
+                        ("iso_3166_2",), f"iso_3166_2 '{code}' is not in country '{country}'", "make the code and the country agree"
+                    )
+                )
     return out

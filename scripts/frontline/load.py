@@ -18,6 +18,7 @@ from .problems import Problem
 KINDS = ("source", "actor", "place", "figure", "claim")
 FOLDERS = {kind + "s": kind for kind in KINDS}
 SEEDS = "seeds"
+IGNORED = {".gitkeep", ".DS_Store"}  # housekeeping files that may sit in dataset folders
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Dataset:
     records: list[Record] = field(default_factory=list)  # sorted by kind folder, then path
     texts: dict[str, SourceText] = field(default_factory=dict)  # source id -> archived text
     problems: list[Problem] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)  # file stem -> path, for files that could not be read
 
     def of_kind(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]
@@ -67,7 +69,7 @@ def load(root: str | os.PathLike) -> Dataset:
         raise FileNotFoundError(f"{base} is not a folder (is {root} a Frontline Claims project?)")
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
         rel = f"dataset/{entry.name}"
-        if entry.name.startswith("."):
+        if entry.name in IGNORED:
             continue
         if entry.name not in FOLDERS or not entry.is_dir(follow_symlinks=False):
             dataset.problems.append(
@@ -84,11 +86,25 @@ def load(root: str | os.PathLike) -> Dataset:
         kind = FOLDERS[entry.name]
         for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
             path = f"{rel}/{item.name}"
-            if item.name.startswith("."):
+            if item.name in IGNORED:
                 continue
-            if not item.name.endswith(".yaml") or item.is_symlink() or not item.is_file():
+            if not item.name.endswith(".yaml") or item.name.startswith(".") or item.is_symlink() or not item.is_file():
                 hint = "rename it to .yaml" if item.name.endswith(".yml") else "record files are regular files named <id>.yaml"
                 dataset.problems.append(Problem(path, 1, 1, "error", "not a record file", hint))
+                continue
+            size = item.stat().st_size
+            if size > yamlsafe.MAX_BYTES:
+                dataset.problems.append(
+                    Problem(
+                        path,
+                        1,
+                        1,
+                        "error",
+                        f"file is {size:,} bytes, more than the limit of {yamlsafe.MAX_BYTES:,}",
+                        "split the record or shorten its text",
+                    )
+                )
+                dataset.unreadable[item.name[: -len(".yaml")]] = path
                 continue
             with open(item.path, "rb") as handle:
                 data = handle.read(yamlsafe.MAX_BYTES + 1)
@@ -96,6 +112,7 @@ def load(root: str | os.PathLike) -> Dataset:
                 doc = yamlsafe.parse(data)
             except yamlsafe.YamlError as exc:
                 dataset.problems.append(Problem(path, exc.line, exc.column, "error", exc.message, exc.hint))
+                dataset.unreadable[item.name[: -len(".yaml")]] = path
                 continue
             dataset.records.append(Record(kind, path, doc))
     for record in dataset.records:

@@ -1255,7 +1255,7 @@ def _node_modules(root: Path) -> Path:
     npm = shutil.which("npm")
     if npm is None or not (PROJECT / "package-lock.json").is_file():
         raise RuntimeError("the site needs Leaflet, topojson-client and world-atlas in node_modules/: install Node.js and run 'npm ci'")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PROJECT, check=True, capture_output=True)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=PROJECT, check=True, capture_output=True)
     return PROJECT / "node_modules"
 
 

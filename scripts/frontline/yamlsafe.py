@@ -189,7 +189,16 @@ def _read_value(events, event, path: Path, doc: Document, depth: int):
     if depth > MAX_DEPTH:
         raise YamlError(*_pos(event.start_mark), f"nesting is deeper than {MAX_DEPTH} levels", "flatten the record")
     if isinstance(event, yaml.ScalarEvent):
-        return event.value if event.style else _plain(event.value)  # '' or None: plain
+        if event.style:  # '' or None: plain
+            return event.value
+        try:
+            return _plain(event.value)
+        except ValueError:  # more digits than Python converts
+            raise YamlError(
+                *_pos(event.start_mark),
+                f"number with {len(event.value)} digits is too long",
+                "write a smaller number, or quote it if it is text",
+            ) from None
     if isinstance(event, yaml.SequenceStartEvent):
         items = []
         while True:
