@@ -143,55 +143,11 @@ def test_validate_never_crashes_on_a_bad_record_file(tmp_path_factory, data):
     assert problems == sorted(problems)
 
 
-FIELDS = {
-    "claims": [
-        "id",
-        "claimant",
-        "reported_by",
-        "speech",
-        "statement",
-        "topic",
-        "places",
-        "actors",
-        "figures",
-        "date",
-        "status",
-        "relations",
-        "evidence",
-        "note",
-    ],
-    "figures": ["id", "measure", "unit", "stated", "qualifier", "value", "as_of", "stated_by", "places", "actors", "evidence"],
-    "places": ["id", "name", "kind", "parent", "aliases", "coordinates", "iso_3166_2", "evidence"],
-    "actors": ["id", "name", "kind", "roles", "aliases", "evidence"],
-    "sources": ["id", "title", "text", "sha256", "published", "coverage_exceptions", "agency"],
-}
-SCALARS = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-(10**6), 10**6),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from(
-        ["brook", "example-report", "eastshire", "Brook", "2025-02-30", "=1", "seeds/../x", "/etc", "seeds/example.txt", "exact", "low"]
-    ),
-    st.text(max_size=12),
-)
-VALUES = st.recursive(
-    SCALARS,
-    lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(["source", "quote", "value", "best", "low", "high", "basis", "claim", "type", "lat", "lon", "name", "lang"]),
-            inner,
-            max_size=4,
-        )
-    ),
-    max_leaves=12,
-)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.sampled_from(sorted(FIELDS)), st.data())
+@given(st.sampled_from(["actors", "claims", "figures", "places", "sources"]), st.data())
 def test_checks_never_crash_on_wrongly_shaped_records(tmp_path_factory, folder, data):
+    from helpers import FIELDS, VALUES
+
     """Records that parse but have any shape at all give problems, never an exception."""
     import json
 

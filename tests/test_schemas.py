@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -133,3 +135,37 @@ def test_schemas_have_no_absolute_id():
     """Editors resolve the relative $refs against the schema file itself, so no schema names a host of its own."""
     for path in SCHEMAS:
         assert "$id" not in json.loads(path.read_text(encoding="utf-8")), path.name
+
+
+def test_fast_validators_agree_with_jsonschema():
+    """The fast path (fastjsonschema) must accept exactly what jsonschema accepts."""
+    from frontline import yamlsafe
+    from frontline.checks import is_valid
+    from frontline.load import load
+
+    values = [(r.kind, r.data) for folder in (ROOT / "tests" / "fixtures" / "mini", ROOT) for r in load(folder).records]
+    for case in sorted((ROOT / "tests" / "invalid").glob("*/*.yaml")):
+        try:
+            values.append((case.parent.name[:-1], yamlsafe.parse(case.read_bytes()).value))
+        except yamlsafe.YamlError:
+            continue
+    rejected = 0
+    for kind, value in values:
+        expected = validators()[kind].is_valid(value)
+        assert is_valid(kind, value) == expected, (kind, value.get("id"))
+        rejected += not expected
+    assert rejected > 10, "the invalid examples should include many that the schema rejects"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_fast_validators_agree_on_random_records(data):
+    from frontline.checks import is_valid
+    from helpers import FIELDS, VALUES
+
+    folder = data.draw(st.sampled_from(sorted(FIELDS)))
+    record = {"id": "shaped"}
+    for name in data.draw(st.lists(st.sampled_from(FIELDS[folder]), max_size=6, unique=True)):
+        record[name] = data.draw(VALUES)
+    kind = folder[:-1]
+    assert is_valid(kind, record) == validators()[kind].is_valid(record)
