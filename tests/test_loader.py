@@ -162,3 +162,9 @@ def test_checks_never_crash_on_wrongly_shaped_records(tmp_path_factory, folder, 
     (project / "dataset" / folder / "shaped.yaml").write_text(json.dumps(record), encoding="utf-8")  # JSON is YAML
     problems = check(load(project))
     assert all(p.line >= 1 and p.column >= 1 and p.message for p in problems)
+
+
+def test_a_key_too_long_to_be_a_number_is_a_clean_error():
+    with pytest.raises(YamlError) as caught:
+        parse(b"? " + b"1" * 5000 + b"\n: x\n")
+    assert caught.value.line == 1 and "is not a string" in caught.value.message and len(caught.value.message) < 100

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .load import KINDS
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_diff)
 
     p = commands.add_parser("new", help="create a record file from the commented template")
-    p.add_argument("kind", choices=["source", "actor", "place", "figure", "claim"])
+    p.add_argument("kind", choices=KINDS)
     p.add_argument("id", help="the new record's id (kebab-case); the file is named after it")
     p.add_argument("--root", help="project folder (default: the current one)")
     p.set_defaults(func=cmd_new)

@@ -51,7 +51,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from . import __version__, atomic, quotes
-from .checks import EVIDENCE, REFERENCES, SCHEMAS, _walk
+from .checks import EVIDENCE, REFERENCES, _walk, schemas
 from .load import KINDS, Dataset, Record
 
 VERSION = __version__
@@ -100,11 +100,6 @@ ADDED = {
 # --- the schemas, resolved ------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _schema_files() -> dict[str, dict]:
-    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(SCHEMAS.glob("*.schema.json"))}
-
-
 def _resolve(node: dict, file: str) -> tuple[dict, str, str]:
     """node with its $ref merged in (the local keys win), the file it now lives in, and the $defs name referred to."""
     if "$ref" not in node:
@@ -112,7 +107,7 @@ def _resolve(node: dict, file: str) -> tuple[dict, str, str]:
     ref = node["$ref"]
     target_file, _, pointer = ref.partition("#")
     target_file = target_file or file
-    target: object = _schema_files()[target_file]
+    target: object = schemas()[target_file]
     for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
         target = target[part]  # type: ignore[index]
     assert isinstance(target, dict)
@@ -123,7 +118,7 @@ def _resolve(node: dict, file: str) -> tuple[dict, str, str]:
 
 def kind_schema(kind: str) -> dict:
     """The JSON Schema of a record kind, as written (not resolved)."""
-    return _schema_files()[f"{kind}.schema.json"]
+    return schemas()[f"{kind}.schema.json"]
 
 
 # --- the tables, derived from the schemas ---------------------------------------------------

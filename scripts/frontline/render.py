@@ -33,8 +33,9 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, atomic, coverage, quotes
+from . import __version__, atomic, codebook, coverage, diff, export, quotes
 from .checks import EVIDENCE, REFERENCES, _walk
+from .export import md_code
 from .load import KINDS, Dataset, Record
 
 PROJECT = Path(__file__).resolve().parent.parent.parent  # the repository: mkdocs.yml, node_modules/
@@ -234,8 +235,8 @@ def fmt_date(value) -> str:
             return esc(parts[0])
         month = MONTHS[int(parts[1]) - 1]
         if len(parts) == 2:
-            return f"{month} {parts[0]}"
-        return f"{int(parts[2])} {month} {parts[0]}"
+            return f"{month} {esc(parts[0])}"
+        return f"{int(parts[2])} {month} {esc(parts[0])}"
     except (ValueError, IndexError):
         return esc(value)
 
@@ -716,7 +717,7 @@ def table(table_id: str, caption: str, headers: list[str], rows: list[tuple[dict
 
 def options(site: Site, ids) -> list[tuple[str, str]]:
     found = {i for i in ids if i in site.by_id}
-    return sorted(((i, site.short(site.by_id[i], 60)) for i in found), key=lambda item: item[1].lower())
+    return sorted(((i, site.short(site.by_id[i], 60)) for i in found), key=lambda item: (item[1].lower(), item[0]))
 
 
 def index_page(site: Site, kind: str, intro: str = "") -> str:
@@ -1160,64 +1161,33 @@ def api(site: Site, out: Path) -> None:
     (base / "index.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-# --- Adapters to the release modules (export, codebook, diff), written by the data-release issue. ---
-# They are called only through these functions, and only if they exist, so that the site builds
-# while those modules are being written. Their Markdown is our own code's output, not record text.
+# --- Pages made by the release modules (export, codebook, diff). Their Markdown is our own code's output.
 
 
 def _downloads_page(release: Path | None, intro: str) -> str:
-    """ADAPTER: export.downloads_markdown(release_dir) -> Markdown of the downloads table."""
-    generated = ""
-    try:
-        from . import export  # noqa: PLC0415
-
-        maker = getattr(export, "downloads_markdown", None)
-    except ImportError:
-        maker = None
-    if maker is not None and release is not None:
-        generated = maker(release)
-    elif release is not None and release.is_dir():
-        rows = [
-            f"| [{p.relative_to(release).as_posix()}]({p.relative_to(release).as_posix()}) | {p.stat().st_size:,} bytes |"
-            for p in sorted(release.rglob("*"))
-            if p.is_file() and p.suffix != ".md"
-        ]
-        generated = "| File | Size |\n|---|---|\n" + "\n".join(rows) + "\n" if rows else "No release files yet.\n"
-    else:
-        generated = "No release has been built yet.\n"
+    """The downloads table of the release (export.downloads_markdown) under the hand-written intro."""
+    generated = export.downloads_markdown(release) if release is not None else "No release has been built yet.\n"
     head = intro or "# Downloads\n\nThe dataset as files: CSV tables, JSON, an SQLite database and a Frictionless data package.\n\n"
     return front_matter("Downloads", "Download the Frontline Claims data release", ()) + head + "\n\n" + generated
 
 
 def _codebook_page(intro: str) -> str:
-    """ADAPTER: codebook.codebook_markdown() -> Markdown of every table and field."""
-    try:
-        from . import codebook  # noqa: PLC0415
-
-        generated = codebook.codebook_markdown()
-    except (ImportError, AttributeError):
-        generated = "The codebook is generated from the schemas by the data release; it is not part of this build yet.\n"
+    """Every table and field (codebook.codebook_markdown) under the hand-written intro."""
     head = intro or "# Codebook\n\n"
-    return front_matter("Codebook", "Every table and field of Frontline Claims", ()) + head + "\n\n" + generated
+    return front_matter("Codebook", "Every table and field of Frontline Claims", ()) + head + "\n\n" + codebook.codebook_markdown()
 
 
 def _changes_page(site: Site, release: Path | None, intro: str) -> str:
-    """ADAPTER: diff.changes_markdown(diff.diff(root, OLD, release)) when FRONTLINE_PREVIOUS_RELEASE names the
-    old release (a release folder or git revision); otherwise diff.what_changed(root): since the last git tag."""
+    """Records added, removed and changed: since FRONTLINE_PREVIOUS_RELEASE (a release folder or git
+    revision) when it is set, otherwise since the last git tag (diff.what_changed)."""
     previous = os.environ.get("FRONTLINE_PREVIOUS_RELEASE")
-    try:
-        from . import diff  # noqa: PLC0415
-    except ImportError:
-        diff = None
-    if diff is None:
-        generated = "Not available in this build.\n"
-    elif previous and release is not None:
+    if previous and release is not None:
 
         def link(kind: str, record_id: str) -> str | None:
             record = site.by_id.get(record_id)
             return f"{FOLDER[record.kind]}/{record_id}.md" if record is not None and record.kind == kind else None
 
-        generated = f"Changes since `{previous}`:\n\n" if "`" not in previous else ""
+        generated = f"Changes since {md_code(previous)}:\n\n"
         generated += diff.changes_markdown(diff.diff(site.root, previous, str(release)), link)
     else:
         generated = diff.what_changed(site.root)
@@ -1252,11 +1222,7 @@ def _node_modules(root: Path) -> Path:
     for candidate in (root / "node_modules", PROJECT / "node_modules"):
         if all((candidate / package).is_dir() for package, _, _ in VENDOR):
             return candidate
-    npm = shutil.which("npm")
-    if npm is None or not (PROJECT / "package-lock.json").is_file():
-        raise RuntimeError("the site needs Leaflet, topojson-client and world-atlas in node_modules/: install Node.js and run 'npm ci'")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=PROJECT, check=True, capture_output=True)
-    return PROJECT / "node_modules"
+    raise RuntimeError("the site needs Leaflet, topojson-client and world-atlas in node_modules/: run 'npm ci' (python3 dev.py serve does)")
 
 
 def _copy_assets(root: Path, out: Path) -> None:

@@ -152,8 +152,7 @@ def _read_stream(events, doc: Document):
     event = _next(events)
     if isinstance(event, yaml.StreamEndEvent):
         raise YamlError(1, 1, "file is empty", "a record file holds one mapping, starting with 'id:'")
-    start = event  # DocumentStart
-    node = _next(events)
+    node = _next(events)  # after DocumentStart
     if not isinstance(node, yaml.MappingStartEvent):
         if isinstance(node, yaml.AliasEvent | yaml.ScalarEvent | yaml.SequenceStartEvent):
             _refuse_marks(node)
@@ -169,7 +168,6 @@ def _read_stream(events, doc: Document):
         raise YamlError(
             *_pos(event.start_mark), "the file holds more than one YAML document", "keep one record per file and remove the '---' line"
         )
-    del start
     return value
 
 
@@ -221,8 +219,13 @@ def _read_value(events, event, path: Path, doc: Document, depth: int):
             if not key_event.style:
                 if key == "<<":
                     raise YamlError(*where, "merge key '<<' is not allowed", "write the fields out in full")
-                if not isinstance(_plain(key), str):
-                    raise YamlError(*where, f"key '{key}' is not a string", "field names are words such as 'name'")
+                try:
+                    plain = _plain(key)
+                except ValueError:  # more digits than Python converts
+                    plain = None
+                if not isinstance(plain, str):
+                    shown = key if len(key) <= 40 else key[:37] + "..."
+                    raise YamlError(*where, f"key '{shown}' is not a string", "field names are words such as 'name'")
             if key in seen:
                 first = seen[key]
                 raise YamlError(*where, f"duplicate key '{key}' (first at line {first[0]})", "remove one of the two")
