@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from conftest import FIXTURE, ROOT, build_project, copy_project
+from conftest import FIXTURE, ROOT, build_project, copy_project, make_release
 from frontline import render
 from frontline.coverage import spans
 
@@ -562,3 +562,20 @@ def test_record_pages_do_not_grow_with_the_dataset(mini_site, tmp_path):
     page = "claims/northland-enters-brook/index.html"
     assert (large.site / page).stat().st_size == (mini_site.site / page).stat().st_size
     assert len(list(large.site.joinpath("claims").glob("*/index.html"))) == 302
+
+
+def test_source_page_lists_what_no_record_covers(tmp_path):
+    """A figure removed from the fixture leaves its number uncovered; the source page says where."""
+    from frontline import coverage
+    from frontline.load import load
+
+    root = copy_project(FIXTURE, tmp_path / "project")
+    (root / "dataset" / "figures" / "eastshire-population.yaml").unlink()
+    dataset = load(root)
+    gaps = coverage.gaps(dataset)["example-report"]
+    assert [(g.check, g.words) for g in gaps] == [("number", "2"), ("number", "million")]
+    docs = render.render(dataset, root, root / "build" / "docs", make_release(dataset, root))
+    page = (docs / "sources" / "example-report.md").read_text(encoding="utf-8")
+    for gap in gaps:
+        assert f"line {gap.line}, column {gap.column}: {html.escape(gap.describe())}" in page
+    assert "2 numbers or attributed sentences are covered by no figure or claim yet" in page

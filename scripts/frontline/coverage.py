@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import quotes
 from .load import Dataset
 from .problems import Problem
 
@@ -37,11 +36,11 @@ class Span:
     kind: str  # record kind
 
 
-def spans(dataset: Dataset, locate: quotes.Locator | None = None) -> dict[str, list[Span]]:
+def spans(dataset: Dataset) -> dict[str, list[Span]]:
     """Covered spans per source id, sorted by start: every resolvable evidence quote."""
     from .checks import EVIDENCE, _walk  # the one table of where evidence stands
 
-    locate = locate or quotes.Locator(dataset.texts)
+    locate = dataset.locate
     found: dict[str, list[Span]] = {}
     for record in dataset.records:
         for pattern in EVIDENCE[record.kind]:
@@ -68,15 +67,45 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def check(dataset: Dataset, locate: quotes.Locator | None = None) -> list[Problem]:
+@dataclass(frozen=True)
+class Gap:
+    """A number that no figure's quote covers, or an attributed sentence that no claim's quote covers."""
+
+    source: str  # source id
+    path: str  # the source's text file
+    line: int
+    column: int
+    check: str  # "number" or "attribution"
+    words: str  # the number, or the attribution verb
+
+    def describe(self) -> str:
+        if self.check == "number":
+            return f"number '{self.words}' is covered by no figure's quote"
+        return f"sentence with '{self.words}' is covered by no claim's quote"
+
+    def problem(self) -> Problem:
+        if self.check == "number":
+            hint = "add a figure whose quote holds it, or a coverage exception in the source record saying why it is no figure"
+        else:
+            hint = "add a claim whose quote lies in this sentence, or a coverage exception saying why it reports no statement"
+        return Problem(self.path, self.line, self.column, "warning", f"{self.describe()} (source '{self.source}')", hint)
+
+
+def check(dataset: Dataset) -> list[Problem]:
     """Warnings for numbers and attributed sentences of every source that no record covers."""
-    locate = locate or quotes.Locator(dataset.texts)
-    covered = spans(dataset, locate)
-    out: list[Problem] = []
+    return [gap.problem() for found in gaps(dataset).values() for gap in found]
+
+
+def gaps(dataset: Dataset) -> dict[str, list[Gap]]:
+    """Per source id, the numbers and attributed sentences of its text that no record covers."""
+    locate = dataset.locate
+    covered = spans(dataset)
+    out: dict[str, list[Gap]] = {}
     for record in dataset.of_kind("source"):
         text = dataset.texts.get(record.id)
         if text is None:
             continue
+        found = out.setdefault(record.id, [])
         length = len(text.text)
         figures = bytearray(length)
         claims = bytearray(length)
@@ -99,30 +128,12 @@ def check(dataset: Dataset, locate: quotes.Locator | None = None) -> list[Proble
             if dates[match.start()] or all(figures[match.start() : match.end()]):
                 continue
             line, col = _line_col(line_starts, match.start())
-            out.append(
-                Problem(
-                    text.path,
-                    line,
-                    col,
-                    "warning",
-                    f"number '{match.group()}' is covered by no figure's quote (source '{record.id}')",
-                    "add a figure whose quote holds it, or a coverage exception in the source record saying why it is no figure",
-                )
-            )
+            found.append(Gap(record.id, text.path, line, col, "number", match.group()))
         for start, end in sentences(text.text):
             match = ATTRIBUTION.search(text.text, start, end)
             if match and not any(claims[start:end]):
                 line, col = _line_col(line_starts, start)
-                out.append(
-                    Problem(
-                        text.path,
-                        line,
-                        col,
-                        "warning",
-                        f"sentence with '{match.group()}' is covered by no claim's quote (source '{record.id}')",
-                        "add a claim whose quote lies in this sentence, or a coverage exception saying why it reports no statement",
-                    )
-                )
+                found.append(Gap(record.id, text.path, line, col, "attribution", match.group()))
     return out
 
 

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from . import __version__, atomic, quotes
+from . import __version__, atomic
 from .checks import EVIDENCE, REFERENCES, _walk, schemas
 from .load import KINDS, Dataset, Record
 
@@ -324,7 +324,7 @@ class Offsets:
     """Character offsets of quotes in the archived texts, each computed once; a valid dataset is assumed."""
 
     def __init__(self, dataset: Dataset):
-        self.locate = quotes.Locator(dataset.texts)
+        self.locate = dataset.locate
 
     def __call__(self, source: str, item: dict) -> tuple[int, int]:
         found = self.locate(source, item)

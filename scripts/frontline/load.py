@@ -7,12 +7,13 @@ unsafe or missing text paths) are returned with the records, never raised.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlsafe
+from . import quotes, yamlsafe
 from .problems import Problem
 
 KINDS = ("source", "actor", "place", "figure", "claim")
@@ -55,6 +56,11 @@ class Dataset:
     texts: dict[str, SourceText] = field(default_factory=dict)  # source id -> archived text
     problems: list[Problem] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)  # file stem -> path, for files that could not be read
+
+    @functools.cached_property
+    def locate(self) -> quotes.Locator:
+        """The one quote locator of this dataset: each evidence quote is looked up once per build."""
+        return quotes.Locator(self.texts)
 
     def of_kind(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]

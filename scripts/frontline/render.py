@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, atomic, codebook, coverage, diff, export, quotes
+from . import __version__, atomic, codebook, coverage, diff, export
 from .checks import EVIDENCE, REFERENCES, _walk
 from .export import md_code
 from .load import KINDS, Dataset, Record
@@ -181,9 +181,9 @@ class Site:
                     target = self.by_id.get(relation.get("claim"))
                     if target is not None:
                         self.backlinks[target.id][INVERSE_RELATION.get(relation.get("type"), "Related")].append(record)
-        self.locate = quotes.Locator(dataset.texts)  # shared with coverage.spans: each quote is found once
-        self.spans = coverage.spans(dataset, self.locate)
-        self.coverage_problems = coverage.check(dataset, self.locate)
+        self.locate = dataset.locate  # shared with coverage and export: each quote is found once per build
+        self.spans = coverage.spans(dataset)
+        self.gaps = coverage.gaps(dataset)
 
     def label(self, record: Record) -> str:
         data = record.data
@@ -954,9 +954,7 @@ def coverage_html(site: Site, record: Record) -> str:
     share = coverage_share(site, record.id)
     by_kind = [(KIND_TITLE[k], coverage_share(site, record.id, k), sum(1 for s in spans if s.kind == k)) for k in ORDER]
     rows = "".join(f'<tr><th scope="row">{name}</th><td>{n}</td><td>{s:.1%}</td></tr>' for name, s, n in by_kind if n)
-    marker = f"(source '{record.id}')"
-    problems = [p for p in site.coverage_problems if marker in p.message]
-    items = [f"line {p.line}, column {p.column}: {esc(p.message.replace(' ' + marker, ''))}" for p in problems]
+    items = [f"line {g.line}, column {g.column}: {esc(g.describe())}" for g in site.gaps.get(record.id, [])]
     parts = [
         '<h2 id="coverage">Coverage</h2>',
         f"<p>{len(spans)} quoted spans cover <strong>{share:.1%}</strong> of the text's {len(site.dataset.texts[record.id].text):,} characters.</p>",
