@@ -4,7 +4,8 @@
     python3 dev.py serve   build the data release and the site, then serve it on http://127.0.0.1:8000
     python3 dev.py test    run the whole test suite (lint, unit, release, site and browser tests)
 
-Both create .venv/ and install the pinned dependencies from pyproject.toml when they change; the
+Both create .venv/ and install the pinned dependencies from pyproject.toml, at the exact versions of
+constraints.txt (transitive ones included), when either file changes; the
 site's JavaScript libraries come from the npm registry (package-lock.json), and the browser tests
 use Debian's chromium (installed with apt-get when run as root and it is missing).
 """
@@ -35,13 +36,13 @@ def python_env(extras: str) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the machine has
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     stamp = VENV / f".installed-{extras or 'base'}"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + (ROOT / "constraints.txt").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
     if not (BIN / "python").exists():
         venv.create(VENV, with_pip=True)
     target = f".[{extras}]" if extras else "."
-    run(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target)
+    run(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c", "constraints.txt", "-e", target)
     stamp.write_text(digest)
 
 

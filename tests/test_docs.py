@@ -52,3 +52,19 @@ def test_every_template_names_its_schema():
     for kind in ("source", "actor", "place", "figure", "claim"):
         text = (ROOT / "scripts" / "frontline" / "templates" / f"{kind}.yaml").read_text(encoding="utf-8")
         assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n")
+
+
+def test_constraints_pin_every_direct_dependency_at_its_pyproject_version():
+    """constraints.txt (the lock) and pyproject.toml (the pins) must not drift apart."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    locked = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            locked[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for pin in pins:
+        name, version = pin.split("==")
+        assert locked.get(re.sub(r"[-_.]+", "-", name).lower()) == version.strip(), f"{pin} differs from constraints.txt"
