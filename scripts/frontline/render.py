@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from . import __version__, atomic, codebook, coverage, diff, export
-from .checks import EVIDENCE, REFERENCES, _walk
+from .checks import REFERENCES, _walk
 from .export import md_code
 from .load import KINDS, Dataset, Record
 
@@ -1113,25 +1113,12 @@ def api(site: Site, out: Path) -> None:
     """Static JSON: api/v1/index.json, api/v1/<kind>s/index.json and api/v1/<kind>s/<id>.json."""
     base = out / API
     kinds = {}
+    offsets = export.Offsets(site.dataset)
     for kind in ORDER:
         folder = base / FOLDER[kind]
         folder.mkdir(parents=True, exist_ok=True)
         index = []
         for r in site.kinds[kind]:
-            evidence = []
-            for pattern in EVIDENCE[kind]:
-                for path, items in _walk(r.data, pattern):
-                    for item in items if isinstance(items, list) else []:
-                        where = site.where(item) if isinstance(item, dict) else None
-                        evidence.append(
-                            {
-                                "path": [*path],
-                                "source": item.get("source") if isinstance(item, dict) else None,
-                                "quote": item.get("quote") if isinstance(item, dict) else None,
-                                "start": where[0] if where else None,
-                                "end": where[1] if where else None,
-                            }
-                        )
             referenced_by = {heading: [x.id for x in records] for heading, records in site.backlinks.get(r.id, {}).items()}
             doc = {
                 "id": r.id,
@@ -1139,8 +1126,7 @@ def api(site: Site, out: Path) -> None:
                 "label": site.label(r),
                 "page": record_url(kind, r.id),
                 "file": r.path,
-                "record": {k: v for k, v in r.data.items() if k != "$schema"},
-                "evidence_positions": evidence,
+                "record": export.record_json(r, offsets),  # as in the release: schema order, offsets on every quote
                 "referenced_by": referenced_by,
             }
             (folder / f"{r.id}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
