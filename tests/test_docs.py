@@ -68,3 +68,12 @@ def test_constraints_pin_every_direct_dependency_at_its_pyproject_version():
     for pin in pins:
         name, version = pin.split("==")
         assert locked.get(re.sub(r"[-_.]+", "-", name).lower()) == version.strip(), f"{pin} differs from constraints.txt"
+
+
+def test_dev_py_without_a_command_prints_its_usage_and_exits_2():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "dev.py"), "nonsense"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2
+    assert "python3 dev.py serve" in done.stdout and "python3 dev.py test" in done.stdout
