@@ -61,7 +61,7 @@ def node_modules() -> None:
     lock = ROOT / "package-lock.json"
     if not lock.exists():
         return
-    if shutil.which("npm") is None and not apt_install("nodejs", "npm"):
+    if shutil.which("npm") is None and not (apt_install("nodejs") and shutil.which("npm")):  # the nodejs package here bundles npm
         sys.exit("npm is needed for the site's map library: install Node.js (https://nodejs.org) and try again")
     stamp = ROOT / "node_modules" / ".installed"
     digest = hashlib.sha256(lock.read_bytes()).hexdigest()
