@@ -104,13 +104,13 @@ def bench(n: int, site: bool) -> dict[str, float]:
         if errors:
             raise SystemExit(f"synthetic dataset has errors, e.g. {errors[0]}")
         try:
-            from frontline import export
+            from frontline.release import export
         except ImportError:
             export = None
         if export is not None:
             figures["export"], release = timed(lambda: export.export(dataset, root / "build" / "data"))
             try:
-                from frontline import render
+                from frontline.site import render
             except ImportError:
                 render = None
             if render is not None:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from frontline import render
 from frontline.checks import check
 from frontline.load import Dataset, load
+from frontline.site import render
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "mini"
@@ -49,7 +49,7 @@ class Built:
 
 def make_release(dataset: Dataset, root: Path) -> Path:
     """The data release, by the real export."""
-    from frontline import export
+    from frontline.release import export
 
     return Path(export.export(dataset, root / "build" / "data"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontline.checks import _INVISIBLE_RE, _invisible
+from frontline.checks.core import _INVISIBLE_RE, _invisible
 
 
 def test_printable_shortcut_misses_no_invisible_character():

@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from frontline import codebook
-from frontline.export import md_text, tables
+from frontline.markup import md_text
+from frontline.release import codebook
+from frontline.release.export import tables
 
 
 @pytest.fixture(scope="module")

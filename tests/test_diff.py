@@ -12,9 +12,10 @@ from pathlib import Path
 import markdown
 import pytest
 
-from frontline import cli, diff, export
-from frontline.diff import MISSING, Change, FieldChange
+from frontline import cli
 from frontline.load import load
+from frontline.release import diff, export
+from frontline.release.diff import MISSING, Change, FieldChange
 from helpers import FIXTURE, copy_fixture
 
 GIT = shutil.which("git")

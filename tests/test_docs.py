@@ -50,7 +50,7 @@ def test_readme_gives_the_two_commands_that_ci_runs():
 
 def test_every_template_names_its_schema():
     for kind in ("source", "actor", "place", "figure", "claim"):
-        text = (ROOT / "scripts" / "frontline" / "templates" / f"{kind}.yaml").read_text(encoding="utf-8")
+        text = (ROOT / "scripts" / "frontline" / "record_templates" / f"{kind}.yaml").read_text(encoding="utf-8")
         assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n")
 
 

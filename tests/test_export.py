@@ -25,10 +25,12 @@ import pytest
 import yaml
 
 import frontline
-from frontline import export
-from frontline.checks import EVIDENCE, check
-from frontline.export import EDITOR_KEYS, tables
-from frontline.load import KINDS, load
+from frontline import model
+from frontline.checks import check
+from frontline.load import load
+from frontline.model import EDITOR_KEYS, KINDS
+from frontline.release import export
+from frontline.release.export import tables
 from helpers import ROOT, copy_fixture
 
 EDGE_TEXT = """Edge wire report 🙂
@@ -200,7 +202,7 @@ def _get(value, path):
 
 
 def _quotes(dataset):
-    """(record, field path, item) for every evidence quote, walking checks.EVIDENCE."""
+    """(record, field path, item) for every evidence quote, walking model.evidence."""
     out = []
 
     def walk(value, pattern, path):
@@ -217,7 +219,7 @@ def _quotes(dataset):
 
     found = []
     for record in dataset.records:
-        for pattern in EVIDENCE[record.kind]:
+        for pattern in model.evidence(record.kind):
             out.clear()
             walk(record.data, pattern, ())
             found += [(record, "/".join(map(str, (*path, index))), item) for path, index, item in out]
@@ -257,7 +259,7 @@ def test_every_reference_field_has_a_foreign_key():
 
 def test_evidence_table_covers_every_place_evidence_stands():
     (evidence,) = [t for t in tables() if t.name == "evidence"]
-    assert {k: sorted(v) for k, v in evidence.evidence_paths.items()} == {k: sorted(v) for k, v in EVIDENCE.items() if v}
+    assert {k: sorted(v) for k, v in evidence.evidence_paths.items()} == {k: sorted(model.evidence(k)) for k in KINDS if model.evidence(k)}
 
 
 # --- Frictionless, pandas, DuckDB, SQLite -------------------------------------------------------
@@ -769,7 +771,8 @@ def test_the_real_dataset_exports_and_validates(tmp_path):
 
 def test_the_cli_build_writes_the_release(tmp_path, monkeypatch):
     """`frontline build` calls export with the project's build/data (render is the site's concern)."""
-    from frontline import cli, render
+    from frontline import cli
+    from frontline.site import render
 
     root = copy_fixture(tmp_path / "project")
     monkeypatch.setattr(render, "render", lambda *a, **k: root / "build" / "docs")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from frontline.checks import validators
+from frontline.checks.core import validators
 from helpers import ROOT
 
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
@@ -140,7 +140,7 @@ def test_schemas_have_no_absolute_id():
 def test_fast_validators_agree_with_jsonschema():
     """The fast path (fastjsonschema) must accept exactly what jsonschema accepts."""
     from frontline import yamlsafe
-    from frontline.checks import is_valid
+    from frontline.checks.core import is_valid
     from frontline.load import load
 
     values = [(r.kind, r.data) for folder in (ROOT / "tests" / "fixtures" / "mini", ROOT) for r in load(folder).records]
@@ -160,7 +160,7 @@ def test_fast_validators_agree_with_jsonschema():
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_fast_validators_agree_on_random_records(data):
-    from frontline.checks import is_valid
+    from frontline.checks.core import is_valid
     from helpers import FIELDS, VALUES
 
     folder = data.draw(st.sampled_from(sorted(FIELDS)))

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from conftest import FIXTURE, ROOT, build_project, copy_project, make_release
-from frontline import render
 from frontline.coverage import spans
+from frontline.site import render
 
 KIND_FOLDERS = {"claim": "claims", "actor": "actors", "place": "places", "figure": "figures", "source": "sources"}
 

@@ -10,8 +10,12 @@ import contextlib
 import sys
 from pathlib import Path
 
-from . import __version__
-from .load import KINDS
+from . import __version__, scaffold
+from .checks import check
+from .load import load
+from .model import KINDS
+from .release import diff, export
+from .site import render
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 
@@ -32,9 +36,6 @@ def _report(problems, fmt: str, out=None) -> tuple[int, int]:
 
 def validate(root: Path):
     """Load and check the dataset under root; returns (dataset, problems)."""
-    from .checks import check
-    from .load import load
-
     dataset = load(root)
     return dataset, check(dataset)
 
@@ -47,8 +48,6 @@ def cmd_validate(args) -> int:
 
 def cmd_build(args) -> int:
     """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/)."""
-    from . import export, render
-
     root = _root(args.root)
     dataset, problems = validate(root)
     errors, _ = _report(problems, args.format)
@@ -66,8 +65,6 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from . import render
-
     root = _root(args.root)
     if not args.no_build:
         code = cmd_build(argparse.Namespace(root=str(root), format="text", no_site=False))
@@ -86,8 +83,6 @@ def cmd_serve(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from . import diff
-
     changes = diff.diff(_root(args.root), args.old, args.new)
     for line in diff.format_changes(changes):
         print(line)
@@ -95,9 +90,7 @@ def cmd_diff(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .templates import new_record
-
-    path = new_record(_root(args.root), args.kind, args.id)
+    path = scaffold.new_record(_root(args.root), args.kind, args.id)
     print(f"created {path}")
     return EXIT_OK
 

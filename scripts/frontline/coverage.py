@@ -1,16 +1,18 @@
 """Coverage of source texts by records: which numbers and attributed statements have no record.
 
-Reads the loaded records and source texts; returns warnings that point into the source text
-(``seeds/...:line:col``), and the covered spans that the site shows. Never prints.
+Reads the loaded records and source texts; returns the covered spans (which the site
+and the release show) and the gaps, each pointing into the source text (``seeds/...:line:col``),
+which the checks report as warnings. Never prints.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .load import Dataset
-from .problems import Problem
+from .model import evidence, walk
 
 NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
@@ -38,19 +40,20 @@ class Span:
 
 def spans(dataset: Dataset) -> dict[str, list[Span]]:
     """Covered spans per source id, sorted by start: every resolvable evidence quote."""
-    from .checks import EVIDENCE, _walk  # the one table of where evidence stands
-
+    if "spans" in dataset.derived:
+        return dataset.derived["spans"]
     locate = dataset.locate
     found: dict[str, list[Span]] = {}
     for record in dataset.records:
-        for pattern in EVIDENCE[record.kind]:
-            for _, items in _walk(record.data, pattern):
+        for pattern in evidence(record.kind):
+            for _, items in walk(record.data, pattern):
                 for item in items if isinstance(items, list) else []:
                     where = locate(item.get("source"), item) if isinstance(item, dict) else None
                     if where:
                         found.setdefault(item["source"], []).append(Span(where[0], where[1], record.id, record.kind))
     for items in found.values():
         items.sort(key=lambda s: (s.start, s.end, s.kind, s.record))
+    dataset.derived["spans"] = found
     return found
 
 
@@ -82,18 +85,6 @@ class Gap:
         if self.check == "number":
             return f"number '{self.words}' is covered by no figure's quote"
         return f"sentence with '{self.words}' is covered by no claim's quote"
-
-    def problem(self) -> Problem:
-        if self.check == "number":
-            hint = "add a figure whose quote holds it, or a coverage exception in the source record saying why it is no figure"
-        else:
-            hint = "add a claim whose quote lies in this sentence, or a coverage exception saying why it reports no statement"
-        return Problem(self.path, self.line, self.column, "warning", f"{self.describe()} (source '{self.source}')", hint)
-
-
-def check(dataset: Dataset) -> list[Problem]:
-    """Warnings for numbers and attributed sentences of every source that no record covers."""
-    return [gap.problem() for found in gaps(dataset).values() for gap in found]
 
 
 def gaps(dataset: Dataset) -> dict[str, list[Gap]]:
@@ -147,7 +138,5 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
-    from bisect import bisect_right
-
     index = bisect_right(starts, offset) - 1
     return index + 1, offset - starts[index] + 1

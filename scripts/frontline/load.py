@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import quotes, yamlsafe
+from .model import FOLDERS
 from .problems import Problem
 
-KINDS = ("source", "actor", "place", "figure", "claim")
-FOLDERS = {kind + "s": kind for kind in KINDS}
 SEEDS = "seeds"
 IGNORED = {".gitkeep", ".DS_Store"}  # housekeeping files that may sit in dataset folders
 
@@ -56,6 +55,7 @@ class Dataset:
     texts: dict[str, SourceText] = field(default_factory=dict)  # source id -> archived text
     problems: list[Problem] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)  # file stem -> path, for files that could not be read
+    derived: dict = field(default_factory=dict, repr=False)  # what later stages compute once from the records (coverage spans)
 
     @functools.cached_property
     def locate(self) -> quotes.Locator:

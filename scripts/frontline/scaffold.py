@@ -1,11 +1,11 @@
-"""Commented record templates for `frontline new KIND ID` (one per kind, beside this file)."""
+"""Commented record templates for `frontline new KIND ID` (one per kind, in record_templates/)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "record_templates"
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

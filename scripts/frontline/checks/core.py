@@ -18,77 +18,14 @@ from pathlib import Path
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-from . import coverage, quotes
-from .load import KINDS, Dataset, Record
-from .problems import Problem
-
-SCHEMAS = Path(__file__).resolve().parent.parent.parent / "schemas"
-
-# Reference fields: (path pattern, kind pointed at). '*' stands for any list index.
-REFERENCES: dict[str, list[tuple[tuple, str]]] = {
-    "source": [(("publisher",), "actor"), (("agency",), "actor")],
-    "actor": [(("roles", "*", "organization"), "actor")],
-    "place": [(("parent",), "place")],
-    "figure": [(("stated_by",), "actor"), (("places", "*"), "place"), (("actors", "*"), "actor")],
-    "claim": [
-        (("claimant",), "actor"),
-        (("reported_by", "*"), "actor"),
-        (("places", "*"), "place"),
-        (("actors", "*"), "actor"),
-        (("figures", "*"), "figure"),
-        (("status", "assessed_by"), "actor"),
-        (("relations", "*", "claim"), "claim"),
-    ],
-}
-# Where evidence lists may stand in each kind.
-EVIDENCE = {
-    "source": [],
-    "actor": [("evidence",), ("roles", "*", "evidence")],
-    "place": [("evidence",)],
-    "figure": [("evidence",)],
-    "claim": [("evidence",)],
-}
-# Fields holding dates, directly or as a {value, ...} dating.
-DATES = [
-    ("published", "value"),
-    ("date", "value"),
-    ("as_of", "value"),
-    ("roles", "*", "as_of", "value"),
-    ("roles", "*", "start"),
-    ("roles", "*", "end"),
-]
+from .. import coverage, model, quotes
+from ..load import Dataset, Record
+from ..model import KINDS, walk
+from ..problems import Problem
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE_FIELDS = {"quote", "prefix", "suffix"}
 _BAD_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
-
-
-@lru_cache(maxsize=1)
-def schemas() -> dict[str, dict]:
-    """The JSON Schemas by file name, as written."""
-    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(SCHEMAS.glob("*.schema.json"))}
-
-
-def _inline(node, document: str, loaded: dict[str, dict]):
-    """node with every $ref replaced by the definition it points at (the schemas do not recurse).
-
-    Validating against the inlined schema gives the same errors as resolving each $ref, at a
-    quarter of the cost; the fields beside a $ref (description, examples) are annotations only.
-    """
-    if isinstance(node, list):
-        return [_inline(item, document, loaded) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        target, _, pointer = node["$ref"].partition("#")
-        target = target or document
-        resolved = loaded[target]
-        for part in pointer.strip("/").split("/") if pointer else []:
-            resolved = resolved[part]
-        merged = dict(_inline(resolved, target, loaded))
-        merged.update({k: v for k, v in node.items() if k != "$ref"})
-        return merged
-    return {key: value if key in ("examples", "enum", "const") else _inline(value, document, loaded) for key, value in node.items()}
 
 
 @lru_cache(maxsize=1)
@@ -99,13 +36,11 @@ def fast_validators() -> dict:
     again by jsonschema, whose errors carry the detail that the messages need. The inlined schemas
     use only keywords that draft 7 has too; a test proves that both validators agree.
     """
-    loaded = schemas()
     checker = Draft202012Validator.FORMAT_CHECKER  # the same format checks as jsonschema's
     formats = {"uri": lambda value: checker.conforms(value, "uri")}
     out = {}
     for kind in KINDS:
-        schema = _inline(loaded[f"{kind}.schema.json"], f"{kind}.schema.json", loaded)
-        schema.pop("$defs", None)
+        schema = model.inlined(kind)
         schema["$schema"] = "http://json-schema.org/draft-07/schema#"
         out[kind] = fastjsonschema.compile(schema, formats=formats)
     return out
@@ -122,11 +57,9 @@ def is_valid(kind: str, data) -> bool:
 @lru_cache(maxsize=1)
 def validators() -> dict[str, Draft202012Validator]:
     """One compiled validator per record kind, with every $ref inlined."""
-    loaded = schemas()
     out = {}
     for kind in KINDS:
-        schema = _inline(loaded[f"{kind}.schema.json"], f"{kind}.schema.json", loaded)
-        schema.pop("$defs", None)
+        schema = model.inlined(kind)
         out[kind] = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     return out
 
@@ -168,22 +101,8 @@ def check(dataset: Dataset) -> list[Problem]:
     problems.extend(_figures(dataset))
     problems.extend(_relations(dataset))
     problems.extend(_codes(dataset))
-    problems.extend(coverage.check(dataset))
+    problems.extend(_coverage(dataset))
     return sorted(set(problems))
-
-
-def _walk(value, pattern: tuple, path: tuple = ()):
-    """(path, value) for every value matching pattern ('*' = any list item)."""
-    if not pattern:
-        yield path, value
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from _walk(item, rest, (*path, index))
-    elif isinstance(value, dict) and head in value:
-        yield from _walk(value[head], rest, (*path, head))
 
 
 def _schema(record: Record) -> list[Problem]:
@@ -367,14 +286,14 @@ def _char_name(char: str) -> str:
 
 def _dates(record: Record) -> list[Problem]:
     out = []
-    for pattern in DATES:
-        for path, value in _walk(record.data, pattern):
+    for pattern in model.dates(record.kind):
+        for path, value in walk(record.data, pattern):
             if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", value):
                 continue  # the schema reports the form
             parts = [int(p) for p in value.split("-")]
             if len(parts) == 3 and 1 <= parts[1] <= 12 and parts[2] > calendar.monthrange(parts[0], parts[1])[1]:
                 out.append(record.problem(path, f"{'.'.join(map(str, path))} '{value}' is not a real date", "check the day of the month"))
-    for path, role in _walk(record.data, ("roles", "*")):
+    for path, role in walk(record.data, ("roles", "*")):
         if isinstance(role, dict) and isinstance(role.get("start"), str) and isinstance(role.get("end"), str):
             if role["end"] < role["start"][: len(role["end"])]:
                 out.append(
@@ -398,11 +317,8 @@ def _suggest(name: str, ids: dict[str, Record], kind: str) -> str:
 def _references(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
     out = []
     for record in dataset.records:
-        patterns = list(REFERENCES.get(record.kind, []))
-        for evidence in EVIDENCE[record.kind]:
-            patterns.append(((*evidence, "*", "source"), "source"))
-        for pattern, kind in patterns:
-            for path, value in _walk(record.data, pattern):
+        for pattern, kind in model.references(record.kind):
+            for path, value in walk(record.data, pattern):
                 if not isinstance(value, str):
                     continue
                 target = ids.get(value)
@@ -465,7 +381,7 @@ def _sources(dataset: Dataset) -> list[Problem]:
 def _evidence(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
     out = []
     for record in dataset.records:
-        lists = [(path, value) for pattern in EVIDENCE[record.kind] for path, value in _walk(record.data, pattern)]
+        lists = [(path, value) for pattern in model.evidence(record.kind) for path, value in walk(record.data, pattern)]
         if record.kind == "source":
             lists = [(("coverage_exceptions",), record.data.get("coverage_exceptions"))]
         for base, items in lists:
@@ -592,7 +508,7 @@ def _relations(dataset: Dataset) -> list[Problem]:
     out = []
     for record in dataset.of_kind("claim"):
         seen = set()
-        for path, relation in _walk(record.data, ("relations", "*")):
+        for path, relation in walk(record.data, ("relations", "*")):
             if not isinstance(relation, dict):
                 continue
             other = relation.get("claim")
@@ -642,4 +558,17 @@ def _codes(dataset: Dataset) -> list[Problem]:
                         ("iso_3166_2",), f"iso_3166_2 '{code}' is not in country '{country}'", "make the code and the country agree"
                     )
                 )
+    return out
+
+
+def _coverage(dataset: Dataset) -> list[Problem]:
+    """Warnings for numbers and attributed sentences of every source that no record covers."""
+    out = []
+    for found in coverage.gaps(dataset).values():
+        for gap in found:
+            if gap.check == "number":
+                hint = "add a figure whose quote holds it, or a coverage exception in the source record saying why it is no figure"
+            else:
+                hint = "add a claim whose quote lies in this sentence, or a coverage exception saying why it reports no statement"
+            out.append(Problem(gap.path, gap.line, gap.column, "warning", f"{gap.describe()} (source '{gap.source}')", hint))
     return out

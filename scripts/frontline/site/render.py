@@ -33,12 +33,13 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, atomic, codebook, coverage, diff, export
-from .checks import REFERENCES, _walk
-from .export import md_code
-from .load import KINDS, Dataset, Record
+from .. import __version__, atomic, coverage, model
+from ..load import Dataset, Record
+from ..markup import md_code
+from ..model import KINDS, walk
+from ..release import codebook, diff, export
 
-PROJECT = Path(__file__).resolve().parent.parent.parent  # the repository: mkdocs.yml, node_modules/
+PROJECT = Path(__file__).resolve().parent.parent.parent.parent  # the repository: mkdocs.yml, node_modules/
 ASSETS = Path(__file__).resolve().parent / "assets"  # our own JS and CSS
 ASSET_DIR = "assets/frontline"  # where the assets go in the site
 API = "api/v1"
@@ -165,8 +166,10 @@ class Site:
         # target id -> [(heading, record)]
         self.backlinks: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
         for record in dataset.records:
-            for pattern, target_kind in REFERENCES.get(record.kind, []):
-                for _, value in _walk(record.data, pattern):
+            for pattern, target_kind in model.references(record.kind):
+                if pattern[-1:] == ("source",) and "evidence" in pattern:
+                    continue  # evidence is shown as quotes, not as backlinks
+                for _, value in walk(record.data, pattern):
                     target = self.by_id.get(value) if isinstance(value, str) else None
                     if target is None or target.kind != target_kind or target is record:
                         continue

@@ -22,8 +22,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .export import JSON_ALL, md_code, ordered
-from .load import KINDS, load
+from ..load import load
+from ..markup import md_code
+from ..model import KINDS
+from .export import JSON_ALL, ordered
 
 
 class _Missing:

@@ -39,7 +39,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 import re
@@ -50,38 +49,17 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from . import __version__, atomic
-from .checks import EVIDENCE, REFERENCES, _walk, schemas
-from .load import KINDS, Dataset, Record
+from .. import atomic, model
+from ..load import Dataset, Record
+from ..markup import md_code, md_text
+from ..meta import CONTRIBUTORS, DESCRIPTION, KEYWORDS, LICENSES, NAME, RIGHTS, TITLE, VERSION
+from ..model import EDITOR_KEYS, KINDS, kind_schema, walk
 
-VERSION = __version__
-NAME = "frontline-claims"
-TITLE = "Frontline Claims"
-DESCRIPTION = (
-    "A hand-curated, source-anchored dataset of what was claimed, by whom, about which places and with "
-    "which figures, in news reports about Russia's war against Ukraine. Every claim is attributed to "
-    "whoever made it and quotes its source exactly, with the quote's character offsets in the archived text."
-)
-RIGHTS = (
-    "The records (the structured data and the editors' wording) are published under CC BY 4.0. "
-    "Quoted source text (the quote, prefix and suffix columns) belongs to the authors of the source "
-    "documents; it is included only so that every record can be checked against its source, and the "
-    "release carries quotes with their offsets, never whole articles."
-)
-LICENSES = [
-    {
-        "name": "CC-BY-4.0",
-        "path": "https://creativecommons.org/licenses/by/4.0/",
-        "title": "Creative Commons Attribution 4.0 International",
-    }
-]
-CONTRIBUTORS = [{"title": "Frontline Claims contributors", "role": "author"}]
 LINE_TERMINATOR = "\r\n"
 SQLITE = "frontline.sqlite"
 JSON_ALL = "frontline.json"
 SUMS = "SHA256SUMS"
 README = "README.txt"  # not .md: the site copies the release beside its pages, and a .md file would become a page
-EDITOR_KEYS = {"$schema"}  # record keys that are editor hints, not data
 TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
 _DEFAULT_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest time a zip entry can hold
 
@@ -98,27 +76,6 @@ ADDED = {
 
 
 # --- the schemas, resolved ------------------------------------------------------------------
-
-
-def _resolve(node: dict, file: str) -> tuple[dict, str, str]:
-    """node with its $ref merged in (the local keys win), the file it now lives in, and the $defs name referred to."""
-    if "$ref" not in node:
-        return node, file, ""
-    ref = node["$ref"]
-    target_file, _, pointer = ref.partition("#")
-    target_file = target_file or file
-    target: object = schemas()[target_file]
-    for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
-        target = target[part]  # type: ignore[index]
-    assert isinstance(target, dict)
-    merged, where, _ = _resolve(target, target_file)
-    name = pointer.rsplit("/", 1)[-1]
-    return {**merged, **{k: v for k, v in node.items() if k != "$ref"}}, where, name
-
-
-def kind_schema(kind: str) -> dict:
-    """The JSON Schema of a record kind, as written (not resolved)."""
-    return schemas()[f"{kind}.schema.json"]
 
 
 # --- the tables, derived from the schemas ---------------------------------------------------
@@ -161,11 +118,10 @@ def _plural(kind: str) -> str:
     return kind + "s"
 
 
-def _reference(kind: str, pattern: tuple) -> str:
-    for ref_pattern, target in REFERENCES.get(kind, []):
-        if ref_pattern == pattern:
-            return _plural(target)
-    return ""
+def _reference(node: dict) -> str:
+    """The table a reference field's values are ids in (the schema's x-references annotation), or ''."""
+    target = node.get("x-references")
+    return _plural(target) if target else ""
 
 
 def _constraints(node: dict) -> dict:
@@ -189,7 +145,7 @@ def tables() -> tuple[Table, ...]:
     main: list[Table] = []
     links: dict[str, Table] = {}
     evidence: dict[str, list[tuple]] = {}
-    quote_def, quote_file, _ = _resolve({"$ref": "common.schema.json#/$defs/quote"}, "common.schema.json")
+    quote_def, quote_file, _ = model.resolve({"$ref": "common.schema.json#/$defs/quote"}, "common.schema.json")
     for kind in KINDS:
         schema = kind_schema(kind)
         file = f"{kind}.schema.json"
@@ -238,7 +194,7 @@ def _flatten(kind, node, file, path, pattern, prefix, required, table, links, ev
     for name, prop in node.get("properties", {}).items():
         if name in EDITOR_KEYS:
             continue
-        resolved, where, ref = _resolve(prop, file)
+        resolved, where, ref = model.resolve(prop, file)
         here, here_pattern = (*path, name), (*pattern, name)
         needed = required and name in node.get("required", [])
         column_name = prefix + name
@@ -264,9 +220,7 @@ def _scalar(kind, name, node, path, pattern, required, parents) -> Column:
     if parents:
         where, about = parents[-1]
         text = f"{own} Part of {where}: {about}"
-    return Column(
-        name, type_, text, required, path, pattern, own, _constraints(node), list(node.get("examples", [])), _reference(kind, pattern)
-    )
+    return Column(name, type_, text, required, path, pattern, own, _constraints(node), list(node.get("examples", [])), _reference(node))
 
 
 def _item_columns(kind, items, file, pattern, evidence) -> list[Column]:
@@ -278,7 +232,7 @@ def _item_columns(kind, items, file, pattern, evidence) -> list[Column]:
 
 def _link_table(kind, name, node, file, pattern, links, evidence) -> None:
     table_name = TABLE_NAMES.get((kind, name), f"{kind}_{name}")
-    items, items_file, _ = _resolve(node["items"], file)
+    items, items_file, _ = model.resolve(node["items"], file)
     item_pattern = (*pattern, "*")
     about = node.get("description", "")
     if items.get("type") == "object":
@@ -286,7 +240,7 @@ def _link_table(kind, name, node, file, pattern, links, evidence) -> None:
         if "quote" in items.get("properties", {}):  # a span of the record's own source text
             columns += [_added("start", "start", "integer", {"minimum": 0}), _added("end", "end", "integer", {"minimum": 0})]
     else:
-        target = _reference(kind, item_pattern)
+        target = _reference(items)
         column = _scalar(kind, target[:-1] if target else "value", items, (), item_pattern, True, [])
         column.description = f"{about} One per row." if target else column.description
         column.schema_description = about
@@ -351,7 +305,7 @@ def rows(table: Table, by_kind: dict[str, list[Record]], offsets: Offsets) -> It
         data_columns = [c for c in table.columns if c.path]
         for record in owners:
             for pattern in table.evidence_paths.get(record.kind, []):
-                for path, items in _walk(record.data, pattern):
+                for path, items in walk(record.data, pattern):
                     for index, item in enumerate(items):
                         start, end = offsets(item["source"], item)
                         where = "/".join(map(str, (*path, index)))
@@ -385,7 +339,7 @@ class _Order:
     """The schema's key order at one place in a record, with the orders below it (resolved once, then reused)."""
 
     def __init__(self, node: dict, file: str):
-        node, self.file, _ = _resolve(node, file)
+        node, self.file, _ = model.resolve(node, file)
         self.node = node
         self.keys: list[str] = [k for k in node.get("properties", {}) if k not in EDITOR_KEYS]
         self._children: dict[str, _Order] = {}
@@ -424,8 +378,8 @@ def ordered(kind: str, data: dict) -> dict:
 def record_json(record: Record, offsets: Offsets) -> dict:
     """The record as in its YAML file (keys in schema order), with start and end added to every quote."""
     data = ordered(record.kind, record.data)
-    for pattern in EVIDENCE[record.kind]:
-        for _, items in _walk(data, pattern):
+    for pattern in model.evidence(record.kind):
+        for _, items in walk(data, pattern):
             for item in items:
                 item["start"], item["end"] = offsets(item["source"], item)
     if record.kind == "source":
@@ -603,7 +557,7 @@ def datapackage(dataset: Dataset, folder: Path) -> dict:
         "rights": RIGHTS,
         "sources": sources,
         "contributors": CONTRIBUTORS,
-        "keywords": ["Russia", "Ukraine", "war", "news", "claims", "attribution", "figures"],
+        "keywords": KEYWORDS,
     }
     epoch = _epoch()
     if epoch is not None:
@@ -686,25 +640,6 @@ def export(dataset: Dataset, out_dir: str | os.PathLike) -> Path:
     half-written folder. Run one export at a time per out_dir. The dataset must be valid.
     """
     return atomic.replace_dir(out_dir, lambda staging: _write_release(dataset, staging))
-
-
-# --- Markdown ----------------------------------------------------------------------------------
-
-
-def md_code(value) -> str:
-    """value as a Markdown code span, whatever backticks it holds."""
-    text = str(value).replace("\n", " ")
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def md_text(value) -> str:
-    """Plain text made safe for Markdown (and for a table cell): no markup, no HTML, one line."""
-    text = html.escape(str(value), quote=False).replace("\n", " ")
-    return re.sub(r"([\\`*_\[\]|])", r"\\\1", text)
 
 
 # --- the downloads page -----------------------------------------------------------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .export import JSON_ALL, LINE_TERMINATOR, SQLITE, Column, Table, md_code, md_text, tables
+from ..markup import md_code, md_text
+from .export import JSON_ALL, LINE_TERMINATOR, SQLITE, Column, Table, tables
 
 _TRAILING = re.compile(r"(?:^|[\s;,.])(?:or|and)$|[\s;,.]+$")  # separators between values
 

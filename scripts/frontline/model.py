@@ -1,0 +1,203 @@
+"""The record model, defined once: kinds, schemas and the field tables derived from them.
+
+Reads ``schemas/*.schema.json`` (once per process) and resolves their ``$ref``s with the
+``referencing`` library. Writes nothing. Every other module takes from here what a record kind
+is, where its files live, which fields refer to other records (the ``x-references`` annotation
+beside a ``$ref`` to ``common.schema.json#/$defs/ref``), where evidence quotes stand (a ``$ref``
+to ``$defs/evidence``) and which fields hold dates (``$defs/date`` and ``$defs/dating``).
+
+Paths into a record are tuples of keys and list positions; in patterns ``'*'`` stands for any
+list position. ``walk(value, pattern)`` yields every (path, value) that a pattern matches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urljoin
+
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SCHEMAS = Path(__file__).resolve().parent.parent.parent / "schemas"
+COMMON = "common.schema.json"
+EDITOR_KEYS = frozenset({"$schema"})  # record keys that are editor hints, not data
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # source, actor, place, figure, claim
+    folder: str  # its folder under dataset/ (and its table, page folder and API folder)
+    one: str  # "Claim"
+    many: str  # "Claims"
+
+    @property
+    def schema_file(self) -> str:
+        return f"{self.name}.schema.json"
+
+
+# Load order: what is referred to comes before what refers to it.
+KINDS: tuple[str, ...] = ("source", "actor", "place", "figure", "claim")
+KIND = {name: Kind(name, name + "s", name.capitalize(), name.capitalize() + "s") for name in KINDS}
+FOLDERS: dict[str, str] = {kind.folder: kind.name for kind in KIND.values()}  # folder -> kind
+# The order readers meet the kinds in: home page, navigation, API.
+PAGE_ORDER: tuple[str, ...] = ("claim", "actor", "place", "figure", "source")
+
+
+def folder(kind: str) -> str:
+    return KIND[kind].folder
+
+
+def a(kind: str) -> str:
+    """'an actor', 'a claim'."""
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+# --- the schemas ------------------------------------------------------------------------------
+
+
+@cache
+def schemas() -> dict[str, dict]:
+    """The JSON Schemas by file name, as written."""
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(SCHEMAS.glob("*.schema.json"))}
+
+
+@cache
+def registry() -> Registry:
+    """Every schema file as a resource under its file name, so relative $refs resolve between them."""
+    resources = [(name, Resource.from_contents(doc, default_specification=DRAFT202012)) for name, doc in schemas().items()]
+    return Registry().with_resources(resources).crawl()
+
+
+def kind_schema(kind: str) -> dict:
+    """The JSON Schema of a record kind, as written (not resolved)."""
+    return schemas()[KIND[kind].schema_file]
+
+
+def resolve(node: dict, base: str) -> tuple[dict, str, str]:
+    """node with its $ref followed (the keys beside the $ref win), the file it then lives in, and the $defs name referred to.
+
+    base is the file node was found in. Chains of $refs are followed to the end; the name is that
+    of the first definition referred to ('' when node has no $ref).
+    """
+    if "$ref" not in node:
+        return node, base, ""
+    ref = node["$ref"]
+    target = registry().resolver(base_uri=base).lookup(ref).contents
+    merged, where, _ = resolve(target, urljoin(base, ref.partition("#")[0]))
+    name = node["$ref"].rsplit("/", 1)[-1]
+    return {**merged, **{k: v for k, v in node.items() if k != "$ref"}}, where, name
+
+
+def inlined(kind: str) -> dict:
+    """The kind's schema with every $ref replaced by what it points at (the schemas do not recurse), $defs dropped.
+
+    Validating against it gives the same errors as resolving each $ref, at a quarter of the cost;
+    the keys beside a $ref (description, examples, x-references) are annotations only.
+    """
+    schema = _inline(kind_schema(kind), KIND[kind].schema_file)
+    schema.pop("$defs", None)
+    return schema
+
+
+def _inline(node, base: str):
+    if isinstance(node, list):
+        return [_inline(item, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        merged, where, _ = resolve(node, base)
+        return _inline(merged, where)
+    return {key: value if key in ("examples", "enum", "const") else _inline(value, base) for key, value in node.items()}
+
+
+# --- field tables, derived from the schemas -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One place in a record kind's schema: its pattern, the resolved schema node and its $defs name."""
+
+    pattern: tuple
+    node: dict
+    ref: str  # the $defs name the field's schema refers to ('' for an inline schema)
+
+
+def fields(kind: str) -> Iterator[Field]:
+    """Every property of the kind's schema, at every depth, in schema order (list items as '*')."""
+    yield from _fields(kind_schema(kind), KIND[kind].schema_file, ())
+
+
+def _fields(node: dict, base: str, pattern: tuple) -> Iterator[Field]:
+    resolved, where, _ = resolve(node, base)
+    for name, prop in resolved.get("properties", {}).items():
+        if name in EDITOR_KEYS:
+            continue
+        child, child_base, ref = resolve(prop, where)
+        here = (*pattern, name)
+        yield Field(here, child, ref)
+        if ref in ("evidence", "dating"):
+            if ref == "evidence":
+                yield from _fields(child["items"], child_base, (*here, "*"))
+            else:
+                yield from _fields(child, child_base, here)
+            continue
+        if child.get("type") == "object":
+            yield from _fields(child, child_base, here)
+        elif child.get("type") == "array" and isinstance(child.get("items"), dict):
+            items, items_base, items_ref = resolve(child["items"], child_base)
+            yield Field((*here, "*"), items, items_ref)
+            if items.get("type") == "object":
+                yield from _fields(items, items_base, (*here, "*"))
+
+
+@cache
+def references(kind: str) -> tuple[tuple[tuple, str], ...]:
+    """(pattern, kind referred to) for every reference field of a kind, evidence sources included."""
+    return tuple((f.pattern, f.node["x-references"]) for f in fields(kind) if "x-references" in f.node)
+
+
+@cache
+def evidence(kind: str) -> tuple[tuple, ...]:
+    """Patterns of the evidence lists of a kind (each a list of {source, quote, prefix, suffix})."""
+    return tuple(f.pattern for f in fields(kind) if f.ref == "evidence")
+
+
+@cache
+def dates(kind: str) -> tuple[tuple, ...]:
+    """Patterns of every date string of a kind: plain dates and the value of each dating."""
+    out = []
+    for f in fields(kind):
+        if f.ref == "date" and f.pattern[-1:] != ("value",):
+            out.append(f.pattern)
+        elif f.ref == "dating":
+            out.append((*f.pattern, "value"))
+    return tuple(out)
+
+
+@cache
+def datings(kind: str) -> tuple[tuple, ...]:
+    """Patterns of every dating ({value, basis, wording, note}) of a kind."""
+    return tuple(f.pattern for f in fields(kind) if f.ref == "dating")
+
+
+def walk(value, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
+    """(path, value) for every value matching pattern ('*' = any list item)."""
+    if not pattern:
+        yield path, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, rest, (*path, index))
+    elif isinstance(value, dict) and head in value:
+        yield from walk(value[head], rest, (*path, head))
+
+
+def dotted(path: tuple) -> str:
+    """A path as field.0.name, for messages."""
+    return ".".join(str(p) for p in path)

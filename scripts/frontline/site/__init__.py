@@ -1,0 +1,1 @@
+"""The site: Markdown pages, the JSON API and assets from a valid dataset, then MkDocs."""
