@@ -10,11 +10,10 @@ import contextlib
 import sys
 from pathlib import Path
 
-from . import __version__, scaffold
+from . import __version__, release, scaffold
 from .checks import check
 from .load import load
 from .model import KINDS
-from .release import diff, export
 from .site import render
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
@@ -54,9 +53,9 @@ def cmd_build(args) -> int:
     if errors:
         print("build stopped: fix the errors above first", file=sys.stderr)
         return EXIT_PROBLEMS
-    release = export.export(dataset, root / "build" / "data")
-    print(f"release: {release}")
-    docs = render.render(dataset, root, root / "build" / "docs", release)
+    folder = release.write(dataset, root / "build" / "data")
+    print(f"release: {folder}")
+    docs = render.render(dataset, root, root / "build" / "docs", folder)
     print(f"pages: {docs}")
     if not args.no_site:
         site = render.build_site(root, strict=True)
@@ -83,8 +82,8 @@ def cmd_serve(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    changes = diff.diff(_root(args.root), args.old, args.new)
-    for line in diff.format_changes(changes):
+    changes = release.diff.diff(_root(args.root), args.old, args.new)
+    for line in release.diff.format_changes(changes):
         print(line)
     return EXIT_OK
 

@@ -37,7 +37,8 @@ from .. import __version__, atomic, coverage, model
 from ..load import Dataset, Record
 from ..markup import md_code
 from ..model import KINDS, walk
-from ..release import codebook, diff, export
+from ..release import Offsets, codebook_markdown, downloads_markdown, record_json
+from ..release import diff as release_diff
 
 PROJECT = Path(__file__).resolve().parent.parent.parent.parent  # the repository: mkdocs.yml, node_modules/
 ASSETS = Path(__file__).resolve().parent / "assets"  # our own JS and CSS
@@ -1116,7 +1117,7 @@ def api(site: Site, out: Path) -> None:
     """Static JSON: api/v1/index.json, api/v1/<kind>s/index.json and api/v1/<kind>s/<id>.json."""
     base = out / API
     kinds = {}
-    offsets = export.Offsets(site.dataset)
+    offsets = Offsets(site.dataset)
     for kind in ORDER:
         folder = base / FOLDER[kind]
         folder.mkdir(parents=True, exist_ok=True)
@@ -1129,7 +1130,7 @@ def api(site: Site, out: Path) -> None:
                 "label": site.label(r),
                 "page": record_url(kind, r.id),
                 "file": r.path,
-                "record": export.record_json(r, offsets),  # as in the release: schema order, offsets on every quote
+                "record": record_json(r, offsets),  # as in the release: schema order, offsets on every quote
                 "referenced_by": referenced_by,
             }
             (folder / f"{r.id}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -1153,7 +1154,7 @@ def api(site: Site, out: Path) -> None:
 
 def _downloads_page(release: Path | None, intro: str) -> str:
     """The downloads table of the release (export.downloads_markdown) under the hand-written intro."""
-    generated = export.downloads_markdown(release) if release is not None else "No release has been built yet.\n"
+    generated = downloads_markdown(release) if release is not None else "No release has been built yet.\n"
     head = intro or "# Downloads\n\nThe dataset as files: CSV tables, JSON, an SQLite database and a Frictionless data package.\n\n"
     return front_matter("Downloads", "Download the Frontline Claims data release", ()) + head + "\n\n" + generated
 
@@ -1161,7 +1162,7 @@ def _downloads_page(release: Path | None, intro: str) -> str:
 def _codebook_page(intro: str) -> str:
     """Every table and field (codebook.codebook_markdown) under the hand-written intro."""
     head = intro or "# Codebook\n\n"
-    return front_matter("Codebook", "Every table and field of Frontline Claims", ()) + head + "\n\n" + codebook.codebook_markdown()
+    return front_matter("Codebook", "Every table and field of Frontline Claims", ()) + head + "\n\n" + codebook_markdown()
 
 
 def _changes_page(site: Site, release: Path | None, intro: str) -> str:
@@ -1175,9 +1176,9 @@ def _changes_page(site: Site, release: Path | None, intro: str) -> str:
             return f"{FOLDER[record.kind]}/{record_id}.md" if record is not None and record.kind == kind else None
 
         generated = f"Changes since {md_code(previous)}:\n\n"
-        generated += diff.changes_markdown(diff.diff(site.root, previous, str(release)), link)
+        generated += release_diff.changes_markdown(release_diff.diff(site.root, previous, str(release)), link)
     else:
-        generated = diff.what_changed(site.root)
+        generated = release_diff.what_changed(site.root)
     head = intro or "# What changed\n\nRecords added, removed and changed between releases.\n\n"
     return front_matter("What changed", "Changes between releases of Frontline Claims", ()) + head + "\n\n" + generated
 
