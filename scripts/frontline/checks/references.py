@@ -1,4 +1,4 @@
-"""Reference rules (FC3xx): every id a record names exists, is of the kind the field asks for, and places do not loop.
+"""Reference rules (FC3xx): every id a record names exists, is of the kind the field asks for, and places and actors do not loop.
 
 The reference fields and the kind each points at come from the schemas (``model.references``).
 """
@@ -11,7 +11,7 @@ from .. import model
 from ..load import Dataset, Record
 from ..model import a, dotted, walk
 from ..problems import Problem
-from ..rules import rule
+from ..rules import Rule, rule
 
 UNKNOWN = rule(
     "FC301",
@@ -47,6 +47,16 @@ PARENT_LOOP = rule(
     "# brook.yaml\nparent: eastshire\n# eastshire.yaml\nparent: brook",
     "# eastshire.yaml: parent left out, or a larger place",
 )
+PART_OF_LOOP = rule(
+    "FC305",
+    "part-of-loop",
+    "error",
+    "An actor is not part of itself through 'part_of'",
+    "part_of names the organisation one level up; following it must end at a top-level actor (a state, an agency), "
+    "which the release reports as each actor's top-level organisation.",
+    "# northland-army.yaml\npart_of: northland-defence-ministry\n# northland-defence-ministry.yaml\npart_of: northland-army",
+    "# northland-defence-ministry.yaml\npart_of: northland",
+)
 
 
 def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
@@ -77,7 +87,8 @@ def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
                             WRONG_KIND, path, f"{field} '{value}' is {a(target.kind)}, not {a(kind)}", _suggest(value, ids, kind, by_kind)
                         )
                     )
-    out.extend(_parents(dataset, ids))
+    out.extend(_loops(dataset, ids, "place", "parent", PARENT_LOOP, "break the loop of parents"))
+    out.extend(_loops(dataset, ids, "actor", "part_of", PART_OF_LOOP, "name a larger organisation, or leave part_of out at the top"))
     return out
 
 
@@ -92,24 +103,20 @@ def _suggest(name: str, ids: dict[str, Record], kind: str, by_kind: dict[str, li
     return f"create dataset/{model.folder(kind)}/{name}.yaml or use an existing {kind}"
 
 
-def _parents(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
-    """Report each place whose chain of parents loops back; linear in the number of places."""
+def _loops(dataset: Dataset, ids: dict[str, Record], kind: str, field: str, broken: Rule, hint: str) -> list[Problem]:
+    """Report each record of kind whose chain through field (parent, part_of) loops back; linear in the number of records."""
     out = []
     state: dict[str, int] = {}  # 1 on the current chain, 2 done
-    for record in dataset.of_kind("place"):
+    for record in dataset.of_kind(kind):
         chain = []
         current = record
-        while current is not None and current.kind == "place" and state.get(current.id) is None:
+        while current is not None and current.kind == kind and state.get(current.id) is None:
             state[current.id] = 1
             chain.append(current)
-            parent = current.data.get("parent")
-            current = ids.get(parent) if isinstance(parent, str) else None
+            up = current.data.get(field)
+            current = ids.get(up) if isinstance(up, str) else None
         if current is not None and state.get(current.id) == 1:
-            out.append(
-                current.problem(
-                    PARENT_LOOP, ("parent",), f"place '{current.id}' is its own ancestor through 'parent'", "break the loop of parents"
-                )
-            )
+            out.append(current.problem(broken, (field,), f"{kind} '{current.id}' is its own ancestor through '{field}'", hint))
         for item in chain:
             state[item.id] = 2
     return out
