@@ -1,7 +1,8 @@
 """Every bad record in tests/invalid/ fails with exactly the problems beside it.
 
 Each case is dropped into a copy of the mini fixture (which validates clean) as
-dataset/<folder>/<file> (a folder that is no record kind is created, to test the loader);
+dataset/<folder>/<file> (a folder that is no record kind is created, to test the loader), except
+the cases in tests/invalid/redirects/, each of which becomes dataset/redirects.yaml;
 `frontline validate` must then print the lines of <file stem>.errors.txt and exit 1. Set
 FRONTLINE_REGENERATE=1 to rewrite the expected files (then read every change).
 
@@ -44,8 +45,11 @@ def run_validate(root: Path, capsys) -> tuple[int, list[str]]:
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_invalid_case(case: Path, tmp_path: Path, capsys):
     project = copy_fixture(tmp_path / "project")
-    target = project / "dataset" / case.parent.name / case.name
-    target.parent.mkdir(exist_ok=True)
+    if case.parent.name == "redirects":
+        target = project / "dataset" / "redirects.yaml"
+    else:
+        target = project / "dataset" / case.parent.name / case.name
+        target.parent.mkdir(exist_ok=True)
     shutil.copyfile(case, target)
     code, lines = run_validate(project, capsys)
     expected_file = case.with_name(case.name.rsplit(".", 1)[0] + ".errors.txt")
@@ -156,3 +160,17 @@ def test_codes_in_messages_are_registered(tmp_path: Path, capsys):
     for expected in (ROOT / "tests" / "invalid").glob("*/*.errors.txt"):
         for code in re.findall(r"\[(FC\d{3})\]", expected.read_text(encoding="utf-8")):
             assert code in RULES, f"{expected.name} names {code}, which no rule has"
+
+
+def test_reference_to_a_renamed_id_names_the_new_id(tmp_path: Path, capsys):
+    """A record that still names an old id is told the id it was renamed to (from dataset/redirects.yaml)."""
+    project = copy_fixture(tmp_path / "project")
+    (project / "dataset" / "redirects.yaml").write_text(
+        "redirects:\n- from: northland-army\n  to: northland-defence-ministry\n  date: '2026-11-26'\n", encoding="utf-8"
+    )
+    claim = project / "dataset" / "claims" / "northland-enters-brook.yaml"
+    text = claim.read_text(encoding="utf-8")
+    claim.write_text(text.replace("claimant: northland-defence-ministry", "claimant: northland-army"), encoding="utf-8")
+    code, lines = run_validate(project, capsys)
+    assert code == 1
+    assert lines[0].endswith("claimant 'northland-army' is not an actor ('northland-army' was renamed to 'northland-defence-ministry')")

@@ -82,7 +82,9 @@ def test_examples_are_valid_against_their_field(path):
 
 
 def test_every_kind_has_a_schema():
-    assert set(validators()) == {"source", "actor", "place", "figure", "claim"}
+    """One validator per record kind, and one for dataset/redirects.yaml; every schema file is used."""
+    assert set(validators()) == {"source", "actor", "place", "figure", "claim", "redirects"}
+    assert {path.name for path in SCHEMAS} == {"common.schema.json"} | {f"{kind}.schema.json" for kind in validators()}
 
 
 def test_inlined_validators_agree_with_resolving_refs():

@@ -1,6 +1,6 @@
 """Read the dataset: the only module that reads dataset/ and seeds/.
 
-Reads ``dataset/<kind>s/*.yaml`` with the strict YAML reader and the archived text of every
+Reads ``dataset/<kind>s/*.yaml`` and ``dataset/redirects.yaml`` (ids renamed or merged) with the strict YAML reader and the archived text of every
 source under ``seeds/``. Writes nothing. Problems that stop a file from being read (bad YAML,
 unsafe or missing text paths) are returned with the records, never raised.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import quotes, yamlsafe
-from .model import FOLDERS
+from .model import FOLDERS, REDIRECTS, REDIRECTS_PATH
 from .problems import Problem
 from .rules import Rule, rule
 
@@ -33,7 +33,7 @@ UNEXPECTED_ENTRY = rule(
     "FC002",
     "unexpected-dataset-entry",
     "error",
-    "dataset/ holds only the folders sources, actors, places, figures and claims",
+    "dataset/ holds only the folders sources, actors, places, figures and claims, and the file redirects.yaml",
 )
 UNSAFE_TEXT_PATH = rule(
     "FC401",
@@ -89,6 +89,15 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)  # file stem -> path, for files that could not be read
     derived: dict = field(default_factory=dict, repr=False)  # what later stages compute once from the records (coverage spans)
+    redirects_file: Record | None = None  # dataset/redirects.yaml, when it exists and could be read
+
+    @property
+    def redirects(self) -> list[dict]:
+        """The entries of dataset/redirects.yaml that have a text from and to (the checks report the rest)."""
+        entries = self.redirects_file.data.get("redirects") if self.redirects_file else None
+        if not isinstance(entries, list):
+            return []
+        return [e for e in entries if isinstance(e, dict) and isinstance(e.get("from"), str) and isinstance(e.get("to"), str)]
 
     @functools.cached_property
     def locate(self) -> quotes.Locator:
@@ -110,6 +119,11 @@ def load(root: str | os.PathLike) -> Dataset:
         rel = f"dataset/{entry.name}"
         if entry.name in IGNORED:
             continue
+        if rel == REDIRECTS_PATH and entry.is_file(follow_symlinks=False):
+            doc = _read(dataset, entry, rel)
+            if doc is not None:
+                dataset.redirects_file = Record(REDIRECTS, rel, doc)
+            continue
         if entry.name not in FOLDERS or not entry.is_dir(follow_symlinks=False):
             dataset.problems.append(
                 Problem.of(
@@ -118,7 +132,7 @@ def load(root: str | os.PathLike) -> Dataset:
                     1,
                     1,
                     f"unexpected entry '{entry.name}' in dataset/",
-                    "records go in dataset/" + ", dataset/".join(FOLDERS),
+                    "records go in dataset/" + ", dataset/".join(FOLDERS) + "; renamed ids in dataset/redirects.yaml",
                 )
             )
             continue
@@ -131,26 +145,8 @@ def load(root: str | os.PathLike) -> Dataset:
                 hint = "rename it to .yaml" if item.name.endswith(".yml") else "record files are regular files named <id>.yaml"
                 dataset.problems.append(Problem.of(NOT_A_RECORD, path, 1, 1, "not a record file", hint))
                 continue
-            size = item.stat().st_size
-            if size > yamlsafe.MAX_BYTES:
-                dataset.problems.append(
-                    Problem.of(
-                        yamlsafe.TOO_LARGE,
-                        path,
-                        1,
-                        1,
-                        f"file is {size:,} bytes, more than the limit of {yamlsafe.MAX_BYTES:,}",
-                        "split the record or shorten its text",
-                    )
-                )
-                dataset.unreadable[item.name[: -len(".yaml")]] = path
-                continue
-            with open(item.path, "rb") as handle:
-                data = handle.read(yamlsafe.MAX_BYTES + 1)
-            try:
-                doc = yamlsafe.parse(data)
-            except yamlsafe.YamlError as exc:
-                dataset.problems.append(Problem.of(exc.rule, path, exc.line, exc.column, exc.message, exc.hint))
+            doc = _read(dataset, item, path)
+            if doc is None:
                 dataset.unreadable[item.name[: -len(".yaml")]] = path
                 continue
             dataset.records.append(Record(kind, path, doc))
@@ -158,6 +154,30 @@ def load(root: str | os.PathLike) -> Dataset:
         if record.kind == "source":
             _read_text(dataset, record)
     return dataset
+
+
+def _read(dataset: Dataset, item: os.DirEntry, path: str) -> yamlsafe.Document | None:
+    """The parsed file, or None with its problem added to the dataset's."""
+    size = item.stat().st_size
+    if size > yamlsafe.MAX_BYTES:
+        dataset.problems.append(
+            Problem.of(
+                yamlsafe.TOO_LARGE,
+                path,
+                1,
+                1,
+                f"file is {size:,} bytes, more than the limit of {yamlsafe.MAX_BYTES:,}",
+                "split the record or shorten its text",
+            )
+        )
+        return None
+    with open(item.path, "rb") as handle:
+        data = handle.read(yamlsafe.MAX_BYTES + 1)
+    try:
+        return yamlsafe.parse(data)
+    except yamlsafe.YamlError as exc:
+        dataset.problems.append(Problem.of(exc.rule, path, exc.line, exc.column, exc.message, exc.hint))
+        return None
 
 
 def safe_text_path(root: Path, text: str) -> tuple[Path | None, str]:

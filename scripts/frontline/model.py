@@ -47,6 +47,17 @@ FOLDERS: dict[str, str] = {kind.folder: kind.name for kind in KIND.values()}  # 
 PAGE_ORDER: tuple[str, ...] = ("claim", "actor", "place", "figure", "source")
 
 
+# dataset/redirects.yaml is no record kind, but its schema is checked like one under this name.
+REDIRECTS = "redirects"
+REDIRECTS_PATH = "dataset/redirects.yaml"
+SCHEMA_KINDS: tuple[str, ...] = (*KINDS, REDIRECTS)
+
+
+def schema_file(kind: str) -> str:
+    """The schema file of a record kind, or of the redirects file."""
+    return "redirects.schema.json" if kind == REDIRECTS else KIND[kind].schema_file
+
+
 def folder(kind: str) -> str:
     return KIND[kind].folder
 
@@ -73,8 +84,8 @@ def registry() -> Registry:
 
 
 def kind_schema(kind: str) -> dict:
-    """The JSON Schema of a record kind, as written (not resolved)."""
-    return schemas()[KIND[kind].schema_file]
+    """The JSON Schema of a record kind (or of the redirects file), as written (not resolved)."""
+    return schemas()[schema_file(kind)]
 
 
 def resolve(node: dict, base: str) -> tuple[dict, str, str]:
@@ -98,7 +109,7 @@ def inlined(kind: str) -> dict:
     Validating against it gives the same errors as resolving each $ref, at a quarter of the cost;
     the keys beside a $ref (description, examples, x-references) are annotations only.
     """
-    schema = _inline(kind_schema(kind), KIND[kind].schema_file)
+    schema = _inline(kind_schema(kind), schema_file(kind))
     schema.pop("$defs", None)
     return schema
 
@@ -128,7 +139,7 @@ class Field:
 
 def fields(kind: str) -> Iterator[Field]:
     """Every property of the kind's schema, at every depth, in schema order (list items as '*')."""
-    yield from _fields(kind_schema(kind), KIND[kind].schema_file, ())
+    yield from _fields(kind_schema(kind), schema_file(kind), ())
 
 
 def _fields(node: dict, base: str, pattern: tuple) -> Iterator[Field]:

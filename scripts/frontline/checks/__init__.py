@@ -6,7 +6,7 @@ name, severity, summary, explanation) with ``frontline.rules`` when imported:
 
 - ``schema`` FC1xx, ``text`` FC8xx, ``dates`` FC5xx, ``figures`` FC6xx, ``claims`` FC7xx and
   ``places`` FC9xx look at one record at a time (``RECORD_CHECKS``);
-- ``ids`` FC2xx, ``references`` FC3xx and ``sources`` FC4xx look across records (``DATASET_CHECKS``);
+- ``ids`` FC2xx, ``references`` FC3xx (redirects included) and ``sources`` FC4xx look across records (``DATASET_CHECKS``);
 - the loader's rules (FC0xx, FC401, FC402) are registered by ``yamlsafe`` and ``load``.
 """
 
@@ -52,6 +52,8 @@ def check(dataset: Dataset) -> list[Problem]:
     problems = list(dataset.problems)
     for record in dataset.records:
         problems.extend(check_record(record))
+    if dataset.redirects_file is not None:
+        problems.extend(check_record(dataset.redirects_file))
     problems.extend(check_dataset(dataset))
     return sorted(set(problems))
 

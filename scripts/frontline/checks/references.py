@@ -57,11 +57,46 @@ PART_OF_LOOP = rule(
     "# northland-army.yaml\npart_of: northland-defence-ministry\n# northland-defence-ministry.yaml\npart_of: northland-army",
     "# northland-defence-ministry.yaml\npart_of: northland",
 )
+REDIRECT_FROM_CURRENT = rule(
+    "FC306",
+    "redirect-from-current-id",
+    "error",
+    "A redirect's old id ('from') is no record's id any more",
+    "dataset/redirects.yaml lists ids that were renamed or merged away; an id that a record still has cannot be redirected.",
+    "# dataset/claims/brook-held.yaml exists\nredirects:\n- {from: brook-held, to: brook-holds, date: '2026-11-26'}",
+    "# after renaming the file and id to brook-holds\nredirects:\n- {from: brook-held, to: brook-holds, date: '2026-11-26'}",
+)
+REDIRECT_TO_UNKNOWN = rule(
+    "FC307",
+    "redirect-to-unknown-id",
+    "error",
+    "A redirect leads to an existing record ('to')",
+    "The hint names the nearest existing id.",
+    "- {from: brook-held, to: brook-hold, date: '2026-11-26'}",
+    "- {from: brook-held, to: brook-holds, date: '2026-11-26'}",
+)
+REDIRECT_CHAIN = rule(
+    "FC308",
+    "redirect-chain",
+    "error",
+    "A redirect leads straight to a current id, not to another redirect (no chains, no loops)",
+    "When a renamed record is renamed again, point every older redirect at the newest id, so each old id is one step from its record.",
+    "- {from: a-old, to: b-old, date: '2026-01-05'}\n- {from: b-old, to: c-new, date: '2026-11-26'}",
+    "- {from: a-old, to: c-new, date: '2026-01-05'}\n- {from: b-old, to: c-new, date: '2026-11-26'}",
+)
+REDIRECT_TWICE = rule(
+    "FC309",
+    "duplicate-redirect",
+    "error",
+    "An old id is redirected once",
+    "Two redirects from one id would send readers to two places; keep the one that names the record that now holds it.",
+)
 
 
 def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
     out = []
     by_kind: dict[str, list[str]] = {}
+    renames = {entry["from"]: entry["to"] for entry in dataset.redirects}
     for record in dataset.records:
         for pattern, kind in model.references(record.kind):
             for path, value in walk(record.data, pattern):
@@ -80,27 +115,93 @@ def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
                         )
                     )
                 elif target is None:
-                    out.append(record.problem(UNKNOWN, path, f"{field} '{value}' is not {a(kind)}", _suggest(value, ids, kind, by_kind)))
+                    out.append(
+                        record.problem(UNKNOWN, path, f"{field} '{value}' is not {a(kind)}", _suggest(value, ids, kind, by_kind, renames))
+                    )
                 elif target.kind != kind:
                     out.append(
                         record.problem(
-                            WRONG_KIND, path, f"{field} '{value}' is {a(target.kind)}, not {a(kind)}", _suggest(value, ids, kind, by_kind)
+                            WRONG_KIND,
+                            path,
+                            f"{field} '{value}' is {a(target.kind)}, not {a(kind)}",
+                            _suggest(value, ids, kind, by_kind, renames),
                         )
                     )
     out.extend(_loops(dataset, ids, "place", "parent", PARENT_LOOP, "break the loop of parents"))
     out.extend(_loops(dataset, ids, "actor", "part_of", PART_OF_LOOP, "name a larger organisation, or leave part_of out at the top"))
+    out.extend(_redirects(dataset, ids))
     return out
 
 
-def _suggest(name: str, ids: dict[str, Record], kind: str, by_kind: dict[str, list[str]]) -> str:
+def _suggest(name: str, ids: dict[str, Record], kind: str, by_kind: dict[str, list[str]], renames: dict[str, str]) -> str:
     if kind not in by_kind:  # built on the first unknown reference to a kind, then reused
         by_kind[kind] = [i for i, r in ids.items() if r.kind == kind]
+    renamed = renames.get(name)
+    if renamed:
+        return f"'{name}' was renamed to '{renamed}'"
     near = difflib.get_close_matches(name, by_kind[kind], n=1, cutoff=0.5)
     if near:
         return f"did you mean '{near[0]}'?"
     if name in ids:  # the id exists, as another kind
         return f"name {a(kind)} from dataset/{model.folder(kind)}/"
     return f"create dataset/{model.folder(kind)}/{name}.yaml or use an existing {kind}"
+
+
+def _redirects(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
+    """Check dataset/redirects.yaml: old ids are gone, new ids exist, each old id once, one step each."""
+    record = dataset.redirects_file
+    if record is None:
+        return []
+    out = []
+    entries = record.data.get("redirects")
+    entries = entries if isinstance(entries, list) else []
+    first: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict) and isinstance(entry.get("from"), str) and entry["from"] not in first:
+            first[entry["from"]] = index
+    targets = {entries[i]["from"]: entries[i].get("to") for i in first.values()}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        old, new = entry.get("from"), entry.get("to")
+        where = ("redirects", index)
+        if isinstance(old, str):
+            if first[old] != index:
+                first_line = record.doc.where(("redirects", first[old], "from"))[0]
+                out.append(
+                    record.problem(
+                        REDIRECT_TWICE,
+                        (*where, "from"),
+                        f"'{old}' is redirected twice (also on line {first_line})",
+                        "keep one redirect per old id",
+                    )
+                )
+            if old in ids:
+                out.append(
+                    record.problem(
+                        REDIRECT_FROM_CURRENT,
+                        (*where, "from"),
+                        f"redirect from '{old}', which is still the id of {ids[old].path}",
+                        "rename the record first, or remove the redirect",
+                    )
+                )
+        if not isinstance(new, str) or new in ids:
+            continue
+        if new in targets:
+            final, seen = new, {new}
+            while final in targets and isinstance(targets[final], str) and targets[final] not in seen:
+                final = targets[final]
+                seen.add(final)
+            if final in targets:
+                message, hint = f"redirect to '{new}' is part of a loop of redirects", "point each old id at the record's current id"
+            else:
+                message, hint = f"redirect to '{new}', which is itself redirected to '{targets[new]}'", f"point it at '{final}'"
+            out.append(record.problem(REDIRECT_CHAIN, (*where, "to"), message, hint))
+        else:
+            near = difflib.get_close_matches(new, list(ids), n=1, cutoff=0.5)
+            hint = f"did you mean '{near[0]}'?" if near else "name the id of the record that now holds it"
+            out.append(record.problem(REDIRECT_TO_UNKNOWN, (*where, "to"), f"redirect to '{new}', which is no record", hint))
+    return out
 
 
 def _loops(dataset: Dataset, ids: dict[str, Record], kind: str, field: str, broken: Rule, hint: str) -> list[Problem]:

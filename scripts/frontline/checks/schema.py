@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 
 from .. import model
 from ..load import Record
-from ..model import KINDS, dotted
+from ..model import SCHEMA_KINDS, dotted
 from ..problems import Problem
 from ..rules import rule
 
@@ -118,7 +118,7 @@ def fast_validators() -> dict:
     checker = Draft202012Validator.FORMAT_CHECKER  # the same format checks as jsonschema's
     formats = {"uri": lambda value: checker.conforms(value, "uri")}
     out = {}
-    for kind in KINDS:
+    for kind in SCHEMA_KINDS:
         schema = model.inlined(kind)
         schema["$schema"] = "http://json-schema.org/draft-07/schema#"
         out[kind] = fastjsonschema.compile(schema, formats=formats)
@@ -136,14 +136,14 @@ def is_valid(kind: str, data) -> bool:
 @cache
 def validators() -> dict[str, Draft202012Validator]:
     """One jsonschema validator per record kind, with every $ref inlined."""
-    return {kind: Draft202012Validator(model.inlined(kind), format_checker=Draft202012Validator.FORMAT_CHECKER) for kind in KINDS}
+    return {kind: Draft202012Validator(model.inlined(kind), format_checker=Draft202012Validator.FORMAT_CHECKER) for kind in SCHEMA_KINDS}
 
 
 def check(record: Record) -> list[Problem]:
     if is_valid(record.kind, record.data):
         return []
     out = []
-    schema_name = f"schemas/{model.KIND[record.kind].schema_file}"
+    schema_name = f"schemas/{model.schema_file(record.kind)}"
     errors = list(validators()[record.kind].iter_errors(record.data))
     badly_formed = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
     for error in errors:
