@@ -27,6 +27,7 @@ LAYERS = {
     "yamlsafe": 2,
     "load": 3,
     "coverage": 4,
+    "version": 4,
     "checks": 5,
     "release": 6,
     "site": 7,

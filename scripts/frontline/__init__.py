@@ -1,8 +1,8 @@
 """Frontline Claims: load, check, export and render the dataset."""
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata
 
 try:
-    __version__ = version("frontline-claims")
-except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = metadata.version("frontline-claims")
+except metadata.PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0+unknown"
