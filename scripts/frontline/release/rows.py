@@ -14,7 +14,7 @@ from functools import cache
 from .. import model
 from ..load import Dataset, Record
 from ..model import EDITOR_KEYS, KIND, kind_schema, walk
-from .tables import Table
+from .tables import Table, tables
 
 
 class Offsets:
@@ -122,7 +122,14 @@ def record_json(record: Record, offsets: Offsets) -> dict:
         for _, items in walk(data, pattern):
             for item in items:
                 item["start"], item["end"] = offsets(item["source"], item)
-    if record.kind == "source":
-        for item in data.get("coverage_exceptions", []):
-            item["start"], item["end"] = offsets(record.id, item)
+    for pattern in own_spans(record.kind):
+        for _, items in walk(data, pattern):
+            for item in items:
+                item["start"], item["end"] = offsets(record.id, item)
     return data
+
+
+@cache
+def own_spans(kind: str) -> tuple[tuple, ...]:
+    """Patterns of a kind's lists whose items quote the record's own text (a source's coverage exceptions)."""
+    return tuple(t.list_paths[kind] for t in tables() if kind in t.list_paths and any(c.role == "start" for c in t.columns))
