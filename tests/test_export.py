@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -95,6 +96,7 @@ def _edge_records(sha: str) -> dict[str, dict]:
             "id": "edge-officials",
             "name": "Northland officials",
             "kind": "group",
+            "part_of": "northland-defence-ministry",
             "evidence": [{"source": "edge-report", "quote": "Northland officials"}],
         },
         "places/edge-hill-town": {
@@ -390,7 +392,7 @@ def rebuild(rows_by_table: dict[str, list[dict]]) -> dict[str, dict]:
                 kind = row.get("record_kind") or table.kinds[0]
                 items = record.setdefault(table.list_paths[kind][-1], [])
                 assert row["position"] == len(items), f"{table.name}: {row[owner]} position {row['position']} out of order"
-                data_columns = [c for c in table.columns if c.pattern]
+                data_columns = [c for c in table.columns if c.pattern and not c.derive]
                 if data_columns[0].path:
                     item: dict = {}
                     for column in data_columns:
@@ -403,7 +405,7 @@ def rebuild(rows_by_table: dict[str, list[dict]]) -> dict[str, dict]:
             for row in rows:
                 record: dict = {}
                 for column in table.columns:
-                    if row[column.name] is not None:
+                    if row[column.name] is not None and not column.derive:
                         _put(record, column.path, row[column.name])
                 records[row["id"]] = record
     for row in rows_by_table["records"]:  # a required list with no items has no rows
@@ -467,7 +469,39 @@ def test_json_holds_every_record_as_in_yaml_with_offsets(built):
             assert texts[source["id"]][item["start"] : item["end"]] == item["quote"]
             item.pop("start"), item.pop("end")
     for record in dataset.records:
+        pop_date_spans(record.kind, found[record.id])
         assert found[record.id] == {k: v for k, v in record.data.items() if k not in EDITOR_KEYS}
+
+
+def _span(value: str) -> tuple[str, str, str]:
+    """The first and last day a reduced-precision date allows, worked out here with datetime (not release/dates.py)."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return value, value, "day"
+    year, month = parts[0], (parts[1] if len(parts) == 2 else None)
+    first = dt.date(year, month or 1, 1)
+    after = dt.date(year + (month is None or month == 12), 1 if month in (None, 12) else month + 1, 1)
+    return first.isoformat(), (after - dt.timedelta(days=1)).isoformat(), "month" if month else "year"
+
+
+def pop_date_spans(kind: str, data: dict) -> int:
+    """Check and remove the spans the release adds to the dates of a record's JSON; return how many dates had one."""
+    found = 0
+    datings = set(model.datings(kind))
+    for pattern in model.dates(kind):
+        dating = pattern[:-1] in datings
+        for _, holder in model.walk(data, pattern[:-1]):
+            name = pattern[-1]
+            if not isinstance(holder, dict) or name not in holder:
+                continue
+            start, end, precision = _span(holder[name])
+            if dating:
+                assert (holder.pop("start"), holder.pop("end"), holder.pop("precision")) == (start, end, precision)
+            else:
+                spans = [holder.pop(f"{name}_{part}") for part in ("start", "end", "precision", "basis")]
+                assert spans == [start, end, precision, "stated"]
+            found += 1
+    return found
 
 
 def test_json_keys_follow_the_schema_order(edge):
@@ -484,7 +518,7 @@ def test_evidence_offsets_point_at_the_quotes(built):
     assert len(rows["evidence"]) == len(_quotes(dataset))
     for row in rows["evidence"] + [dict(r, source=r["source_id"]) for r in rows["coverage_exceptions"]]:
         text = dataset.texts[row["source"]].text
-        assert text[row["start"] : row["end"]] == row["quote"]
+        assert text[row["quote_start"] : row["quote_end"]] == row["quote"]
 
 
 def test_edge_dataset_fills_every_column(edge):
@@ -550,7 +584,7 @@ def schema_description(table, column) -> str:
 def test_every_column_is_described_and_schema_fields_take_the_schema_description(built):
     _, release = built
     package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
-    added = {"kind", "record_kind", "position", "field", "start", "end", "record_id"} | {f"{k}_id" for k in KINDS}
+    added = {"kind", "record_kind", "position", "field", "quote_start", "quote_end", "record_id"} | {f"{k}_id" for k in KINDS}
     by_name = {t.name: t for t in tables()}
     for resource in package["resources"]:
         table = by_name[resource["name"]]
@@ -560,6 +594,9 @@ def test_every_column_is_described_and_schema_fields_take_the_schema_description
         for fld, column in zip(resource["schema"]["fields"], table.columns, strict=True):
             where = f"{resource['name']}.{fld['name']}"
             assert fld["description"].strip(), f"{where} has no description"
+            if column.derive:  # beside a date: says which column it derives from
+                assert fld["name"].endswith("_" + column.derive) and fld["name"][: -len(column.derive) - 1] in fld["description"] + "_value"
+                continue
             if not column.pattern:
                 assert fld["name"] in added, f"{where} is neither from a schema nor a known added column"
                 assert column.description in ADDED.values() or column.role == "owner" or fld["name"] == "kind"

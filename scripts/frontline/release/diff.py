@@ -10,8 +10,8 @@ Reads each side from one of:
   working tree it has loaded and checked without reading it again (``what_changed``).
 
 A folder wins over a revision of the same name. Writes nothing but that temporary folder. The
-quote offsets that a release adds (``start``/``end`` beside a quote) are derived, so they are
-left out of the comparison, as is an editor's ``$schema`` key.
+quote offsets and date spans that a release adds are derived, so they are left out of the
+comparison (``rows.without_derived``), as is an editor's ``$schema`` key.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ..load import Dataset, load
 from ..markup import md_code
 from ..model import FOLDERS, KINDS, folder
 from .files import JSON_ALL
-from .rows import ordered
+from .rows import ordered, without_derived
 
 
 class _Missing:
@@ -95,16 +95,7 @@ def records(root: str | Path, spec: str) -> Records:
 
 
 def _normal(kind: str, data: dict) -> dict:
-    return ordered(kind, _without_offsets(data))
-
-
-def _without_offsets(value):
-    if isinstance(value, dict):
-        derived = {"start", "end"} if "quote" in value else set()
-        return {k: _without_offsets(v) for k, v in value.items() if k not in derived}
-    if isinstance(value, list):
-        return [_without_offsets(v) for v in value]
-    return value
+    return ordered(kind, without_derived(kind, data))
 
 
 def _from_release(release: Path) -> Records:

@@ -3,18 +3,21 @@
 Reads the loaded (and already validated) records and their quotes' offsets in the archived
 texts (through the dataset's one quote locator); writes nothing. Rows are sorted by id (then
 position); a record's JSON keeps the schema's key order and gains ``start``/``end`` beside every
-quote. The ``$schema`` key that a record may carry for editors is left out.
+quote, and the span of every date (``release/dates.py``): ``start``, ``end`` and ``precision`` inside
+a dating, ``X_start``, ``X_end``, ``X_precision`` and ``X_basis`` beside a plain date ``X``. The ``$schema`` key that a record may carry for editors is left out.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from functools import cache
 
 from .. import model
 from ..load import Dataset, Record
 from ..model import EDITOR_KEYS, KIND, kind_schema, walk
-from .tables import Table, tables
+from . import dates
+from .tables import Column, Table, tables
 
 
 class Offsets:
@@ -28,6 +31,12 @@ class Offsets:
         if found is None:
             raise ValueError(f"quote {item['quote']!r} is not found once in source '{source}' (run frontline validate first)")
         return found
+
+
+def _cell(value, column: Column):
+    """The value of column in value (a record or a list item): the field at its path, or what is derived from it."""
+    found = _get(value, column.path)
+    return dates.derive(found, column.derive) if column.derive else found
 
 
 def _get(value, path: tuple):
@@ -68,11 +77,11 @@ def rows(table: Table, by_kind: dict[str, list[Record]], offsets: Offsets) -> It
                     elif column.role in ("start", "end"):
                         out.append(offsets(record.id, item)[column.role == "end"])
                     else:
-                        out.append(_get(item, column.path) if isinstance(item, dict) else item)
+                        out.append(_cell(item, column) if isinstance(item, dict) else item)
                 yield tuple(out)
     else:
         for record in owners:
-            yield tuple(_get(record.data, c.path) for c in table.columns)
+            yield tuple(_cell(record.data, c) for c in table.columns)
 
 
 class _Order:
@@ -115,9 +124,69 @@ def ordered(kind: str, data: dict) -> dict:
     return _ordered(data, _order(kind))
 
 
+DATING_PARTS = ("start", "end", "precision")  # added inside a dating, after its value
+PLAIN_PARTS = ("start", "end", "precision", "basis")  # added beside a plain date X as X_start, ...
+
+
+@cache
+def plain_dates(kind: str) -> tuple[tuple, ...]:
+    """Patterns of a kind's date fields that are not the value of a dating (a role's start and end)."""
+    datings = set(model.datings(kind))
+    return tuple(p for p in model.dates(kind) if p[:-1] not in datings)
+
+
+def _insert_after(mapping: dict, key: str, extra: dict) -> None:
+    """Put extra's keys into mapping right after key, in place."""
+    items = list(mapping.items())
+    mapping.clear()
+    for name, value in items:
+        mapping[name] = value
+        if name == key:
+            mapping.update(extra)
+
+
+def add_date_spans(kind: str, data: dict) -> None:
+    """Add start, end and precision inside every dating and X_start, X_end, X_precision, X_basis beside every plain date X, in place."""
+    for pattern in model.datings(kind):
+        for _, dating in walk(data, pattern):
+            if isinstance(dating, dict) and isinstance(dating.get("value"), str):
+                _insert_after(dating, "value", {part: dates.derive(dating["value"], part) for part in DATING_PARTS})
+    for pattern in plain_dates(kind):
+        for _, holder in walk(data, pattern[:-1]):
+            name = pattern[-1]
+            if isinstance(holder, dict) and isinstance(holder.get(name), str):
+                _insert_after(holder, name, {f"{name}_{part}": dates.derive(holder[name], part) for part in PLAIN_PARTS})
+
+
+def without_derived(kind: str, data: dict) -> dict:
+    """A record's JSON from a release without what the release adds (quote offsets, date spans): the record as written."""
+    out = json.loads(json.dumps(data))
+    for pattern in model.datings(kind):
+        for _, dating in walk(out, pattern):
+            if isinstance(dating, dict):
+                for part in DATING_PARTS:
+                    dating.pop(part, None)
+    for pattern in plain_dates(kind):
+        for _, holder in walk(out, pattern[:-1]):
+            if isinstance(holder, dict):
+                for part in PLAIN_PARTS:
+                    holder.pop(f"{pattern[-1]}_{part}", None)
+    return _without_offsets(out)
+
+
+def _without_offsets(value):
+    if isinstance(value, dict):
+        derived = {"start", "end"} if "quote" in value else set()
+        return {k: _without_offsets(v) for k, v in value.items() if k not in derived}
+    if isinstance(value, list):
+        return [_without_offsets(v) for v in value]
+    return value
+
+
 def record_json(record: Record, offsets: Offsets) -> dict:
-    """The record as in its YAML file (keys in schema order), with start and end added to every quote."""
+    """The record as in its YAML file (keys in schema order), with start and end added to every quote and the span of every date."""
     data = ordered(record.kind, record.data)
+    add_date_spans(record.kind, data)
     for pattern in model.evidence(record.kind):
         for _, items in walk(data, pattern):
             for item in items:

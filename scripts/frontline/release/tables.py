@@ -24,7 +24,13 @@ from functools import lru_cache
 from .. import model
 from ..model import EDITOR_KEYS, KINDS, folder, kind_schema
 
-TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}  # Table Schema type -> SQLite type
+# Table Schema type -> SQLite type. NUMERIC keeps a whole number whole (1000, not 1000.0) and a fraction REAL;
+# dates are ISO text, as SQLite's date functions expect.
+TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "NUMERIC", "date": "TEXT"}
+
+# Columns whose field name is an SQL keyword (SQLite's list; a test checks every column against it), renamed in
+# the tables so that no query has to quote them. The JSON keeps the records' own field names.
+SQL_NAMES = {("coverage_exceptions", "check"): "coverage_check", ("actor_roles", "start"): "start_date", ("actor_roles", "end"): "end_date"}
 
 # Tables whose name is not <kind>_<field>: the aliases of actors and places share one table.
 TABLE_NAMES = {("actor", "aliases"): "aliases", ("place", "aliases"): "aliases", ("source", "coverage_exceptions"): "coverage_exceptions"}
@@ -35,6 +41,14 @@ ADDED = {
     "field": "Where the quote stands in the record, as a path of field names and list positions counting from 0 ('evidence/0', 'roles/1/evidence/0').",
     "start": "Offset of the quote's first character in the source's archived text, counting Unicode code points from 0 (W3C TextPositionSelector start).",
     "end": "Offset just after the quote's last character in the source's archived text, in Unicode code points (W3C TextPositionSelector end, exclusive).",
+}
+# Descriptions of the columns added beside every date ({date} is the column that holds the date as stated).
+DATE_PARTS = {
+    "start": "First day that {date} allows, as an ISO date: 2025-06 gives 2025-06-01, 2025 gives 2025-01-01, a day gives itself.",
+    "end": "Last day that {date} allows, as an ISO date: 2025-06 gives 2025-06-30, 2025 gives 2025-12-31, a day gives itself.",
+    "precision": "How precise {date} is: day, month or year (as UCDP's date_prec and ACLED's time_precision); "
+    "the true date lies between the _start and _end columns.",
+    "basis": "How {date} was derived. Always 'stated': this field holds a date only when a source gives it.",
 }
 
 
@@ -51,6 +65,7 @@ class Column:
     examples: list = field(default_factory=list)
     references: str = ""  # the table whose id this column holds
     role: str = ""  # for added columns: owner, record_kind, position, field, start, end
+    derive: str = ""  # for the columns beside a date: start, end, precision or basis of the date at path (release/dates.py)
 
 
 @dataclass
@@ -124,14 +139,25 @@ def tables() -> tuple[Table, ...]:
             _added("record_kind", "record_kind", "string", {"enum": [k for k in KINDS if evidence.get(k)]}),
             _added("field", "field", "string", {}),
             *quote_columns,
-            _added("start", "start", "integer", {"minimum": 0}),
-            _added("end", "end", "integer", {"minimum": 0}),
+            _added("start", "quote_start", "integer", {"minimum": 0}),
+            _added("end", "quote_end", "integer", {"minimum": 0}),
         ],
         ["record_id", "field"],
         [k for k in KINDS if evidence.get(k)],
         evidence_paths={kind: sorted(patterns, key=len) for kind, patterns in evidence.items()},
     )
-    return (records, *main, *links.values(), evidence_table)
+    out = (records, *main, *links.values(), evidence_table)
+    for table in out:
+        for column in table.columns:
+            renamed = SQL_NAMES.get((table.name, column.name))
+            if renamed:
+                for other in table.columns:
+                    if other.name.startswith(column.name + "_") and other.derive:
+                        other.name = renamed + other.name[len(column.name) :]
+                        other.description = DATE_PARTS[other.derive].format(date=renamed)
+                table.primary_key = [renamed if k == column.name else k for k in table.primary_key]
+                column.name = renamed
+    return out
 
 
 def _copy(column: Column) -> Column:
@@ -156,12 +182,27 @@ def _flatten(kind, node, file, path, pattern, prefix, required, table, links, ev
         elif resolved.get("type") == "object":
             context = [*parents, (".".join(map(str, here_pattern)).replace(".*", ""), resolved.get("description", ""))]
             _flatten(kind, resolved, where, here, here_pattern, column_name + "_", needed, table, links, evidence, context)
+            if ref == "dating":  # value, basis, wording, note: the span goes beside the value
+                value = table.column(column_name + "_value")
+                at = table.columns.index(value) + 1
+                table.columns[at:at] = [_date_part(value, column_name, part) for part in ("start", "end", "precision")]
         elif resolved.get("type") == "array":
             if pattern and "*" in pattern:
                 raise NotImplementedError(f"{kind}: list {'.'.join(here_pattern)} inside a list has no table (teach release/tables.py)")
             _link_table(kind, name, resolved, where, here_pattern, links, evidence)
         else:
-            table.columns.append(_scalar(kind, column_name, resolved, here, here_pattern, needed, parents))
+            column = _scalar(kind, column_name, resolved, here, here_pattern, needed, parents)
+            table.columns.append(column)
+            if ref == "date" and "basis" not in node.get("properties", {}):  # a plain date, not the value of a dating
+                table.columns += [_date_part(column, column_name, part) for part in ("start", "end", "precision", "basis")]
+
+
+def _date_part(value: Column, stem: str, part: str) -> Column:
+    """The column beside a date column (value) that holds its start, end, precision or basis."""
+    type_ = "date" if part in ("start", "end") else "string"
+    constraints = {"enum": ["day", "month", "year"]} if part == "precision" else {"enum": ["stated"]} if part == "basis" else {}
+    text = DATE_PARTS[part].format(date=value.name)
+    return Column(f"{stem}_{part}", type_, text, value.required, value.path, value.pattern, "", constraints, [], "", "", part)
 
 
 def _scalar(kind, name, node, path, pattern, required, parents) -> Column:
@@ -191,7 +232,7 @@ def _link_table(kind, name, node, file, pattern, links, evidence) -> None:
     if items.get("type") == "object":
         columns = _item_columns(kind, items, items_file, item_pattern, evidence)
         if "quote" in items.get("properties", {}):  # a span of the record's own source text
-            columns += [_added("start", "start", "integer", {"minimum": 0}), _added("end", "end", "integer", {"minimum": 0})]
+            columns += [_added("start", "quote_start", "integer", {"minimum": 0}), _added("end", "quote_end", "integer", {"minimum": 0})]
     else:
         target = _reference(items)
         column = _scalar(kind, target[:-1] if target else "value", items, (), item_pattern, True, [])
