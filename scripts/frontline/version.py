@@ -138,23 +138,25 @@ def stamp_pyproject(root: Path, version: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
-def stamp_citation(root: Path, version: str, date: str, repository: str | None, doi: str | None) -> None:
-    """Set version, date-released, repository-code and doi in root/CITATION.cff (top-level keys only)."""
-    path = Path(root) / "CITATION.cff"
-    if not path.is_file():
-        return
-    lines = [
-        line
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if not re.match(r"^(version|date-released|repository-code|doi):", line)
-    ]
+def citation_text(text: str, version: str, date: str | None, repository: str | None, doi: str | None) -> str:
+    """CITATION.cff text with version, date-released, repository-code and doi set (top-level keys; absent values left out)."""
+    keys = re.compile(r"^(version|date-released|repository-code|doi):")
+    lines = [line for line in text.splitlines() if not keys.match(line)]
     lines.append(f"version: {version}")
-    lines.append(f'date-released: "{date}"')
+    if date:
+        lines.append(f'date-released: "{date}"')
     if repository:
         lines.append(f'repository-code: "{repository}"')
     if doi:
         lines.append(f'doi: "{doi}"')
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def stamp_citation(root: Path, version: str, date: str, repository: str | None, doi: str | None) -> None:
+    """Set version, date-released, repository-code and doi in root/CITATION.cff."""
+    path = Path(root) / "CITATION.cff"
+    if path.is_file():
+        path.write_text(citation_text(path.read_text(encoding="utf-8"), version, date, repository, doi), encoding="utf-8")
 
 
 def stamp_changelog(root: Path, version: str, date: str, section: str) -> None:

@@ -1,7 +1,8 @@
 """The release's README.txt, its SHA256SUMS and the one zip that holds every file.
 
 Reads the project's name, description and rights (``meta.py``) and the files already in the
-release folder; writes ``README.txt``, ``SHA256SUMS`` and ``<name>-<version>.zip`` there. The zip
+release folder; writes ``README.txt``, ``SHA256SUMS`` and ``<name>-<version>.zip`` there (the
+version of the build's stamp, ``X.Y.Z+dev.<digest>`` for a development build). The zip
 is reproducible: entries sorted by name, under one folder named for the version, with fixed
 permissions and the time SOURCE_DATE_EPOCH gives (1980-01-01 when it is unset), so that byte-identical
 builds need only the same zlib.
@@ -13,20 +14,54 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from ..meta import DESCRIPTION, RIGHTS, TITLE, VERSION
-from .files import DATAPACKAGE, DEFAULT_EPOCH, JSON_ALL, JSON_KINDS, SQLITE, SUMS, epoch, zip_folder, zip_name
+from ..meta import DESCRIPTION, RIGHTS, TITLE
+from .files import (
+    CHANGELOG,
+    CITATION,
+    CODEBOOK_HTML,
+    CODEBOOK_MD,
+    DATAPACKAGE,
+    DEFAULT_EPOCH,
+    GEOJSON,
+    JSON_ALL,
+    JSON_KINDS,
+    LICENSE_CODE,
+    LICENSE_DATA,
+    SQLITE,
+    SUMS,
+    epoch,
+    zip_folder,
+    zip_name,
+)
+from .stamp import NO_REPOSITORY, Stamp
 
 
-def readme() -> bytes:
-    """README.txt: what the release is, the rights in it and what each file holds."""
+def readme(stamp: Stamp) -> bytes:
+    """README.txt: what the release is, its version and date, how to cite it, the rights in it and what each file holds."""
     kinds = ", ".join(f"`{name}`" for name in JSON_KINDS)
-    text = f"""# {TITLE} {VERSION}
+    if stamp.development:
+        when = "A development build: its data differ from every release, so it has no release date and its version names the data's digest."
+    else:
+        when = f"Released on {stamp.released}."
+    where = [f"- Repository: {stamp.repository}" if stamp.repository else f"- {NO_REPOSITORY}"]
+    if stamp.doi:
+        where.append(f"- DOI: https://doi.org/{stamp.doi}")
+    text = f"""# {TITLE} {stamp.version}
 
 {DESCRIPTION}
+
+Version {stamp.version}. {when}
+Data digest (SHA-256 of the records, redirects, source-text hashes and schemas): {stamp.data_digest}
+{chr(10).join(where)}
+
+Cite it with the metadata in `{CITATION}`, naming the version.
 
 ## Rights
 
 {RIGHTS}
+The records are licensed under CC BY 4.0 (`{LICENSE_DATA}`); the code that builds them under the MIT licence (`{LICENSE_CODE}`).
+The archived source texts are not part of the release: each source row gives the text's SHA-256
+and, where known, its URL, so that a reader who has the text can check every quote's offsets.
 
 ## Files
 
@@ -34,9 +69,14 @@ def readme() -> bytes:
   and allowed values, its primary key and foreign keys.
 - `*.csv`: one table each (UTF-8, comma-separated, one header row, CRLF row ends; an empty cell
   means the field is absent).
-- `{SQLITE}`: the same tables in SQLite, with primary and foreign keys.
-- `{JSON_ALL}`: every record as in its YAML file, by kind, with the offsets of every quote;
-  {kinds}: one kind each.
+- `*.parquet`: the same tables as Parquet files, with the same column types.
+- `{SQLITE}`: the same tables in SQLite, with primary and foreign keys, an index on every foreign
+  key, the views `claims_flat` and `figures_flat`, and a `meta` table with the version.
+- `{GEOJSON}`: the places as a GeoJSON FeatureCollection.
+- `{JSON_ALL}`: every record as in its YAML file, by kind, with the offsets of every quote and the
+  span of every date, under the build's `meta`; {kinds}: one kind each.
+- `{CODEBOOK_MD}`, `{CODEBOOK_HTML}`: every table and field explained.
+- `{CHANGELOG}`: what changed in each release; `{CITATION}`: how to cite this version.
 - `{SUMS}`: the SHA-256 of every other file (`sha256sum -c {SUMS}`).
 """
     return text.encode("utf-8")
@@ -51,16 +91,16 @@ def sums(folder: Path) -> bytes:
     return "".join(lines).encode("ascii")
 
 
-def write_zip(folder: Path) -> Path:
+def write_zip(folder: Path, stamp: Stamp) -> Path:
     """One zip of the whole release under a folder named for the version: sorted, fixed times and permissions."""
-    stamp = max(epoch() or DEFAULT_EPOCH, DEFAULT_EPOCH).timetuple()[:6]
-    target = folder / zip_name()
-    prefix = zip_folder()
+    when = max(epoch() or DEFAULT_EPOCH, DEFAULT_EPOCH).timetuple()[:6]
+    target = folder / zip_name(stamp.version)
+    prefix = zip_folder(stamp.version)
     with zipfile.ZipFile(target, "w") as archive:
         for path in sorted(folder.iterdir(), key=lambda p: p.name):
             if path == target or not path.is_file():
                 continue
-            info = zipfile.ZipInfo(prefix + path.name, date_time=stamp)
+            info = zipfile.ZipInfo(prefix + path.name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so that the permissions below are read
             info.external_attr = (0o100644 & 0xFFFF) << 16

@@ -21,9 +21,13 @@ from .. import atomic
 from ..load import Dataset
 from .archive import readme, sums, write_zip
 from .datapackage import datapackage
+from .documents import write_documents
 from .files import DATAPACKAGE, README, SUMS
+from .geojson import write_geojson
 from .jsonfiles import dump_json, write_json
+from .parquet import write_parquet
 from .rows import Offsets
+from .stamp import Stamp
 from .validation import validate
 from .writers import write_tables
 
@@ -31,12 +35,16 @@ from .writers import write_tables
 def write_files(dataset: Dataset, folder: Path) -> None:
     """Every file of the release, into folder (which exists and is empty)."""
     offsets = Offsets(dataset)
-    write_tables(dataset, folder, offsets)
-    write_json(dataset, folder, offsets)
-    (folder / DATAPACKAGE).write_bytes(dump_json(datapackage(dataset, folder)))
-    (folder / README).write_bytes(readme())
+    stamp = Stamp.of(dataset)
+    write_tables(dataset, folder, offsets, stamp)
+    write_parquet(dataset, folder, offsets)
+    write_geojson(dataset, folder)
+    write_json(dataset, folder, offsets, stamp)
+    write_documents(dataset, folder, stamp)
+    (folder / DATAPACKAGE).write_bytes(dump_json(datapackage(dataset, folder, stamp)))
+    (folder / README).write_bytes(readme(stamp))
     (folder / SUMS).write_bytes(sums(folder))
-    write_zip(folder)
+    write_zip(folder, stamp)
     for path in folder.iterdir():
         path.chmod(0o644)
     folder.chmod(0o755)

@@ -11,8 +11,9 @@ import hashlib
 from pathlib import Path
 
 from ..load import Dataset
-from ..meta import CONTRIBUTORS, DESCRIPTION, KEYWORDS, LICENSES, NAME, RIGHTS, TITLE, VERSION
+from ..meta import CONTRIBUTORS, DESCRIPTION, KEYWORDS, LICENSES, NAME, RIGHTS, TITLE
 from .files import JSON_ALL, LINE_TERMINATOR, SQLITE, csv_name, epoch
+from .stamp import Stamp
 from .tables import Column, tables
 
 
@@ -42,7 +43,7 @@ def description() -> str:
     return f"{DESCRIPTION} {RIGHTS} The same tables are in {SQLITE}; the records as JSON, with offsets, are in {JSON_ALL}."
 
 
-def datapackage(dataset: Dataset, folder: Path) -> dict:
+def datapackage(dataset: Dataset, folder: Path, stamp: Stamp) -> dict:
     """The descriptor of the release in folder, whose CSV files are written."""
     resources = []
     for table in tables():
@@ -85,13 +86,19 @@ def datapackage(dataset: Dataset, folder: Path) -> dict:
         "name": NAME,
         "title": TITLE,
         "description": description(),
-        "version": VERSION,
+        "version": stamp.version,
         "licenses": LICENSES,
         "rights": RIGHTS,
         "sources": sources,
         "contributors": CONTRIBUTORS,
         "keywords": KEYWORDS,
     }
+    if stamp.released:
+        package["released"] = stamp.released  # the release date (frontline release); a development build has none
+    if stamp.repository:
+        package["homepage"] = stamp.repository
+    if stamp.doi:
+        package["id"] = f"https://doi.org/{stamp.doi}"
     date = epoch()
     if date is not None:
         package["created"] = date.strftime("%Y-%m-%dT%H:%M:%SZ")

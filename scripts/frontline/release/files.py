@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ..meta import NAME, VERSION
+from ..meta import NAME
 from ..model import KINDS, folder
 
 LINE_TERMINATOR = "\r\n"  # every CSV row ends with CRLF, as RFC 4180 asks
@@ -18,11 +18,24 @@ JSON_ALL = "frontline.json"
 DATAPACKAGE = "datapackage.json"
 SUMS = "SHA256SUMS"
 README = "README.txt"  # not .md: the site copies the release beside its pages, and a .md file would become a page
+# Documents in the release (and the zip) beside the data. The .md files are left out where the site copies the release.
+GEOJSON = "places.geojson"
+CODEBOOK_MD = "codebook.md"
+CODEBOOK_HTML = "codebook.html"
+CHANGELOG = "CHANGELOG.md"
+CITATION = "CITATION.cff"
+LICENSE_CODE = "LICENSE"  # MIT, for the code
+LICENSE_DATA = "LICENSE-DATA"  # CC BY 4.0, for the records
+PROJECT_FILES = (CHANGELOG, CITATION, LICENSE_CODE, LICENSE_DATA)  # copied from the project (or the tool's own repository)
 DEFAULT_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest time a zip entry can hold
 
 
 def csv_name(table: str) -> str:
     return f"{table}.csv"
+
+
+def parquet_name(table: str) -> str:
+    return f"{table}.parquet"
 
 
 def json_name(kind: str) -> str:
@@ -33,13 +46,14 @@ def json_name(kind: str) -> str:
 JSON_KINDS = tuple(json_name(kind) for kind in KINDS)
 
 
-def zip_name() -> str:
-    return f"{NAME}-{VERSION}.zip"
+def zip_name(version: str) -> str:
+    """The zip of a release: frontline-claims-0.2.0.zip, or frontline-claims-0.2.0+dev.1a2b3c4d.zip for a development build."""
+    return f"{NAME}-{version}.zip"
 
 
-def zip_folder() -> str:
+def zip_folder(version: str) -> str:
     """The folder the zip unpacks into."""
-    return f"{NAME}-{VERSION}/"
+    return f"{NAME}-{version}/"
 
 
 def epoch() -> dt.datetime | None:

@@ -1,4 +1,4 @@
-"""Write the records as JSON: one file per kind (``claims.json``, ...) and ``frontline.json`` with every kind.
+"""Write the records as JSON: one file per kind (``claims.json``, ...) and ``frontline.json`` with every kind and the build's ``meta`` (version, release date, data digest).
 
 Reads the loaded records and their quotes' offsets (``rows.record_json``); writes those files into
 the folder it is given. One record per line, each encoded once by the C encoder, keys in the
@@ -14,6 +14,7 @@ from ..load import Dataset
 from ..model import KINDS, folder
 from .files import JSON_ALL, json_name
 from .rows import Offsets, record_json
+from .stamp import Stamp
 
 
 def dump_json(value) -> bytes:
@@ -25,9 +26,9 @@ def _json_list(lines: list[str], indent: str) -> str:
     return "[\n" + ",\n".join(indent + "  " + line for line in lines) + "\n" + indent + "]" if lines else "[]"
 
 
-def write_json(dataset: Dataset, target: Path, offsets: Offsets) -> None:
-    """One file per kind and frontline.json with all kinds, in the folder target."""
-    parts = []
+def write_json(dataset: Dataset, target: Path, offsets: Offsets, stamp: Stamp) -> None:
+    """One file per kind and frontline.json with the build's stamp under "meta", then all kinds, in the folder target."""
+    parts = ['  "meta": ' + json.dumps(stamp.fields(), ensure_ascii=False)]
     for kind in KINDS:
         lines = [
             json.dumps(record_json(r, offsets), ensure_ascii=False, separators=(", ", ": "))

@@ -17,7 +17,8 @@ from .. import model
 from ..load import Dataset, Record
 from ..model import EDITOR_KEYS, KIND, kind_schema, walk
 from . import dates
-from .tables import Column, Table, tables
+from .flat import flat_rows
+from .tables import CLAIMS_FLAT, FIGURES_FLAT, REDIRECTS, Column, Table, tables
 
 
 class Offsets:
@@ -47,10 +48,15 @@ def _get(value, path: tuple):
     return value
 
 
-def rows(table: Table, by_kind: dict[str, list[Record]], offsets: Offsets) -> Iterator[tuple]:
+def rows(table: Table, by_kind: dict[str, list[Record]], offsets: Offsets, dataset: Dataset) -> Iterator[tuple]:
     """The table's rows, as tuples in column order, sorted by record id then position."""
     owners = sorted((r for kind in table.kinds for r in by_kind.get(kind, [])), key=lambda r: r.id)
-    if table.name == "records":
+    if table.name in (CLAIMS_FLAT, FIGURES_FLAT):
+        yield from flat_rows(table, dataset, offsets)
+    elif table.name == REDIRECTS:
+        for entry in sorted(dataset.redirects, key=lambda e: e["from"]):
+            yield tuple(_cell(entry, c) for c in table.columns)
+    elif table.name == "records":
         for record in owners:
             yield (record.id, record.kind)
     elif table.evidence_paths:

@@ -30,7 +30,14 @@ TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "NUMERIC", "date": "T
 
 # Columns whose field name is an SQL keyword (SQLite's list; a test checks every column against it), renamed in
 # the tables so that no query has to quote them. The JSON keeps the records' own field names.
-SQL_NAMES = {("coverage_exceptions", "check"): "coverage_check", ("actor_roles", "start"): "start_date", ("actor_roles", "end"): "end_date"}
+SQL_NAMES = {
+    ("coverage_exceptions", "check"): "coverage_check",
+    ("actor_roles", "start"): "start_date",
+    ("actor_roles", "end"): "end_date",
+    ("redirects", "from"): "from_id",
+    ("redirects", "to"): "to_id",
+}
+REDIRECTS = "redirects"  # the table of dataset/redirects.yaml
 
 # Tables whose name is not <kind>_<field>: the aliases of actors and places share one table.
 TABLE_NAMES = {("actor", "aliases"): "aliases", ("place", "aliases"): "aliases", ("source", "coverage_exceptions"): "coverage_exceptions"}
@@ -146,7 +153,19 @@ def tables() -> tuple[Table, ...]:
         [k for k in KINDS if evidence.get(k)],
         evidence_paths={kind: sorted(patterns, key=len) for kind, patterns in evidence.items()},
     )
-    out = (records, *main, *links.values(), evidence_table)
+    redirect_items, redirect_file, _ = model.resolve(
+        model.kind_schema(model.REDIRECTS)["properties"]["redirects"]["items"], model.schema_file(model.REDIRECTS)
+    )
+    redirects = Table(
+        REDIRECTS,
+        "One row per record id that was renamed or merged into another (dataset/redirects.yaml): "
+        "an old id found in an earlier release or link leads to the record in to_id.",
+        _item_columns("", redirect_items, redirect_file, (REDIRECTS, "*"), {}),
+        ["from"],
+        [],
+    )
+    redirects.column("to").references = "records"
+    out = (records, *main, *links.values(), evidence_table, redirects, *flat_tables())
     for table in out:
         for column in table.columns:
             renamed = SQL_NAMES.get((table.name, column.name))
@@ -263,3 +282,134 @@ def _link_table(kind, name, node, file, pattern, links, evidence) -> None:
         [kind],
         {kind: pattern},
     )
+
+
+# --- the flat tables (their rows and SQLite views are in flat.py) ----------------------------------------------
+
+LIST_SEPARATOR = "; "
+CLAIMS_FLAT = "claims_flat"
+FIGURES_FLAT = "figures_flat"
+RELATION_TYPES = ("disputes", "supports", "responds-to", "repeats")
+
+
+def _column(name: str, type_: str, description: str, required: bool = False, references: str = "") -> Column:
+    return Column(name, type_, description, required, (), (), "", {}, [], references, "flat")
+
+
+def _date_columns(stem: str, what: str) -> list[Column]:
+    return [
+        _column(f"{stem}_value", "string", f"{what}, as stated (2025, 2025-06 or 2025-06-08)."),
+        _column(f"{stem}_start", "date", f"First day that {stem}_value allows."),
+        _column(f"{stem}_end", "date", f"Last day that {stem}_value allows."),
+        _column(f"{stem}_precision", "string", f"How precise {stem}_value is: day, month or year."),
+        _column(f"{stem}_basis", "string", f"How {stem}_value was derived: stated, inferred or publication."),
+    ]
+
+
+def _actor_columns(stem: str, who: str) -> list[Column]:
+    return [
+        _column(f"{stem}_id", "string", f"Actor id of {who}.", True, "actors"),
+        _column(f"{stem}_name", "string", f"Name of {who}."),
+        _column(f"{stem}_kind", "string", f"Kind of {who} (person, state, government-body, ...)."),
+        _column(
+            f"{stem}_organisation_id",
+            "string",
+            f"Top-level organisation of {who}: up part_of to the top (a person: from the organisation of their current role); empty when none is known.",
+            references="actors",
+        ),
+        _column(f"{stem}_organisation_name", "string", f"Name of {who}'s top-level organisation."),
+        _column(f"{stem}_country", "string", f"Country of {who} (ISO 3166-1 alpha-2), else of its top-level organisation."),
+    ]
+
+
+def _place_columns(what: str) -> list[Column]:
+    return [
+        _column("place_ids", "string", f"Place ids {what}, in list order, joined with '{LIST_SEPARATOR}'."),
+        _column("place_names", "string", f"Their names, in the same order, joined with '{LIST_SEPARATOR}'."),
+        _column(
+            "region_ids",
+            "string",
+            f"Admin-1 regions (places of kind region) reached from those places through their parents, each once, joined with '{LIST_SEPARATOR}'.",
+        ),
+        _column("region_names", "string", f"Their names, in the same order, joined with '{LIST_SEPARATOR}'."),
+    ]
+
+
+def _source_columns(what: str) -> list[Column]:
+    return [
+        _column("source_id", "string", f"The primary source: the source of the {what}'s first evidence quote.", True, "sources"),
+        _column("source_title", "string", "Its title (headline), exactly as written."),
+        _column("source_publisher_id", "string", "Actor id of its publisher, when known.", references="actors"),
+        _column("source_publisher_name", "string", "Name of its publisher."),
+        *_date_columns("source_published", "Its publication date"),
+        _column("quote", "string", f"The {what}'s first evidence quote, exactly as in the source."),
+        _column(
+            "quote_start",
+            "integer",
+            "Offset of the quote's first character in the source's archived text (Unicode code points from 0).",
+            True,
+        ),
+        _column("quote_end", "integer", "Offset just after the quote's last character (exclusive).", True),
+    ]
+
+
+def flat_tables() -> tuple[Table, Table]:
+    claims = Table(
+        CLAIMS_FLAT,
+        "One row per claim, with its claimant, organisation, source, first quote, places and admin-1 regions: the claims joined for analysis.",
+        [
+            _column("id", "string", "Claim id.", True, "claims"),
+            _column("statement", "string", "One neutral sentence saying what the claimant asserted.", True),
+            *_actor_columns("claimant", "the claimant"),
+            _column(
+                "reported_by_ids", "string", f"The reporting chain (actor ids, nearest the claimant first), joined with '{LIST_SEPARATOR}'."
+            ),
+            _column("speech", "string", "direct, reported or authorial.", True),
+            _column("topic", "string", "Main subject of the claim.", True),
+            _column("status", "string", "unverified, disputed, corroborated, refuted or retracted.", True),
+            _column("status_assessed_by", "string", "Actor id of whoever assessed the status.", references="actors"),
+            _column("status_reason", "string", "Why the claim has this status.", True),
+            *_date_columns("date", "When the claim was made"),
+            *_source_columns("claim"),
+            *_place_columns("the claim is about"),
+            _column("actor_ids", "string", f"Actor ids the claim is about, joined with '{LIST_SEPARATOR}'."),
+            _column("figure_ids", "string", f"Figure ids stated in the claim, joined with '{LIST_SEPARATOR}'."),
+            *[
+                _column(
+                    f"{kind.replace('-', '_')}_count",
+                    "integer",
+                    f"How many other claims this claim {kind.replace('-', ' ')} (its relations of type {kind}).",
+                    True,
+                )
+                for kind in RELATION_TYPES
+            ],
+        ],
+        ["id"],
+        [],
+    )
+    figures = Table(
+        FIGURES_FLAT,
+        "One row per figure, with its stated wording, qualifier, low/best/high, who stated it, the source, first quote, places and admin-1 regions.",
+        [
+            _column("id", "string", "Figure id.", True, "figures"),
+            _column("measure", "string", "What the figure counts or measures.", True),
+            _column("unit", "string", "The unit of the value."),
+            _column("stated", "string", "The figure as worded in the source.", True),
+            _column("qualifier", "string", "exact, approximate, at-least, more-than, at-most or order-of-magnitude.", True),
+            _column("value_best", "number", "Best estimate of the value."),
+            _column("value_low", "number", "Lowest value the wording allows."),
+            _column("value_high", "number", "Highest value the wording allows."),
+            *_date_columns("as_of", "The date the figure refers to"),
+            *[
+                Column(c.name, c.type, c.description, False, (), (), "", {}, [], c.references, "flat")
+                for c in _actor_columns("stated_by", "whoever stated the figure")
+            ],
+            *_source_columns("figure"),
+            *_place_columns("the figure is about"),
+            _column("actor_ids", "string", f"Actor ids the figure is about, joined with '{LIST_SEPARATOR}'."),
+            _column("claim_ids", "string", f"Claims that state the figure, joined with '{LIST_SEPARATOR}'."),
+        ],
+        ["id"],
+        [],
+    )
+    return claims, figures

@@ -1,7 +1,9 @@
 """Write the release's tables as CSV files and into one SQLite database, streaming each table's rows to both.
 
-Reads the table model (``tables.py``) and the rows (``rows.py``); writes ``<table>.csv`` for
-every table and ``frontline.sqlite`` into the folder it is given.
+Reads the table model (``tables.py``), the rows (``rows.py``) and the build's stamp (``stamp.py``);
+writes ``<table>.csv`` for every table and ``frontline.sqlite`` into the folder it is given. The
+SQLite file also holds an index on every foreign key and a ``meta`` table (name, value): the
+version, release date, data digest, licence, repository and DOI of the build.
 
 CSV files are UTF-8 without a byte order mark, comma-separated, with one header row; every row
 ends with CRLF as RFC 4180 asks, while a line break inside a (quoted) cell stays the LF it is in
@@ -24,7 +26,9 @@ from pathlib import Path
 from ..load import Dataset, Record
 from ..model import KINDS
 from .files import LINE_TERMINATOR, SQLITE, csv_name
+from .flat import views
 from .rows import Offsets, rows
+from .stamp import Stamp
 from .tables import TYPES, Table, tables
 
 BATCH = 1000  # rows per executemany
@@ -65,8 +69,24 @@ def create_table_sql(table: Table) -> str:
     return f"CREATE TABLE {_quote_ident(table.name)} (\n" + ",\n".join(lines) + "\n)"
 
 
-def write_tables(dataset: Dataset, folder: Path, offsets: Offsets) -> None:
-    """Write every table as CSV and into the SQLite file, streaming each table's rows to both."""
+def create_indexes_sql(table: Table) -> list[str]:
+    """An index on every foreign-key column that does not lead the primary key (whose own index serves it)."""
+    out = []
+    for name, _ in table.foreign_keys:
+        if name != table.primary_key[0]:
+            index = _quote_ident(f"{table.name}_{name}_index")
+            out.append(f"CREATE INDEX {index} ON {_quote_ident(table.name)} ({_quote_ident(name)})")
+    return out
+
+
+META_SQL = """CREATE TABLE "meta" (
+  "name" TEXT NOT NULL PRIMARY KEY,
+  "value" TEXT NOT NULL
+)"""
+
+
+def write_tables(dataset: Dataset, folder: Path, offsets: Offsets, stamp: Stamp) -> None:
+    """Write every table as CSV and into the SQLite file (with the meta table of the build's stamp), streaming each table's rows to both."""
     by_kind: dict[str, list[Record]] = {kind: [] for kind in KINDS}
     for record in dataset.records:
         by_kind[record.kind].append(record)
@@ -75,21 +95,36 @@ def write_tables(dataset: Dataset, folder: Path, offsets: Offsets) -> None:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("BEGIN")
+        flat = views()
         for table in tables():
-            db.execute(create_table_sql(table))
+            if table.name not in flat:
+                db.execute(create_table_sql(table))
         for table in tables():
+            if table.name in flat:  # a view in SQLite: only the CSV is written here
+                with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
+                    writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
+                    writer.writerow([c.name for c in table.columns])
+                    writer.writerows([cell(v) for v in row] for row in rows(table, by_kind, offsets, dataset))
+                continue
             insert = f"INSERT INTO {_quote_ident(table.name)} VALUES ({', '.join('?' * len(table.columns))})"  # noqa: S608 - names are ours
             with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
                 writer.writerow([c.name for c in table.columns])
                 batch = []
-                for row in rows(table, by_kind, offsets):
+                for row in rows(table, by_kind, offsets, dataset):
                     writer.writerow([cell(v) for v in row])
                     batch.append(row)
                     if len(batch) >= BATCH:
                         db.executemany(insert, batch)
                         batch.clear()
                 db.executemany(insert, batch)
+        for table in tables():
+            for statement in [] if table.name in flat else create_indexes_sql(table):
+                db.execute(statement)
+        for statement in flat.values():
+            db.execute(statement)
+        db.execute(META_SQL)
+        db.executemany('INSERT INTO "meta" VALUES (?, ?)', list(stamp.fields().items()))
         broken = db.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise ValueError(f"foreign keys that point nowhere: {broken[:5]} (run frontline validate first)")
