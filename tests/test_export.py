@@ -26,13 +26,16 @@ import pytest
 import yaml
 
 import frontline
-from frontline import meta, model
+from frontline import meta, model, version
 from frontline.checks import check
 from frontline.load import load
 from frontline.model import EDITOR_KEYS, KINDS
 from frontline.release import build, downloads
 from frontline.release import write as write_release
 from frontline.release.files import JSON_ALL, SQLITE, SUMS, zip_name
+from frontline.release.flat import views
+
+VIEWS = set(views())
 from frontline.release.tables import ADDED, tables
 from helpers import ROOT, copy_fixture
 
@@ -167,6 +170,8 @@ def make_edge(dest: Path) -> Path:
     for name, record in _edge_records(hashlib.sha256(data).hexdigest()).items():
         text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
         (dest / "dataset" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    redirect = {"from": "edge-old-claim", "to": "edge-claim", "date": "2026-11", "note": "Renamed."}
+    (dest / "dataset" / "redirects.yaml").write_text(yaml.safe_dump({"redirects": [redirect]}, sort_keys=False), encoding="utf-8")
     return dest
 
 
@@ -235,7 +240,11 @@ def expected_counts(dataset) -> dict[str, int]:
     for table in tables():
         if table.name in counts:
             continue
-        if table.list_paths:
+        if table.name in ("claims_flat", "figures_flat"):
+            counts[table.name] = len(dataset.of_kind(table.name.split("s_")[0]))
+        elif table.name == "redirects":
+            counts[table.name] = len(dataset.redirects)
+        elif table.list_paths:
             counts[table.name] = sum(len(_get(r.data, table.list_paths[r.kind]) or []) for r in dataset.records if r.kind in table.kinds)
         else:
             (kind,) = table.kinds
@@ -257,7 +266,13 @@ def test_every_reference_field_has_a_foreign_key():
     common = json.loads((ROOT / "schemas" / "common.schema.json").read_text(encoding="utf-8"))
     for table in tables():
         for column in table.columns:
-            if column.pattern and column.constraints.get("pattern") == common["$defs"]["ref"]["pattern"] and column.name != "id":
+            gone = (table.name, column.name) == ("redirects", "from_id")  # an old id: no record has it any more
+            if (
+                column.pattern
+                and column.constraints.get("pattern") == common["$defs"]["ref"]["pattern"]
+                and column.name != "id"
+                and not gone
+            ):
                 assert column.references, f"{table.name}.{column.name} holds ids but has no foreign key"
 
 
@@ -273,7 +288,7 @@ def test_frictionless_validates_the_package_with_foreign_keys(built):
     _, release = built
     report = frictionless.validate(release / "datapackage.json")
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
-    assert len(report.tasks) == len(tables())
+    assert len(report.tasks) == 2 * len(tables()) + 1  # each table as CSV and as Parquet, and the places as GeoJSON
 
 
 def test_frictionless_catches_a_broken_foreign_key(mini, tmp_path):
@@ -285,7 +300,7 @@ def test_frictionless_catches_a_broken_foreign_key(mini, tmp_path):
         (broken / path.name).write_bytes(path.read_bytes())
     package = json.loads((broken / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:
-        resource.pop("hash"), resource.pop("bytes")  # so that only the foreign key is wrong
+        resource.pop("hash"), resource.pop("bytes", None)  # so that only the foreign key is wrong
     (broken / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     data = (broken / "claim_places.csv").read_bytes()
     assert b",eastshire\r\n" in data
@@ -315,7 +330,7 @@ def test_every_table_loads_in_pandas_duckdb_and_sqlite_with_the_right_row_count(
         columns = [row[1] for row in db.execute(f'PRAGMA table_info("{table.name}")')]
         assert columns == [c.name for c in table.columns]
         keys = {(row[3], row[2]) for row in db.execute(f'PRAGMA foreign_key_list("{table.name}")')}
-        assert keys == set(table.foreign_keys)
+        assert keys == (set() if table.name in VIEWS else set(table.foreign_keys))  # a view has no keys of its own
     for kind in KINDS:
         assert len(json.loads((release / f"{kind}s.json").read_text(encoding="utf-8"))) == len(dataset.of_kind(kind))
 
@@ -345,11 +360,18 @@ def _typed(value: str, type_: str):
     return value
 
 
+def csv_resources(package: dict) -> list[dict]:
+    """The datapackage's tables (CSV), one per table of the release, without the Parquet and GeoJSON files."""
+    found = [r for r in package["resources"] if r.get("format") == "csv"]
+    assert [r["name"] for r in found] == [t.name for t in tables()]
+    return found
+
+
 def csv_rows(release: Path):
     """Each table's rows as dicts, read with the csv module and typed by datapackage.json."""
     package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     out = {}
-    for resource in package["resources"]:
+    for resource in csv_resources(package):
         types = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
         with open(release / resource["path"], encoding="utf-8", newline="") as handle:
             out[resource["name"]] = [{k: _typed(v, types[k]) for k, v in row.items()} for row in csv.DictReader(handle)]
@@ -359,7 +381,7 @@ def csv_rows(release: Path):
 def sqlite_rows(release: Path):
     db = sqlite3.connect(release / SQLITE)
     db.row_factory = sqlite3.Row
-    return {t.name: [dict(row) for row in db.execute(f'SELECT * FROM "{t.name}" ORDER BY rowid')] for t in tables()}
+    return {t.name: [dict(row) for row in db.execute(f'SELECT * FROM "{t.name}" ORDER BY rowid')] for t in tables() if t.name not in VIEWS}
 
 
 def _put(target: dict, path: tuple, value) -> None:
@@ -372,8 +394,8 @@ def rebuild(rows_by_table: dict[str, list[dict]]) -> dict[str, dict]:
     """Every record, put back together from the tables alone."""
     records: dict[str, dict] = {}
     for table in tables():
-        rows = rows_by_table[table.name]
-        if table.name == "records":
+        rows = rows_by_table.get(table.name, [])
+        if table.name == "records" or not table.kinds:  # the flat tables and redirects are no record's fields
             continue
         if table.evidence_paths:
             for row in rows:
@@ -449,7 +471,8 @@ def test_every_record_is_rebuilt_from_sqlite(built):
 def test_json_holds_every_record_as_in_yaml_with_offsets(built):
     dataset, release = built
     everything = json.loads((release / JSON_ALL).read_text(encoding="utf-8"))
-    assert list(everything) == [k + "s" for k in KINDS]
+    assert list(everything) == ["meta"] + [k + "s" for k in KINDS]
+    assert everything["meta"]["version"] == json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["version"]
     found = {}
     for kind in KINDS:
         assert everything[kind + "s"] == json.loads((release / f"{kind}s.json").read_text(encoding="utf-8"))
@@ -569,7 +592,8 @@ def schema_description(table, column) -> str:
     if table.name == "evidence":
         (node, file), pattern = _deref({"$ref": "common.schema.json#/$defs/quote"}, "common.schema.json"), column.pattern[2:]
     else:
-        node, file, pattern = SCHEMA_FILES[f"{table.kinds[0]}.schema.json"], f"{table.kinds[0]}.schema.json", column.pattern
+        file = f"{table.kinds[0] if table.kinds else table.name}.schema.json"  # the redirects table: redirects.schema.json
+        node, pattern = SCHEMA_FILES[file], column.pattern
     array = None
     for step in pattern:
         node, file = _deref(node, file)
@@ -586,7 +610,7 @@ def test_every_column_is_described_and_schema_fields_take_the_schema_description
     package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     added = {"kind", "record_kind", "position", "field", "quote_start", "quote_end", "record_id"} | {f"{k}_id" for k in KINDS}
     by_name = {t.name: t for t in tables()}
-    for resource in package["resources"]:
+    for resource in csv_resources(package):
         table = by_name[resource["name"]]
         with open(release / resource["path"], encoding="utf-8", newline="") as handle:
             header = next(csv.reader(handle))
@@ -594,6 +618,8 @@ def test_every_column_is_described_and_schema_fields_take_the_schema_description
         for fld, column in zip(resource["schema"]["fields"], table.columns, strict=True):
             where = f"{resource['name']}.{fld['name']}"
             assert fld["description"].strip(), f"{where} has no description"
+            if column.role == "flat":  # the flat tables are joins, not schema fields
+                continue
             if column.derive:  # beside a date: says which column it derives from
                 assert fld["name"].endswith("_" + column.derive) and fld["name"][: -len(column.derive) - 1] in fld["description"] + "_value"
                 continue
@@ -610,7 +636,8 @@ def test_datapackage_metadata(mini):
     package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     assert package["name"] == meta.NAME == "frontline-claims"
     assert package["title"] == meta.TITLE
-    assert package["version"] == frontline.__version__ == meta.VERSION
+    digest = version.data_digest(dataset)  # no release is recorded for the fixture: a development build
+    assert package["version"] == f"{frontline.__version__}+dev.{digest[:8]}" and "released" not in package
     assert [lic["name"] for lic in package["licenses"]] == [meta.LICENSE_ID] == ["CC-BY-4.0"]
     assert package["rights"] == meta.RIGHTS and package["description"].startswith(f"{meta.DESCRIPTION} {meta.RIGHTS} ")
     assert "belongs to the authors" in package["rights"] and "belongs to the authors" in package["description"]
@@ -628,7 +655,9 @@ def test_datapackage_metadata(mini):
 def test_the_readme_in_the_release_takes_the_project_from_meta(mini):
     _, release = mini
     text = (release / "README.txt").read_text(encoding="utf-8")
-    assert text.startswith(f"# {meta.TITLE} {meta.VERSION}\n\n{meta.DESCRIPTION}\n")
+    number = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert number.startswith(meta.VERSION + "+dev.")
+    assert text.startswith(f"# {meta.TITLE} {number}\n\n{meta.DESCRIPTION}\n")
     assert f"## Rights\n\n{meta.RIGHTS}\n" in text
     listed = set(re.findall(r"`([^`*]+\.[a-z]+)`", text)) | {"SHA256SUMS"}
     assert listed <= {p.name for p in release.iterdir()}, "README.txt names a file the release does not hold"
@@ -667,6 +696,14 @@ def test_version_changelog_and_citation_agree():
 # --- reproducible -------------------------------------------------------------------------------------
 
 
+def zip_of(release: Path) -> str:
+    """The name of the one zip in a release folder, checked against the version in its datapackage."""
+    (found,) = [p.name for p in release.glob("*.zip")]
+    version = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert found == zip_name(version)
+    return found
+
+
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
@@ -678,19 +715,19 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert list(first) == list(second)
     for name in first:
         assert first[name] == second[name], f"{name} differs between two builds"
-    assert SQLITE in first and zip_name() in first
+    assert SQLITE in first and zip_of(tmp_path / "one" / "data") in first
 
 
 def test_source_date_epoch_dates_the_package_and_the_zip(tmp_path, monkeypatch):
     root = copy_fixture(tmp_path / "project")
     plain = write_release(load(root), tmp_path / "plain")
     assert "created" not in json.loads((plain / "datapackage.json").read_text(encoding="utf-8"))
-    with zipfile.ZipFile(plain / zip_name()) as archive:
+    with zipfile.ZipFile(plain / zip_of(plain)) as archive:
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
     dated = write_release(load(root), tmp_path / "dated")
     assert json.loads((dated / "datapackage.json").read_text(encoding="utf-8"))["created"] == "2025-06-15T15:06:40Z"
-    with zipfile.ZipFile(dated / zip_name()) as archive:
+    with zipfile.ZipFile(dated / zip_of(dated)) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2025, 6, 15, 15, 6, 40)}
     again = write_release(load(root), tmp_path / "again")
     assert _tree(again) == _tree(dated)
@@ -704,16 +741,16 @@ def test_sha256sums_and_the_zip_hold_every_file(mini):
         digest, name = line.split("  ", 1)
         listed[name] = digest
     files = {p.name for p in release.iterdir()}
-    assert set(listed) == files - {SUMS, zip_name()}
+    assert set(listed) == files - {SUMS, zip_of(release)}
     for name, digest in listed.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
     assert list(listed) == sorted(listed)
-    with zipfile.ZipFile(release / zip_name()) as archive:
+    with zipfile.ZipFile(release / zip_of(release)) as archive:
         infos = archive.infolist()
         names = [i.filename for i in infos]
         assert names == sorted(names)
-        prefix = f"frontline-claims-{meta.VERSION}/"
-        assert names == [prefix + n for n in sorted(files - {zip_name()})]
+        prefix = zip_of(release).removesuffix(".zip") + "/"
+        assert names == [prefix + n for n in sorted(files - {zip_of(release)})]
         for info in infos:
             assert info.external_attr >> 16 == 0o100644 and info.create_system == 3
             assert archive.read(info) == (release / info.filename.removeprefix(prefix)).read_bytes()
@@ -787,6 +824,9 @@ def test_downloads_page_lists_every_file_with_size_and_checksum(mini):
     _, release = mini
     markdown = downloads.downloads_markdown(release)
     for path in release.iterdir():
+        if path.suffix == ".md":  # in the zip; the site does not serve Markdown files beside its pages
+            assert path.name in {"codebook.md", "CHANGELOG.md"}
+            continue
         data = path.read_bytes()
         row = next((line for line in markdown.splitlines() if line.startswith(f"| [`{path.name}`]({path.name})")), None)
         assert row is not None, f"{path.name} is not on the downloads page"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..load import Dataset
 from ..meta import CONTRIBUTORS, DESCRIPTION, KEYWORDS, LICENSES, NAME, RIGHTS, TITLE
-from .files import JSON_ALL, LINE_TERMINATOR, SQLITE, csv_name, epoch
+from .files import GEOJSON, JSON_ALL, LINE_TERMINATOR, SQLITE, csv_name, epoch, parquet_name
 from .stamp import Stamp
 from .tables import Column, tables
 
@@ -75,6 +75,37 @@ def datapackage(dataset: Dataset, folder: Path, stamp: Stamp) -> dict:
                 "schema": schema,
             }
         )
+    for table in tables():
+        path = folder / parquet_name(table.name)
+        resources.append(
+            {
+                "name": f"{table.name}-parquet",
+                "path": path.name,
+                "profile": "data-resource",
+                "title": table.name.replace("_", " ").capitalize() + " (Parquet)",
+                "description": f"The table {table.name} as Parquet, with the same columns and types as {csv_name(table.name)} "
+                "(string, int64, float64, date32).",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "hash": "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
+            }
+        )
+    data = (folder / GEOJSON).read_bytes()
+    resources.append(
+        {
+            "name": "places-geojson",
+            "path": GEOJSON,
+            "profile": "data-resource",
+            "title": "Places (GeoJSON)",
+            "description": "The places as a GeoJSON FeatureCollection: a Point per place with coordinates, geometry null for the others, "
+            "with each place's parent, admin-1 region and geo precision.",
+            "format": "geojson",
+            "mediatype": "application/geo+json",
+            "encoding": "utf-8",
+            "bytes": len(data),
+            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        }
+    )
     sources = []
     for record in sorted(dataset.of_kind("source"), key=lambda r: r.id):
         entry = {"title": record.data["title"]}
@@ -82,7 +113,7 @@ def datapackage(dataset: Dataset, folder: Path, stamp: Stamp) -> dict:
             entry["path"] = record.data["url"]
         sources.append(entry)
     package: dict = {
-        "profile": "tabular-data-package",
+        "profile": "data-package",  # tables (CSV) beside Parquet and GeoJSON files
         "name": NAME,
         "title": TITLE,
         "description": description(),

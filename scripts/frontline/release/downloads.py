@@ -14,7 +14,22 @@ from pathlib import Path
 
 from ..markup import md_code, md_text
 from ..model import KINDS
-from .files import DATAPACKAGE, JSON_ALL, JSON_KINDS, README, SQLITE, SUMS, json_name, zip_name
+from .files import (
+    CITATION,
+    CODEBOOK_HTML,
+    DATAPACKAGE,
+    GEOJSON,
+    JSON_ALL,
+    JSON_KINDS,
+    LICENSE_CODE,
+    LICENSE_DATA,
+    README,
+    SQLITE,
+    SUMS,
+    json_name,
+    parquet_name,
+    zip_name,
+)
 
 FILE_NOTES = {
     DATAPACKAGE: "Frictionless data package: tables, fields (types, meanings, allowed values), keys, licence",
@@ -22,6 +37,11 @@ FILE_NOTES = {
     JSON_ALL: "Every record as in its YAML file, by kind, with the offsets of every quote",
     README: "What the release holds and the rights in it",
     SUMS: "SHA-256 of every other file (check them with: sha256sum -c SHA256SUMS)",
+    GEOJSON: "The places as a GeoJSON FeatureCollection (places without coordinates have geometry null)",
+    CODEBOOK_HTML: "The codebook: every table and field explained (also as codebook.md in the zip)",
+    CITATION: "How to cite this version (Citation File Format)",
+    LICENSE_CODE: "MIT licence, for the code",
+    LICENSE_DATA: "CC BY 4.0 licence, for the records",
 }
 
 EXAMPLES = [
@@ -82,14 +102,18 @@ def downloads_markdown(release_dir: Path, link_prefix: str = "") -> str:
     release_dir = Path(release_dir)
     package = json.loads((release_dir / DATAPACKAGE).read_text(encoding="utf-8"))
     notes = dict(FILE_NOTES)
-    notes[zip_name()] = "Everything below in one zip"
+    archive = zip_name(package["version"])
+    notes[archive] = "Everything below in one zip, with the codebook, changelog, citation and licences"
     for kind in KINDS:
         notes[json_name(kind)] = f"The {kind} records as JSON, with offsets"
     for resource in package["resources"]:
-        notes[resource["path"]] = resource["description"].split(":")[0].rstrip(".") + " (table)"
-    order = [zip_name(), DATAPACKAGE, SQLITE, JSON_ALL, *JSON_KINDS]
+        if resource.get("format") == "csv":
+            notes[resource["path"]] = resource["description"].split(":")[0].rstrip(".") + " (table)"
+            notes[parquet_name(resource["name"])] = f"The table {resource['name']} as Parquet"
+    order = [archive, DATAPACKAGE, SQLITE, JSON_ALL, *JSON_KINDS]
     order += [r["path"] for r in package["resources"]] + [README, SUMS]
-    present = {p.name for p in release_dir.iterdir() if p.is_file()}
+    # The .md documents (codebook, changelog) are in the zip; the site does not serve them beside this page.
+    present = {p.name for p in release_dir.iterdir() if p.is_file() and not p.name.endswith(".md")}
     order += sorted(present - set(order))
     lines = [
         f"Release **{package['version']}**. Every file below is in the zip; `{SUMS}` lets you check them.",
