@@ -34,10 +34,10 @@ from frontline.release import build, downloads
 from frontline.release import write as write_release
 from frontline.release.files import JSON_ALL, SQLITE, SUMS, zip_name
 from frontline.release.flat import views
-
-VIEWS = set(views())
 from frontline.release.tables import ADDED, tables
 from helpers import ROOT, copy_fixture
+
+VIEWS = set(views())
 
 EDGE_TEXT = """Edge wire report 🙂
 
