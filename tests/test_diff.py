@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -151,8 +152,12 @@ def test_an_unknown_revision_is_an_error_that_says_so(repo):
 def test_the_command_prints_the_changes(repo):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert cli.main(["diff", "v0.1.0", "HEAD", "--root", str(repo)]) == cli.EXIT_OK
+        assert cli.main(["diff", "v0.1.0", "HEAD", "--root", str(repo)]) == cli.EXIT_PROBLEMS  # differences: exit 1, as diff does
     assert out.getvalue().splitlines() == list(diff.format_changes(EXPECTED))
+    same = io.StringIO()
+    with contextlib.redirect_stdout(same):
+        assert cli.main(["diff", "HEAD", "HEAD", "--root", str(repo)]) == cli.EXIT_OK
+    assert same.getvalue() == "no changes\n"
 
 
 @needs_git
@@ -190,3 +195,45 @@ def test_long_values_are_cut_in_markdown():
     change = Change("~", "claim", "x", (FieldChange("note", "a" * 1000, "b"),))
     text = diff.changes_markdown([change], limit=50)
     assert "a" * 60 not in text and "…" in text
+
+
+def test_json_and_markdown_formats_and_a_zip(two_releases, tmp_path):
+    old, new, _, _ = two_releases
+    (archive,) = new.glob("*.zip")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["diff", str(old), str(archive), "--format", "json"]) == cli.EXIT_PROBLEMS
+    found = json.loads(out.getvalue())
+    assert found["counts"] == {"added": 1, "removed": 1, "changed": 2, "renamed": 0}
+    assert found["changes"][1] == {
+        "change": "changed",
+        "kind": "place",
+        "id": "brook",
+        "fields": [{"path": "aliases[1]", "old": {"name": "Струмок", "lang": "uk"}}],
+    }
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["diff", str(old), str(new), "--format", "markdown"]) == cli.EXIT_PROBLEMS
+    assert out.getvalue() == diff.changes_markdown(EXPECTED)
+
+
+def test_a_renamed_record_is_shown_as_renamed(tmp_path):
+    """A claim renamed with a redirect: diff says renamed (with its changed fields), not removed and added."""
+    before = copy_fixture(tmp_path / "before")
+    after = copy_fixture(tmp_path / "after")
+    old_path = after / "dataset" / "claims" / "southland-holds-brook.yaml"
+    text = old_path.read_text(encoding="utf-8").replace("id: southland-holds-brook", "id: southland-says-it-holds-brook")
+    old_path.unlink()
+    (after / "dataset" / "claims" / "southland-says-it-holds-brook.yaml").write_text(text, encoding="utf-8")
+    other = after / "dataset" / "claims" / "northland-enters-brook.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace("southland-holds-brook", "southland-says-it-holds-brook"), encoding="utf-8")
+    (after / "dataset" / "redirects.yaml").write_text(
+        "redirects:\n- from: southland-holds-brook\n  to: southland-says-it-holds-brook\n  date: '2026-11-26'\n", encoding="utf-8"
+    )
+    changes = diff.diff(tmp_path, str(before), str(after))
+    renamed = [c for c in changes if c.op == "r"]
+    assert renamed == [Change("r", "claim", "southland-holds-brook", (), "southland-says-it-holds-brook")]
+    assert not [c for c in changes if c.op in "+-"]
+    assert "r claims/southland-holds-brook: renamed to claims/southland-says-it-holds-brook" in list(diff.format_changes(changes))
+    release = write_release(load(after), tmp_path / "release")
+    assert diff.diff(tmp_path, str(before), str(release)) == changes  # the release carries the redirects too

@@ -471,7 +471,8 @@ def test_every_record_is_rebuilt_from_sqlite(built):
 def test_json_holds_every_record_as_in_yaml_with_offsets(built):
     dataset, release = built
     everything = json.loads((release / JSON_ALL).read_text(encoding="utf-8"))
-    assert list(everything) == ["meta"] + [k + "s" for k in KINDS]
+    assert list(everything) == ["meta"] + [k + "s" for k in KINDS] + ["redirects"]
+    assert everything["redirects"] == [{k: v for k, v in e.items()} for e in sorted(dataset.redirects, key=lambda e: e["from"])]
     assert everything["meta"]["version"] == json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["version"]
     found = {}
     for kind in KINDS:

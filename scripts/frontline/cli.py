@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -82,10 +84,42 @@ def cmd_serve(args) -> int:
 
 
 def cmd_diff(args) -> int:
+    """Exit 0 when the two sides hold the same records, 1 when they differ (as diff does), 2 when one cannot be read."""
     changes = release.diff.diff(_root(args.root), args.old, args.new)
-    for line in release.diff.format_changes(changes):
-        print(line)
+    if args.format == "json":
+        print(json.dumps(release.diff.changes_json(changes, args.old, args.new), ensure_ascii=False, indent=2))
+    elif args.format == "markdown":
+        print(release.diff.changes_markdown(changes), end="")
+    else:
+        for line in release.diff.format_changes(changes):
+            print(line)
+    return EXIT_PROBLEMS if changes else EXIT_OK
+
+
+def cmd_release(args) -> int:
+    """Validate, record the release (changelog, version, date, releases.json, tag), then build it."""
+    root = _root(args.root)
+    dataset, problems = validate(root)
+    errors, _ = _report(problems, "text", sys.stderr)
+    if errors:
+        print("release stopped: fix the errors above first", file=sys.stderr)
+        return EXIT_PROBLEMS
+    date = args.date or dt.datetime.now(dt.UTC).date().isoformat()
+    done = release.publish(dataset, args.version, date, args.previous, git=not args.no_git)
+    print(f"release {done.version} ({done.date}): {release.diff.summary(done.changes)}")
+    print(
+        f"written: CHANGELOG.md, pyproject.toml, CITATION.cff, releases.json{'; committed and tagged v' + done.version if done.tagged else ''}"
+    )
+    folder = release.write(dataset, root / "build" / "data")
+    print(f"release: {folder}")
     return EXIT_OK
+
+
+def _iso_day(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date YYYY-MM-DD") from None
 
 
 def cmd_rules(args) -> int:
@@ -136,11 +170,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-build", action="store_true", help="serve the existing site/ without building")
     p.set_defaults(func=cmd_serve)
 
-    p = commands.add_parser("diff", help="list records added, removed and changed between two releases or git revisions")
-    p.add_argument("old", help="an old release folder (build/data) or a git revision")
-    p.add_argument("new", help="a new release folder or a git revision")
+    p = commands.add_parser(
+        "diff", help="list records added, removed, changed and renamed between two releases or git revisions; exit 1 if any"
+    )
+    p.add_argument("old", help="an old release folder (build/data) or zip, a project folder, or a git revision")
+    p.add_argument("new", help="a new release folder or zip, a project folder, or a git revision")
     p.add_argument("--root", help="project folder, for git revisions (default: the current one)")
+    p.add_argument("--format", choices=["text", "json", "markdown"], default="text", help="how to print the changes")
     p.set_defaults(func=cmd_diff)
+
+    p = commands.add_parser("release", help="release VERSION: write the changelog section, stamp the version and date, tag, and build")
+    p.add_argument("version", help="the new version, MAJOR.MINOR.PATCH, above the last release")
+    p.add_argument("--root", help="project folder (default: the current one)")
+    p.add_argument("--date", type=_iso_day, help="the release date, YYYY-MM-DD (default: today, UTC)")
+    p.add_argument("--previous", help="the previous release's folder, zip or git revision (default: its tag v<version>)")
+    p.add_argument("--no-git", action="store_true", help="write the files but neither commit nor tag")
+    p.set_defaults(func=cmd_release)
 
     p = commands.add_parser("rules", help="list every validation rule with its code, or explain one")
     p.add_argument("code", nargs="?", help="a rule's code, such as FC301, to explain it with examples")

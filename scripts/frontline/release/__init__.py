@@ -14,7 +14,8 @@ from .build import write  # write(dataset, folder): the whole release, validated
 from .codebook import codebook_markdown
 from .downloads import downloads_markdown
 from .files import zip_name
+from .publish import publish  # publish(dataset, version, date): frontline release
 from .rows import Offsets, record_json
 from .validation import InvalidRelease
 
-__all__ = ["InvalidRelease", "Offsets", "codebook_markdown", "diff", "downloads_markdown", "record_json", "write", "zip_name"]
+__all__ = ["InvalidRelease", "Offsets", "codebook_markdown", "diff", "downloads_markdown", "publish", "record_json", "write", "zip_name"]

@@ -36,4 +36,6 @@ def write_json(dataset: Dataset, target: Path, offsets: Offsets, stamp: Stamp) -
         ]
         (target / json_name(kind)).write_bytes((_json_list(lines, "") + "\n").encode("utf-8"))
         parts.append(f'  "{folder(kind)}": ' + _json_list(lines, "  "))
+    redirects = [json.dumps(e, ensure_ascii=False, separators=(", ", ": ")) for e in sorted(dataset.redirects, key=lambda e: e["from"])]
+    parts.append('  "redirects": ' + _json_list(redirects, "  "))
     (target / JSON_ALL).write_bytes(("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8"))
