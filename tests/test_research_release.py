@@ -366,3 +366,19 @@ def test_the_release_command_writes_the_changelog_stamps_and_tags(tmp_path):
         assert _git(project, "status", "--porcelain", "--", "CHANGELOG.md", "releases.json") == ""
         code, out = _run("release", "0.2.0", "--root", str(project))
         assert code == 2 and "not above the last release" in out
+
+
+# --- stable ids across renames -------------------------------------------------------------------------------
+
+
+def test_an_old_id_keeps_its_address_and_is_listed_in_redirects(mini_site):
+    """The mini fixture renamed brook-village to brook: the old page sends readers on, the release lists it."""
+    page = (mini_site.site / "places" / "brook-village" / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../brook/">' in page
+    assert (mini_site.site / "places" / "brook" / "index.html").is_file()
+    db = sqlite3.connect(mini_site.release / "frontline.sqlite")
+    assert db.execute("SELECT from_id, to_id, date, date_start, date_precision FROM redirects").fetchall() == [
+        ("brook-village", "brook", "2026-11-26", "2026-11-26", "day")
+    ]
+    frame = pd.read_csv(mini_site.release / "redirects.csv")
+    assert frame.to_dict("records")[0]["to_id"] == "brook"

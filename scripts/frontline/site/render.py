@@ -343,6 +343,17 @@ def write(out: Path, doc: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def redirect_page(kind: str, old: str, new: str) -> str:
+    """A static page at an old record address (dataset/redirects.yaml) that sends the reader to the record's current page."""
+    target = href(record_url(kind, old), record_url(kind, new))
+    name, url = html.escape(new), html.escape(target, quote=True)
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Renamed: {html.escape(old)} is now {name}</title>\n'
+        f'<link rel="canonical" href="{url}">\n<meta http-equiv="refresh" content="0; url={url}">\n<meta name="robots" content="noindex">\n'
+        f'</head>\n<body>\n<p>The record {html.escape(old)} was renamed: it is now <a href="{url}">{name}</a>.</p>\n</body>\n</html>\n'
+    )
+
+
 def record_page(site: Site, record: Record) -> str:
     src = record_url(record.kind, record.id)
     data = record.data
@@ -1265,6 +1276,10 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
         write(out, f"{FOLDER[kind]}/index.md", index_page(site, kind, intro))
         for record in site.kinds[kind]:
             write(out, f"{FOLDER[kind]}/{record.id}.md", record_page(site, record))
+    for entry in site.dataset.redirects:  # an old id's address keeps working: a page that sends the reader on
+        target = site.by_id.get(entry["to"])
+        if target is not None:
+            write(out, f"{FOLDER[target.kind]}/{entry['from']}/index.html", redirect_page(target.kind, entry["from"], target.id))
     write(out, "map.md", map_page(site))
     write(out, "timeline.md", timeline_page(site))
     intro = take("downloads.md") or take(f"{DATA}/index.md")
