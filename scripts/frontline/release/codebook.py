@@ -131,22 +131,47 @@ from the JSON Schemas in `schemas/`, as are the field descriptions in `{DATAPACK
   record's id and `position`, the item's place in its list counting from 0. The aliases of actors
   and places share the table `aliases`. `records` lists every id with its kind.
 - **Evidence**: one row per quote in `evidence`, with `field`, where it stands in the record
-  (`evidence/0`, `roles/1/evidence/0`), and `start`/`end`, its offsets in the source's archived
-  text in Unicode code points (start counted from 0, end exclusive), as in the W3C Web Annotation
-  TextPositionSelector.
+  (`evidence/0`, `roles/1/evidence/0`), and `quote_start`/`quote_end`, its offsets in the source's
+  archived text in Unicode code points (start counted from 0, end exclusive), as in the W3C Web
+  Annotation TextPositionSelector.
+- **Flat tables**: `claims_flat` and `figures_flat` give one row per claim or figure with the
+  claimant's (or stater's) name, kind, top-level organisation and country, the primary source,
+  the first quote with its offsets, the places and the admin-1 regions reached through the place
+  hierarchy, joined with `; `. The top-level organisation follows `part_of` to the top; a person
+  starts from the body of their current role; a group without `part_of` has none. The admin-1
+  region of a place is the nearest place of kind `region` among itself and its parents. In
+  `{SQLITE}` both are views over the normalised tables.
+- **Redirects**: `redirects` lists every id that was renamed or merged (`from_id`) with the id
+  that now holds it (`to_id`).
 - **Empty means absent**: an empty cell (NULL in SQLite) is a field the record leaves out. A list
   gives one row per item; optional lists are never empty (the validator refuses `[]`), so no rows
   means the field is absent, except for the required `reported_by`, where no rows means `[]`.
-- **Dates** are ISO 8601 strings of reduced precision (`2025`, `2025-06`, `2025-06-08`), never
-  padded to a full date; the precision is the number of parts.
+- **Dates** keep the precision the source supports, as ISO 8601 strings (`2025`, `2025-06`,
+  `2025-06-08`), never padded to a full day. Beside each stands its span, as UCDP GED's
+  `date_prec` and ACLED's `time_precision` do: `_start` and `_end` are the first and last day the
+  value allows (typed `date`: `2025-06` gives `2025-06-01` and `2025-06-30`), `_precision` says
+  `day`, `month` or `year`, and `_basis` how the date was derived (`stated`, `inferred`,
+  `publication`; a role's `start_date` and `end_date` are always `stated`). The true date lies
+  between `_start` and `_end`; filter on those, never on a guessed day.
+- **SQL names and types**: no column is named after an SQL keyword (a role's `start` and `end`
+  are `start_date` and `end_date`, a coverage exception's `check` is `coverage_check`, a quote's
+  offsets `quote_start` and `quote_end`). Numbers are `NUMERIC` in SQLite, so whole numbers stay
+  whole; every foreign key has an index; the `meta` table gives the version, release date and
+  data digest.
+- **Parquet and GeoJSON**: every table is also `<table>.parquet`, with the same types (string,
+  int64, float64, date32); `places.geojson` holds the places as a FeatureCollection (a place
+  without coordinates has `geometry: null`, with its parent and admin-1 region).
 - **CSV format**: UTF-8 without a byte order mark, comma-separated, one header row, every row
   ending in CRLF ({LINE_TERMINATOR!r}) as RFC 4180 asks; a line break inside a quoted cell is the
   LF of the record. Record text never starts with `=`, `+`, `-`, `@`, a tab or a carriage return
   (the validator refuses it, since spreadsheets run such cells as formulas); the `quote`, `prefix`
   and `suffix` columns copy the source verbatim and are the exception, so open the files through a
   spreadsheet's import dialog.
-- **JSON**: `{JSON_ALL}` holds every record as it is in its YAML file (`{{"claims": [...], ...}}`),
-  with `start` and `end` added beside every quote; one file per kind holds the same. The `$schema`
+- **JSON**: `{JSON_ALL}` holds the build's `meta` (version, release date, data digest), every
+  record as it is in its YAML file (`{{"claims": [...], ...}}`), with `start` and `end` added
+  beside every quote and the span of every date (`start`, `end`, `precision` inside a dated
+  object; `X_start`, `X_end`, `X_precision`, `X_basis` beside a plain date `X`), and the
+  `redirects`; one file per kind holds that kind's records. The `$schema`
   key that a record may carry for editors is not part of the data and is left out.
 - **Rights**: {RIGHTS}
 """
