@@ -160,7 +160,10 @@ def stamp_citation(root: Path, version: str, date: str, repository: str | None, 
 
 
 def stamp_changelog(root: Path, version: str, date: str, section: str) -> None:
-    """Put '## [version] - date' with section under '## [Unreleased]' in root/CHANGELOG.md, keeping what was written there."""
+    """Write '## [version] - date' into root/CHANGELOG.md: the notes under '## [Unreleased]', then section.
+
+    A section '## [version]' written ahead by hand (without a date) is dated and keeps its notes.
+    """
     path = Path(root) / "CHANGELOG.md"
     text = path.read_text(encoding="utf-8") if path.is_file() else "# Changelog\n\n## [Unreleased]\n"
     marker = "## [Unreleased]\n"
@@ -169,8 +172,14 @@ def stamp_changelog(root: Path, version: str, date: str, section: str) -> None:
     head, _, rest = text.partition(marker)
     following = rest.find("\n## [")
     unreleased, tail = (rest[: following + 1], rest[following + 1 :]) if following >= 0 else (rest, "")
-    notes = unreleased.strip()
-    body = f"## [{version}] - {date}\n\n" + (notes + "\n\n" if notes else "") + section.rstrip() + "\n\n"
+    notes = [unreleased.strip()] if unreleased.strip() else []
+    ahead = f"## [{version}]\n"
+    if tail.startswith(ahead):  # written ahead: its notes come along
+        after = tail[len(ahead) :]
+        end = after.find("\n## [")
+        written, tail = (after[: end + 1], after[end + 1 :]) if end >= 0 else (after, "")
+        notes.append(written.strip())
+    body = f"## [{version}] - {date}\n\n" + "".join(n + "\n\n" for n in notes if n) + section.rstrip() + "\n\n"
     path.write_text(head + marker + "\n" + body + tail, encoding="utf-8")
 
 
