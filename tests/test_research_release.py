@@ -444,3 +444,11 @@ def test_the_examples_on_the_downloads_page_run_against_the_release(real, monkey
         assert text.count("(") == text.count(")") and text.count('"') % 2 == 0
         columns = set(pd.read_csv("claims_flat.csv", nrows=0).columns)
         assert set(re.findall(r"claims\$(\w+)", text)) <= columns
+
+
+def test_the_site_names_the_version_of_the_release_it_serves(mini_site):
+    number = json.loads((mini_site.release / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert "+dev." in number  # the fixture records no release
+    api = json.loads((mini_site.site / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
+    assert api["version"] == number
+    assert f"version {number}" in (mini_site.site / "index.html").read_text(encoding="utf-8")

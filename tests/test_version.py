@@ -113,7 +113,9 @@ def test_doi_is_a_setting_checked_for_form(monkeypatch):
 
 
 def test_a_section_written_ahead_is_dated_and_keeps_its_notes(tmp_path: Path):
-    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n- New.\n\n## [0.1.0]\n\n### Added\n\n- First.\n", encoding="utf-8")
+    (tmp_path / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## [Unreleased]\n\n- New.\n\n## [0.1.0]\n\n### Added\n\n- First.\n", encoding="utf-8"
+    )
     version.stamp_changelog(tmp_path, "0.1.0", "2026-11-26", "### Records\n\nFirst release: 3 records.")
     assert (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8") == (
         "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2026-11-26\n\n- New.\n\n### Added\n\n- First.\n\n"

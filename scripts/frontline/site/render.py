@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import __version__, atomic, coverage, model, rules
+from .. import __version__, atomic, coverage, model, rules, version
 from ..load import Dataset, Record
 from ..markup import md_code
 from ..model import KINDS, walk
@@ -186,6 +186,7 @@ class Site:
                     if target is not None:
                         self.backlinks[target.id][INVERSE_RELATION.get(relation.get("type"), "Related")].append(record)
         self.locate = dataset.locate  # shared with coverage and export: each quote is found once per build
+        self.version = __version__  # the build's version (set by render: the release's, or a development version)
         self.spans = coverage.spans(dataset)
         self.gaps = coverage.gaps(dataset)
 
@@ -341,6 +342,14 @@ def write(out: Path, doc: str, text: str) -> None:
     path = out / doc
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def build_version(dataset: Dataset, release: Path | None) -> str:
+    """The version the pages name: the release's (its datapackage.json), else what a build of dataset would be."""
+    package = release / "datapackage.json" if release is not None else None
+    if package is not None and package.is_file():
+        return json.loads(package.read_text(encoding="utf-8"))["version"]
+    return version.current(dataset.root, dataset).version
 
 
 def redirect_page(kind: str, old: str, new: str) -> str:
@@ -656,7 +665,7 @@ def dataset_ld(site: Site, release: Path | None, downloads: str = "") -> dict:
             "A hand-curated, source-anchored dataset of what was claimed, by whom, about which places, with which figures, "
             "in news reports about Russia's war against Ukraine."
         ),
-        "version": __version__,
+        "version": site.version,
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "isAccessibleForFree": True,
         "keywords": ["Russia's war against Ukraine", "claims", "news", "fact-checking", "conflict data"],
@@ -1005,7 +1014,7 @@ def home_page(site: Site, intro: str, release: Path | None) -> str:
             f'{site.link(src, r.id, r.data.get("title", r.id))} <span class="fc-muted">({fmt_date(published) if published else "undated"}; {share_text})</span>'
         )
     cite = (
-        f"Frontline Claims, version {esc(__version__)}: claims, actors, places and figures from news reports about Russia's war against Ukraine. "
+        f"Frontline Claims, version {esc(site.version)}: claims, actors, places and figures from news reports about Russia's war against Ukraine. "
         "Records under CC BY 4.0."
     )
     body = [
@@ -1152,7 +1161,7 @@ def api(site: Site, out: Path) -> None:
         kinds[FOLDER[kind]] = {"count": len(index), "index": f"{FOLDER[kind]}/index.json"}
     meta = {
         "name": "Frontline Claims",
-        "version": __version__,
+        "version": site.version,
         "license": "CC-BY-4.0 (records); quoted source text belongs to its authors",
         "paths": "relative to this file; 'page' values are relative to the site root",
         "kinds": kinds,
@@ -1257,6 +1266,7 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
     release = Path(release_dir) if release_dir is not None else None
     _, config = load_config(root)
     site = Site(dataset, root, config)
+    site.version = build_version(dataset, release)
     handwritten = root / "docs"
     if handwritten.is_dir():
         shutil.copytree(handwritten, out, dirs_exist_ok=True)
