@@ -27,8 +27,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 def _duplicate_a_claim(real_write_tables):
     """write_tables, then the last row of claims.csv written twice (before the datapackage takes its size and hash)."""
 
-    def write_tables(dataset, folder, offsets, stamp):
-        real_write_tables(dataset, folder, offsets, stamp)
+    def write_tables(dataset, folder, offsets, stamp, **kwargs):
+        real_write_tables(dataset, folder, offsets, stamp, **kwargs)
         path = folder / "claims.csv"
         data = path.read_bytes()
         last = data[: -len(b"\r\n")].rsplit(b"\r\n", 1)[-1] + b"\r\n"

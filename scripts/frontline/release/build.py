@@ -36,8 +36,7 @@ def write_files(dataset: Dataset, folder: Path) -> None:
     """Every file of the release, into folder (which exists and is empty)."""
     offsets = Offsets(dataset)
     stamp = Stamp.of(dataset)
-    write_tables(dataset, folder, offsets, stamp)
-    write_parquet(dataset, folder, offsets)
+    write_tables(dataset, folder, offsets, stamp, sink=lambda table, made: write_parquet(folder, table, made))
     write_geojson(dataset, folder)
     write_json(dataset, folder, offsets, stamp)
     write_documents(dataset, folder, stamp)

@@ -1,7 +1,7 @@
 """Write every table of the release as a Parquet file, with the column types of the datapackage.
 
-Reads the table model (``tables.py``) and the rows (``rows.py``); writes ``<table>.parquet`` for
-every table into the folder it is given. Types follow the Table Schema types of the
+Reads a table's columns (``tables.py``) and the rows the CSV and SQLite writer made for it; writes
+``<table>.parquet`` into the folder it is given. Types follow the Table Schema types of the
 datapackage: string → UTF-8 string, integer → int64, number → float64, date → date32; a missing
 field is null. Each column carries its description in the field metadata, and each file the
 table's description. pyarrow writes the same bytes for the same rows each time.
@@ -15,11 +15,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..load import Dataset, Record
-from ..model import KINDS
 from .files import parquet_name
-from .rows import Offsets, rows
-from .tables import Table, tables
+from .tables import Table
 
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
 
@@ -41,17 +38,12 @@ def _convert(value, type_: str):
     return value
 
 
-def write_parquet(dataset: Dataset, folder: Path, offsets: Offsets) -> None:
-    """Every table as <table>.parquet in folder."""
-    by_kind: dict[str, list[Record]] = {kind: [] for kind in KINDS}
-    for record in dataset.records:
-        by_kind[record.kind].append(record)
-    for table in tables():
-        columns: list[list] = [[] for _ in table.columns]
-        types = [c.type for c in table.columns]
-        for row in rows(table, by_kind, offsets, dataset):
-            for index, value in enumerate(row):
-                columns[index].append(_convert(value, types[index]))
-        schema = arrow_schema(table)
-        arrays = [pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)]
-        pq.write_table(pa.Table.from_arrays(arrays, schema=schema), folder / parquet_name(table.name), compression="zstd")
+def write_parquet(folder: Path, table: Table, made: list[tuple]) -> None:
+    """One table's rows (as the CSV and SQLite writer made them) as <table>.parquet in folder."""
+    schema = arrow_schema(table)
+    columns = list(zip(*made, strict=True)) if made else [() for _ in table.columns]
+    arrays = [
+        pa.array([_convert(v, column.type) for v in values], type=field.type)
+        for values, column, field in zip(columns, table.columns, schema, strict=True)
+    ]
+    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), folder / parquet_name(table.name), compression="zstd")

@@ -293,7 +293,10 @@ RELATION_TYPES = ("disputes", "supports", "responds-to", "repeats")
 
 
 def _column(name: str, type_: str, description: str, required: bool = False, references: str = "") -> Column:
-    return Column(name, type_, description, required, (), (), "", {}, [], references, "flat")
+    """A column of a flat table. references names the table its ids are in, for the codebook; the flat tables declare
+    no foreign keys of their own (the normalised tables hold them), so frictionless does not check each twice."""
+    text = f"{description} An id in {references}." if references else description
+    return Column(name, type_, text, required, (), (), "", {}, [], "", "flat")
 
 
 def _date_columns(stem: str, what: str) -> list[Column]:

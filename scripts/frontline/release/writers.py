@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from ..load import Dataset, Record
@@ -85,8 +86,13 @@ META_SQL = """CREATE TABLE "meta" (
 )"""
 
 
-def write_tables(dataset: Dataset, folder: Path, offsets: Offsets, stamp: Stamp) -> None:
-    """Write every table as CSV and into the SQLite file (with the meta table of the build's stamp), streaming each table's rows to both."""
+def write_tables(
+    dataset: Dataset, folder: Path, offsets: Offsets, stamp: Stamp, sink: Callable[[Table, list[tuple]], None] | None = None
+) -> None:
+    """Write every table as CSV and into the SQLite file (with the meta table of the build's stamp).
+
+    Each table's rows are made once; sink, when given, receives them too (the Parquet writer).
+    """
     by_kind: dict[str, list[Record]] = {kind: [] for kind in KINDS}
     for record in dataset.records:
         by_kind[record.kind].append(record)
@@ -100,24 +106,17 @@ def write_tables(dataset: Dataset, folder: Path, offsets: Offsets, stamp: Stamp)
             if table.name not in flat:
                 db.execute(create_table_sql(table))
         for table in tables():
-            if table.name in flat:  # a view in SQLite: only the CSV is written here
-                with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
-                    writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
-                    writer.writerow([c.name for c in table.columns])
-                    writer.writerows([cell(v) for v in row] for row in rows(table, by_kind, offsets, dataset))
-                continue
-            insert = f"INSERT INTO {_quote_ident(table.name)} VALUES ({', '.join('?' * len(table.columns))})"  # noqa: S608 - names are ours
+            made = list(rows(table, by_kind, offsets, dataset))
             with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
                 writer.writerow([c.name for c in table.columns])
-                batch = []
-                for row in rows(table, by_kind, offsets, dataset):
-                    writer.writerow([cell(v) for v in row])
-                    batch.append(row)
-                    if len(batch) >= BATCH:
-                        db.executemany(insert, batch)
-                        batch.clear()
-                db.executemany(insert, batch)
+                writer.writerows([cell(v) for v in row] for row in made)
+            if table.name not in flat:  # a flat table is a view in SQLite
+                insert = f"INSERT INTO {_quote_ident(table.name)} VALUES ({', '.join('?' * len(table.columns))})"  # noqa: S608 - names are ours
+                for start in range(0, len(made), BATCH):
+                    db.executemany(insert, made[start : start + BATCH])
+            if sink is not None:
+                sink(table, made)
         for table in tables():
             for statement in [] if table.name in flat else create_indexes_sql(table):
                 db.execute(statement)
