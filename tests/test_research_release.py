@@ -452,3 +452,15 @@ def test_the_site_names_the_version_of_the_release_it_serves(mini_site):
     api = json.loads((mini_site.site / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
     assert api["version"] == number
     assert f"version {number}" in (mini_site.site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_build_check_catches_a_changed_parquet_file(tmp_path):
+    """The build leaves frictionless the tables and checks the Parquet and GeoJSON files by size and SHA-256 itself."""
+    from frontline.release import validation
+
+    release = write_release(load(copy_fixture(tmp_path / "p")), tmp_path / "data")
+    assert validation.report_errors(release) == []
+    path = release / "claims.parquet"
+    path.write_bytes(path.read_bytes() + b"\0")
+    errors = validation.report_errors(release)
+    assert [(e[0], e[3]) for e in errors] == [("claims-parquet", "hash-count")]
