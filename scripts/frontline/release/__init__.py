@@ -1,10 +1,13 @@
-"""The data release: tables derived from the schemas, CSV, JSON, SQLite, the datapackage, the codebook and diffs.
+"""The data release: tables derived from the schemas, CSV, Parquet, JSON, SQLite, GeoJSON, the datapackage, the codebook and diffs.
 
 One module a concern: ``files`` (names, CSV dialect, date), ``tables`` (the table model derived
-from the schemas), ``rows`` (rows and records as JSON, with quote offsets), ``writers`` (CSV and
-SQLite), ``jsonfiles``, ``datapackage``, ``archive`` (README.txt, SHA256SUMS, zip), ``validation``
-(frictionless), ``build`` (all of it, validated, swapped in atomically), ``downloads`` (the
-downloads page), ``codebook`` and ``diff``.
+from the schemas, the flat tables' columns), ``dates`` (the span of a date), ``rows`` (rows and
+records as JSON, with quote offsets and date spans), ``flat`` (claims_flat, figures_flat and
+their SQLite views), ``writers`` (CSV and SQLite), ``parquet``, ``geojson``, ``jsonfiles``,
+``documents`` (codebook, changelog, citation, licences), ``stamp`` (the build's version),
+``datapackage``, ``archive`` (README.txt, SHA256SUMS, zip), ``validation`` (frictionless),
+``build`` (all of it, validated, swapped in atomically), ``publish`` (``frontline release``),
+``downloads`` (the downloads page), ``codebook`` and ``diff``.
 
 The names below are the package's public face: the command line and the site use only these.
 """
