@@ -10,7 +10,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from . import __version__, release, scaffold
+from . import __version__, fmt, quotes, release, scaffold, yamlsafe
 from .checks import check
 from .load import load
 from .model import KINDS
@@ -88,10 +88,85 @@ def cmd_diff(args) -> int:
     return EXIT_OK
 
 
+SOURCE_OPTIONS = ("title", "url", "published", "publisher", "language")
+
+
 def cmd_new(args) -> int:
-    path = scaffold.new_record(_root(args.root), args.kind, args.id)
-    print(f"created {path}")
+    root = _root(args.root)
+    given = [f"--{name}" for name in ("text", *SOURCE_OPTIONS) if getattr(args, name) is not None]
+    if args.kind != "source" or args.text is None:
+        if given:
+            print(f"frontline: error: {', '.join(given)} need 'new source ID --text FILE'", file=sys.stderr)
+            return EXIT_FAILED
+        path = scaffold.new_record(root, args.kind, args.id)
+        print(f"created {path}")
+        return EXIT_OK
+    made = scaffold.new_source(root, args.id, Path(args.text), **{name: getattr(args, name) for name in SOURCE_OPTIONS})
+    print(f"{'copied' if made.copied else 'kept (same bytes)'} {made.seed} (sha256 {made.sha256})")
+    print(f"created {made.record}: fill in the fields still in capitals and its note, then run frontline validate")
     return EXIT_OK
+
+
+def _evidence(source: str, exact: str, extra: dict | None = None) -> str:
+    return fmt.dump([{"source": source, "quote": exact, **(extra or {})}])
+
+
+def cmd_quote(args) -> int:
+    """Find rough words in a source's archived text and print the evidence item to paste."""
+    root = _root(args.root)
+    dataset = load(root)
+    text = dataset.texts.get(args.source)
+    if text is None:
+        known = ", ".join(sorted(dataset.texts)) or "none"
+        print(f"frontline: error: no archived text for source '{args.source}' (sources with texts: {known})", file=sys.stderr)
+        return EXIT_FAILED
+    words = " ".join(args.words)
+    match = quotes.closest(text.text, words)
+    if match is None:
+        print(f"# no passage of {text.path} resembles these words; check the source id and the words")
+        return EXIT_PROBLEMS
+    if not match.found:
+        print(f"# not in {text.path}; the closest passage ({match.similarity:.0%} alike) is at characters {match.start}-{match.end}:")
+        print(_evidence(args.source, match.exact), end="")
+        print(f"# {quotes.describe(match.exact, words.strip(), 'your quote')}")
+        return EXIT_PROBLEMS
+    many = len(match.spans) > 1
+    if many:
+        print(f"# found {len(match.spans)} times in {text.path}; each with the prefix or suffix that singles it out:")
+    for start, end in match.spans:
+        exact = text.text[start:end]
+        print(_evidence(args.source, exact, quotes.disambiguate(text.text, exact, start)), end="")
+        print(f"# {text.path}, characters {start}-{end}")
+    if match.differs is not None:
+        print(f"# copy the quote above, not your words: {quotes.describe(match.exact, words.strip(), 'your quote')}")
+    return EXIT_OK
+
+
+def cmd_fmt(args) -> int:
+    paths = args.paths or [str(Path("dataset"))]
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        print(f"frontline: error: {', '.join(missing)} does not exist", file=sys.stderr)
+        return EXIT_FAILED
+    changed = unchanged = failed = 0
+    for path in fmt.record_files(paths):
+        outcome = fmt.format_file(path, check=args.check)
+        if isinstance(outcome.error, yamlsafe.YamlError):
+            error = outcome.error
+            hint = f" ({error.hint})" if error.hint else ""
+            print(f"{path}:{error.line}:{error.column}: error: {error.message}{hint}")
+            failed += 1
+        elif outcome.error is not None:
+            print(f"{path}:1:1: error: {outcome.error}")
+            failed += 1
+        elif outcome.changed:
+            print(f"{'not formatted' if args.check else 'formatted'}: {path}")
+            changed += 1
+        else:
+            unchanged += 1
+    verb = "to format" if args.check else "formatted"
+    print(f"{changed} file{'s' * (changed != 1)} {verb}, {unchanged} unchanged, {failed} not readable")
+    return EXIT_PROBLEMS if failed or (args.check and changed) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,7 +202,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("kind", choices=KINDS)
     p.add_argument("id", help="the new record's id (kebab-case); the file is named after it")
     p.add_argument("--root", help="project folder (default: the current one)")
+    p.add_argument("--text", metavar="FILE", help="source only: copy FILE into seeds/ byte for byte and fill in text and sha256")
+    p.add_argument("--title", help="source only: the title, as written")
+    p.add_argument("--url", help="source only: the address where you read the document")
+    p.add_argument("--published", metavar="DATE", help="source only: publication date (2025, 2025-06 or 2025-06-08)")
+    p.add_argument("--publisher", metavar="ACTOR-ID", help="source only: the outlet's actor id")
+    p.add_argument("--language", metavar="TAG", help="source only: language of the text (en, uk, ru)")
     p.set_defaults(func=cmd_new)
+
+    p = commands.add_parser("quote", help="find rough words in a source's text and print the exact quote to paste")
+    p.add_argument("source", help="the source record's id")
+    p.add_argument("words", nargs="+", help="the words as you remember them (quote marks, dashes, spacing and case may differ)")
+    p.add_argument("--root", help="project folder (default: the current one)")
+    p.set_defaults(func=cmd_quote)
+
+    p = commands.add_parser("fmt", help="rewrite record files in the canonical form (key order, quoting); values never change")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="record files or folders (default: dataset)")
+    p.add_argument("--check", action="store_true", help="change nothing; list the files not in canonical form and exit 1 if any")
+    p.set_defaults(func=cmd_fmt)
 
     args = parser.parse_args(argv)
     try:
