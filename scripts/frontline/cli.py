@@ -169,7 +169,8 @@ def cmd_fmt(args) -> int:
     return EXIT_PROBLEMS if failed or (args.check and changed) else EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser: every command, option and help text (the docs test reads it too)."""
     parser = argparse.ArgumentParser(prog="frontline", description="Validate, build and serve the Frontline Claims dataset.")
     parser.add_argument("--version", action="version", version=f"frontline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -221,7 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="change nothing; list the files not in canonical form and exit 1 if any")
     p.set_defaults(func=cmd_fmt)
 
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:
