@@ -137,8 +137,8 @@ def cmd_quote(args) -> int:
         exact = text.text[start:end]
         print(_evidence(args.source, exact, quotes.disambiguate(text.text, exact, start)), end="")
         print(f"# {text.path}, characters {start}-{end}")
-    if match.differs is not None:
-        print(f"# copy the quote above, not your words: {quotes.describe(match.exact, words.strip(), 'your quote')}")
+        if exact != words.strip():
+            print(f"# copy the quote above, not your words: {quotes.describe(exact, words.strip(), 'your quote')}")
     return EXIT_OK
 
 

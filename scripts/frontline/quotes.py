@@ -72,7 +72,7 @@ _FOLD = str.maketrans(
         "\u2009": " ",
     }
 )
-SIMILAR_ENOUGH = 0.6  # below this share of matching characters, no passage is offered as the closest
+SIMILAR_ENOUGH = 0.75  # below this share of matching characters, no passage is offered as the closest
 _GRAM = 6
 
 
