@@ -6,11 +6,11 @@ Exit codes: 0 clean, 1 the dataset has problems, 2 the command could not run.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
+import threading
 from pathlib import Path
 
-from . import __version__, fmt, quotes, release, scaffold, yamlsafe
+from . import __version__, fmt, live, quotes, release, scaffold, yamlsafe
 from .checks import check
 from .load import load
 from .model import KINDS
@@ -45,39 +45,71 @@ def cmd_validate(args) -> int:
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
-def cmd_build(args) -> int:
-    """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/)."""
-    root = _root(args.root)
+def _build(root: Path, fmt_name: str, no_site: bool) -> list[str]:
+    """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/); the errors that stopped it, if any."""
     dataset, problems = validate(root)
-    errors, _ = _report(problems, args.format)
+    errors, _ = _report(problems, fmt_name)
     if errors:
-        print("build stopped: fix the errors above first", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return [str(p) for p in problems if p.severity == "error"]
     folder = release.write(dataset, root / "build" / "data")
     print(f"release: {folder}")
     docs = render.render(dataset, root, root / "build" / "docs", folder)
     print(f"pages: {docs}")
-    if not args.no_site:
+    if not no_site:
         site = render.build_site(root, strict=True)
         print(f"site: {site}")
+    return []
+
+
+def cmd_build(args) -> int:
+    if _build(_root(args.root), args.format, args.no_site):
+        print("build stopped: fix the errors above first", file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 
 def cmd_serve(args) -> int:
+    """Build, serve site/, and rebuild whenever a watched file changes; errors are shown, never fatal."""
     root = _root(args.root)
-    if not args.no_build:
-        code = cmd_build(argparse.Namespace(root=str(root), format="text", no_site=False))
-        if code:
-            return code
     site = root / "site"
-    if not (site / "index.html").is_file():
+    state = live.State()
+
+    def rebuild(why: str) -> None:
+        print(why, flush=True)
+        try:
+            errors = _build(root, "text", no_site=False)
+        except Exception as exc:  # a failed page or mkdocs run: show it and keep serving
+            errors = [f"build failed: {type(exc).__name__}: {exc}"]
+            print(errors[0], file=sys.stderr)
+        if errors:
+            state.failed(errors)
+            print("serving the last site that built; the errors are shown on every page until fixed", flush=True)
+        else:
+            state.built()
+            print("built; open pages reload", flush=True)
+
+    if not args.no_build:
+        rebuild("building ...")
+    elif not (site / "index.html").is_file():
         print(f"frontline: error: {site} holds no built site; run without --no-build", file=sys.stderr)
         return EXIT_FAILED
-    with render.server(site, args.host, args.port) as httpd:
-        host, port = httpd.server_address[:2]
-        print(f"serving {site} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            httpd.serve_forever()
+    httpd = live.server(site, state, args.host, args.port)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    host, port = httpd.server_address[:2]
+    watched = ", ".join(live.WATCHED)
+    print(f"serving {site} on http://{host}:{port}/ and rebuilding when {watched} change (Ctrl-C stops)", flush=True)
+
+    def changed(paths: list[str]) -> None:
+        shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        rebuild(f"changed: {shown}; rebuilding ...")
+
+    try:
+        live.watch(root, changed, threading.Event())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
     return EXIT_OK
 
 
@@ -186,11 +218,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-site", action="store_true", help="stop after writing build/docs; skip mkdocs")
     p.set_defaults(func=cmd_build)
 
-    p = commands.add_parser("serve", help="build, then serve site/ on localhost")
+    p = commands.add_parser("serve", help="build, serve site/ on localhost, and rebuild when a record, seed, doc or schema changes")
     p.add_argument("root", nargs="?", help="project folder (default: the current one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--no-build", action="store_true", help="serve the existing site/ without building")
+    p.add_argument("--no-build", action="store_true", help="serve the existing site/ without building it first (changes still rebuild)")
     p.set_defaults(func=cmd_serve)
 
     p = commands.add_parser("diff", help="list records added, removed and changed between two releases or git revisions")
