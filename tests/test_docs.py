@@ -26,7 +26,7 @@ def test_every_command_and_option_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     docs = _docs()
     commands = _subcommands()
-    assert {"validate", "build", "serve", "new", "diff", "quote", "fmt"} <= set(commands)
+    assert set(commands) == {"validate", "build", "serve", "new", "diff", "rules", "quote", "fmt"}
     for name, parser in commands.items():
         assert f"`frontline {name}" in readme, f"README does not document 'frontline {name}'"
         for action in parser._actions:
