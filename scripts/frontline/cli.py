@@ -154,7 +154,7 @@ def cmd_new(args) -> int:
         return EXIT_OK
     made = scaffold.new_source(root, args.id, Path(args.text), **{name: getattr(args, name) for name in SOURCE_OPTIONS})
     print(f"{'copied' if made.copied else 'kept (same bytes)'} {made.seed} (sha256 {made.sha256})")
-    print(f"created {made.record}: fill in the fields still in capitals and its note, then run frontline validate")
+    print(f"created {made.record}: replace the placeholders the template still holds (and its note), then run frontline validate")
     return EXIT_OK
 
 
