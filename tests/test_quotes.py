@@ -110,6 +110,30 @@ def test_any_passage_of_the_text_is_found_where_it_is(data):
     assert any(s <= start + (len(passage) - len(passage.lstrip())) < e for s, e in match.spans)
 
 
+ROUGH = {"“": '"', "”": '"', "‘": "'", "’": "'", "\u2014": "-"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_passage_typed_roughly_is_found_where_it_is(data):
+    """Straight for typographic marks, hyphens for dashes, other spacing and case: still the same passage."""
+    start = data.draw(st.integers(0, len(TEXT) - 2))
+    end = data.draw(st.integers(start + 1, len(TEXT)))
+    passage = TEXT[start:end].strip()
+    if not passage:
+        return
+    typed = "".join(ROUGH.get(ch, ch) if data.draw(st.booleans()) else ch for ch in passage)
+    typed = typed.upper() if data.draw(st.booleans()) else typed
+    typed = " ".join(typed.split()) if data.draw(st.booleans()) else typed
+    match = quotes.closest(TEXT, typed)
+    assert match is not None and match.found
+    assert passage in {TEXT[s:e] for s, e in match.spans}
+    if match.exact == typed:
+        assert match.differs is None
+    else:
+        assert match.differs is not None and match.exact[match.differs] != typed[match.differs : match.differs + 1]
+
+
 # --- the command --------------------------------------------------------------------------------
 
 
