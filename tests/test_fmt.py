@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from frontline import cli, fmt, model, yamlsafe
 from frontline.load import load
-from frontline.release import export
+from frontline.release import write as write_release
 from helpers import ROOT, copy_fixture
 
 MESSY = b"""# yaml-language-server: $schema=../../schemas/claim.schema.json
@@ -148,10 +148,10 @@ def test_formatting_changes_no_byte_of_the_release(tmp_path):
         value = yamlsafe.parse(path.read_bytes()).value
         reversed_keys = dict(reversed(list(value.items())))
         path.write_text(yaml.safe_dump(reversed_keys, default_flow_style=True, allow_unicode=True, sort_keys=False, width=60))
-    before = Path(export.export(load(plain), tmp_path / "out-plain"))
+    before = Path(write_release(load(plain), tmp_path / "out-plain"))
     for path in fmt.record_files([scrambled / "dataset"]):
         assert fmt.format_file(path).error is None
-    after = Path(export.export(load(scrambled), tmp_path / "out-formatted"))
+    after = Path(write_release(load(scrambled), tmp_path / "out-formatted"))
     files = sorted(p.relative_to(before) for p in before.rglob("*") if p.is_file())
     assert files and files == sorted(p.relative_to(after) for p in after.rglob("*") if p.is_file())
     match, mismatch, errors = filecmp.cmpfiles(before, after, [str(f) for f in files], shallow=False)

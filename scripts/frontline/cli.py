@@ -46,7 +46,10 @@ def cmd_validate(args) -> int:
 
 
 def _build(root: Path, fmt_name: str, no_site: bool) -> list[str]:
-    """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/); the errors that stopped it, if any."""
+    """validate (the one load) -> release (build/data, passed by frictionless) -> render (build/docs) -> mkdocs (site/).
+
+    Returns the errors that stopped it ([] when everything was written).
+    """
     dataset, problems = validate(root)
     errors, _ = _report(problems, fmt_name)
     if errors:
