@@ -110,7 +110,7 @@ def bench(n: int, site: bool) -> dict[str, float]:
         if export is not None:
             figures["export"], release = timed(lambda: export.export(dataset, root / "build" / "data"))
             try:
-                from frontline.site import render
+                from frontline.site import build as render
             except ImportError:
                 render = None
             if render is not None:

@@ -19,7 +19,7 @@ import pytest
 
 from frontline.checks import check
 from frontline.load import Dataset, load
-from frontline.site import render
+from frontline.site import build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "mini"
@@ -71,9 +71,9 @@ def build_project(root: Path) -> Built:
         raise ValueError(f"{len(errors)} errors, first: {errors[0]}")
     release = make_release(dataset, root)
     start = time.perf_counter()
-    docs = render.render(dataset, root, root / "build" / "docs", release)
+    docs = build.render(dataset, root, root / "build" / "docs", release)
     middle = time.perf_counter()
-    site = render.build_site(root, strict=True)
+    site = build.build_site(root, strict=True)
     end = time.perf_counter()
     return Built(root, dataset, docs, site, release, middle - start, end - middle)
 
@@ -103,7 +103,7 @@ def real_site(tmp_path_factory) -> Built:
 
 class Server:
     def __init__(self, site: Path):
-        self.httpd = render.server(site, "127.0.0.1", 0)
+        self.httpd = build.server(site, "127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

@@ -14,7 +14,7 @@ from . import __version__, release, scaffold
 from .checks import check
 from .load import load
 from .model import KINDS
-from .site import render
+from .site import build_site, render, server
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 
@@ -55,10 +55,10 @@ def cmd_build(args) -> int:
         return EXIT_PROBLEMS
     folder = release.write(dataset, root / "build" / "data")
     print(f"release: {folder}")
-    docs = render.render(dataset, root, root / "build" / "docs", folder)
+    docs = render(dataset, root, root / "build" / "docs", folder)
     print(f"pages: {docs}")
     if not args.no_site:
-        site = render.build_site(root, strict=True)
+        site = build_site(root, strict=True)
         print(f"site: {site}")
     return EXIT_OK
 
@@ -73,7 +73,7 @@ def cmd_serve(args) -> int:
     if not (site / "index.html").is_file():
         print(f"frontline: error: {site} holds no built site; run without --no-build", file=sys.stderr)
         return EXIT_FAILED
-    with render.server(site, args.host, args.port) as httpd:
+    with server(site, args.host, args.port) as httpd:
         host, port = httpd.server_address[:2]
         print(f"serving {site} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
