@@ -10,11 +10,10 @@ import contextlib
 import sys
 from pathlib import Path
 
-from . import __version__, release, scaffold
-from .checks import check
+from . import __version__, release, rules, scaffold, site
+from .checks import check, sorted_rules
 from .load import load
 from .model import KINDS
-from .site import build_site, render, server
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 
@@ -55,11 +54,11 @@ def cmd_build(args) -> int:
         return EXIT_PROBLEMS
     folder = release.write(dataset, root / "build" / "data")
     print(f"release: {folder}")
-    docs = render(dataset, root, root / "build" / "docs", folder)
+    docs = site.render(dataset, root, root / "build" / "docs", folder)
     print(f"pages: {docs}")
     if not args.no_site:
-        site = build_site(root, strict=True)
-        print(f"site: {site}")
+        built = site.build_site(root, strict=True)
+        print(f"site: {built}")
     return EXIT_OK
 
 
@@ -69,13 +68,13 @@ def cmd_serve(args) -> int:
         code = cmd_build(argparse.Namespace(root=str(root), format="text", no_site=False))
         if code:
             return code
-    site = root / "site"
-    if not (site / "index.html").is_file():
-        print(f"frontline: error: {site} holds no built site; run without --no-build", file=sys.stderr)
+    folder = root / "site"
+    if not (folder / "index.html").is_file():
+        print(f"frontline: error: {folder} holds no built site; run without --no-build", file=sys.stderr)
         return EXIT_FAILED
-    with server(site, args.host, args.port) as httpd:
+    with site.server(folder, args.host, args.port) as httpd:
         host, port = httpd.server_address[:2]
-        print(f"serving {site} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+        print(f"serving {folder} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()
     return EXIT_OK
@@ -85,6 +84,25 @@ def cmd_diff(args) -> int:
     changes = release.diff.diff(_root(args.root), args.old, args.new)
     for line in release.diff.format_changes(changes):
         print(line)
+    return EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    known = sorted_rules()
+    if args.code:
+        found = rules.RULES.get(args.code.upper())
+        if found is None:
+            retired = rules.RETIRED.get(args.code.upper())
+            why = f"it was retired: {retired}" if retired else "frontline rules lists every code"
+            print(f"frontline: error: no rule {args.code} ({why})", file=sys.stderr)
+            return EXIT_FAILED
+        print(rules.explain(found))
+        return EXIT_OK
+    if args.format == "markdown":
+        print(rules.markdown(known))
+        return EXIT_OK
+    for found in known:
+        print(f"{found.code}  {found.severity:<7}  {found.name:<32}  {found.summary}")
     return EXIT_OK
 
 
@@ -123,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", help="project folder, for git revisions (default: the current one)")
     p.set_defaults(func=cmd_diff)
 
+    p = commands.add_parser("rules", help="list every validation rule with its code, or explain one")
+    p.add_argument("code", nargs="?", help="a rule's code, such as FC301, to explain it with examples")
+    p.add_argument("--format", choices=["text", "markdown"], default="text", help="markdown prints the rules page of the docs")
+    p.set_defaults(func=cmd_rules)
+
     p = commands.add_parser("new", help="create a record file from the commented template")
     p.add_argument("kind", choices=KINDS)
     p.add_argument("id", help="the new record's id (kebab-case); the file is named after it")
@@ -134,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return EXIT_FAILED
+    except BrokenPipeError:  # the reader (head, less) stopped reading: not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:  # never a traceback: say what failed and stop
         print(f"frontline: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -7,7 +7,7 @@ own scripts and styles in ``assets/`` beside this module and the front-end packa
 
 ``render`` writes ``build/docs/``: the hand-written pages, one page per record at
 ``<kind>s/<id>.md`` (``/claims/<id>/`` on the site), an index page per kind, the map, the
-timeline, the downloads (with the release files beside it), the codebook, "What changed", a
+timeline, the downloads (with the release files beside it), the codebook, the rules, "What changed", a
 static JSON API under ``api/v1/`` and the assets. ``build_site`` runs ``mkdocs build --strict``
 into ``site/``, and ``server`` serves a built site on localhost. The pages are plain Markdown
 files (no MkDocs plugins or hooks), so the same ``mkdocs.yml`` also builds with Zensical.
@@ -132,6 +132,7 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
         shutil.copytree(release, out / DATA, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
     _write(out, f"{DATA}/index.md", pages.downloads_page(site, release, intro))
     _write(out, "codebook.md", pages.codebook_page(take("codebook.md")))
+    _write(out, "rules.md", pages.rules_page(take("rules.md")))
     _write(out, "changes.md", pages.changes_page(site, release, take("changes.md")))
     missing = [doc for doc in nav_pages(config.get("nav")) if not (out / doc).exists()]
     if missing:  # a page in the navigation must exist: write it in docs/ or take it out of mkdocs.yml

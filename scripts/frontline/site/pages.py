@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import meta
+from .. import meta, rules
 from ..load import Record
 from ..markup import md_code
 from ..model import KIND
@@ -290,6 +290,13 @@ def downloads_page(site: Site, release: Path | None, intro: str) -> str:
 def codebook_page(intro: str) -> str:
     """Every table and field of the release under the hand-written intro."""
     return _generated("Codebook", f"Every table and field of {meta.TITLE}", intro, "# Codebook\n\n", codebook_markdown())
+
+
+def rules_page(intro: str) -> str:
+    """Every validation rule with its code; the registry is filled by the checks that validated the dataset."""
+    return _generated(
+        "Rules", f"Every validation rule of {meta.TITLE}, with its code", intro, "# Rules\n\n", rules.markdown(rules.sorted_rules())
+    )
 
 
 def changes_page(site: Site, release: Path | None, intro: str) -> str:
