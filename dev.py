@@ -93,7 +93,8 @@ def test(args: list[str]) -> int:
     chromium()
     run(str(BIN / "ruff"), "check", "scripts", "tests", "dev.py")
     run(str(BIN / "ruff"), "format", "--check", "scripts", "tests", "dev.py")
-    parallel = [] if any(a.startswith(("-n", "--numprocesses", "-p")) for a in args) else ["-n", "auto"]  # pytest-xdist: every core
+    # pytest-xdist: a worker per core; tests that share a module's built site stay together (xdist_group)
+    parallel = [] if any(a.startswith(("-n", "--numprocesses", "-p", "--dist")) for a in args) else ["-n", "auto", "--dist", "loadgroup"]
     return subprocess.call([str(BIN / "pytest"), *parallel, *args], cwd=ROOT)
 
 

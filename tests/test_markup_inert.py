@@ -20,6 +20,8 @@ import yaml
 from conftest import FIXTURE, build_project, copy_project
 from frontline.model import KINDS, fields, folder, walk
 
+pytestmark = pytest.mark.xdist_group("hostile-site")  # under pytest-xdist, one worker builds this module's site
+
 HOSTILE = (
     "<script>alert(1)</script> \" onmouseover=\"alert(2) ' onfocus='alert(3) javascript:alert(4) {{ 7*7 }} {% raw %} "
     "</div></dl></ul> [x](javascript:y) <img src=x onerror=alert(5)> *bold* &amp; <!-- c -->"

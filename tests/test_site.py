@@ -458,6 +458,7 @@ def live_problems(page: Page) -> list[str]:
     return problems
 
 
+@pytest.mark.xdist_group("evil-site")  # one worker builds the module's site
 def test_no_record_can_inject_markup(evil_site):
     pages = [
         "places/brook",
@@ -491,6 +492,7 @@ def test_no_record_can_inject_markup(evil_site):
     assert "<title>&lt;script&gt;" in raw
 
 
+@pytest.mark.xdist_group("evil-site")
 def test_search_index_carries_escaped_text(evil_site):
     index = json.loads((evil_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     for doc in index["docs"]:
