@@ -94,7 +94,8 @@ def test(args: list[str]) -> int:
     run(str(BIN / "ruff"), "check", "scripts", "tests", "dev.py")
     run(str(BIN / "ruff"), "format", "--check", "scripts", "tests", "dev.py")
     # pytest-xdist: a worker per core; tests that share a module's built site stay together (xdist_group)
-    parallel = [] if any(a.startswith(("-n", "--numprocesses", "-p", "--dist")) for a in args) else ["-n", "auto", "--dist", "loadgroup"]
+    chosen = "no:xdist" in args or any(a.startswith(("-n", "--numprocesses", "--dist")) for a in args)
+    parallel = [] if chosen else ["-n", "auto", "--dist", "loadgroup"]
     return subprocess.call([str(BIN / "pytest"), *parallel, *args], cwd=ROOT)
 
 

@@ -120,6 +120,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates are package files: compiled once a process, never checked for changes
     )
     env.filters.update(
         text=text,
