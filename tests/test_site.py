@@ -177,6 +177,17 @@ def test_every_field_is_shown(mini_site):
         assert text in figure, text
 
 
+def test_absent_values_are_left_out(mini_site):
+    """A field a record does not have gets no row: no 'Wikidata' without an id, never the word None."""
+    for record in mini_site.dataset.records:
+        page = html_page(mini_site.site, f"{KIND_FOLDERS[record.kind]}/{record.id}")
+        fields = re.findall(
+            r"<dt>(.*?)</dt>", (mini_site.site / KIND_FOLDERS[record.kind] / record.id / "index.html").read_text(encoding="utf-8")
+        )
+        assert ("Wikidata" in fields) == bool(record.data.get("wikidata")), record.id
+        assert "None" not in page.text, record.id
+
+
 def test_edit_and_json_links_on_every_record_page(mini_site):
     for record in mini_site.dataset.records:
         page = html_page(mini_site.site, f"{KIND_FOLDERS[record.kind]}/{record.id}")
