@@ -311,7 +311,7 @@ def changes_page(site: Site, release: Path | None, intro: str) -> str:
 
         body = f"Changes since {md_code(previous)}:\n\n" + diff.changes_markdown(diff.diff(site.root, previous, str(release)), link)
     else:
-        body = diff.what_changed(site.root)
+        body = diff.what_changed(site.root, current=site.dataset)
     return _generated(
         "What changed",
         f"Changes between releases of {meta.TITLE}",
