@@ -10,11 +10,10 @@ import sys
 import threading
 from pathlib import Path
 
-from . import __version__, fmt, live, quotes, release, rules, scaffold, yamlsafe
+from . import __version__, fmt, live, quotes, release, rules, scaffold, site, yamlsafe
 from .checks import check, sorted_rules
 from .load import load
 from .model import KINDS
-from .site import render
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 
@@ -56,11 +55,11 @@ def _build(root: Path, fmt_name: str, no_site: bool) -> list[str]:
         return [str(p) for p in problems if p.severity == "error"]
     folder = release.write(dataset, root / "build" / "data")
     print(f"release: {folder}")
-    docs = render.render(dataset, root, root / "build" / "docs", folder)
+    docs = site.render(dataset, root, root / "build" / "docs", folder)
     print(f"pages: {docs}")
     if not no_site:
-        site = render.build_site(root, strict=True)
-        print(f"site: {site}")
+        built = site.build_site(root, strict=True)
+        print(f"site: {built}")
     return []
 
 
@@ -74,7 +73,7 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     """Build, serve site/, and rebuild whenever a watched file changes; errors are shown, never fatal."""
     root = _root(args.root)
-    site = root / "site"
+    folder = root / "site"
     state = live.State()
 
     def rebuild(why: str) -> None:
@@ -93,14 +92,14 @@ def cmd_serve(args) -> int:
 
     if not args.no_build:
         rebuild("building ...")
-    elif not (site / "index.html").is_file():
-        print(f"frontline: error: {site} holds no built site; run without --no-build", file=sys.stderr)
+    elif not (folder / "index.html").is_file():
+        print(f"frontline: error: {folder} holds no built site; run without --no-build", file=sys.stderr)
         return EXIT_FAILED
-    httpd = live.server(site, state, args.host, args.port)
+    httpd = live.server(folder, state, args.host, args.port)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     host, port = httpd.server_address[:2]
     watched = ", ".join(live.WATCHED)
-    print(f"serving {site} on http://{host}:{port}/ and rebuilding when {watched} change (Ctrl-C stops)", flush=True)
+    print(f"serving {folder} on http://{host}:{port}/ and rebuilding when {watched} change (Ctrl-C stops)", flush=True)
 
     def changed(paths: list[str]) -> None:
         shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
