@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from frontline import cli, release, yamlsafe
+from frontline import cli, meta, release, yamlsafe
 from helpers import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -147,7 +147,9 @@ def test_main_publishes_site_and_a_tag_attaches_the_release_zip():
     runs = _runs(_workflows()["release.yml"])
     assert "frontline build --no-site" in runs
     zipped = re.search(r"gh release upload \S+ (\S+)", runs).group(1)
-    assert re.fullmatch(zipped.replace(".", r"\.").replace("*", ".*"), f"build/data/{release.zip_name()}")
+    assert re.fullmatch(
+        zipped.replace(".", r"\.").replace("*", ".*"), f"build/data/{release.zip_name(meta.VERSION)}"
+    )  # a tagged release: the version itself
 
 
 def test_pre_commit_hooks_run_fmt_validate_and_ruff():
