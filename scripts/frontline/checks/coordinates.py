@@ -63,7 +63,7 @@ ROW_COORDINATES = rule(
     "gazetteer-coordinates-differ",
     "error",
     "Coordinates are the cited gazetteer row's latitude and longitude",
-    f"lat and lon are copied from the row; they may differ from it by at most {gazetteer.TOLERANCE} degrees (about 1 m), "
+    f"lat and lon are copied from the row; they may differ from it by at most {gazetteer.TOLERANCE:.5f} degrees (about 1 m), "
     "which absorbs rounding only. A point is never estimated or moved.",
     "coordinates: {lat: 48.25, lon: 36.73, gazetteer: {name: Mezhova, ...}}",
     "coordinates: {lat: 48.25318, lon: 36.73468, gazetteer: {name: Mezhova, ...}}",
@@ -199,7 +199,7 @@ def _row(record: Record, coords: dict, name: str, admin1: str, lat: float, lon: 
             ROW_COORDINATES,
             ("coordinates", "lat"),
             f"coordinates {lat}, {lon} are not those of gazetteer row {name} / {admin1} ({nearest.lat}, {nearest.lon}, line {nearest.line})",
-            f"copy lat and lon from the row (tolerance {gazetteer.TOLERANCE} degrees)",
+            f"copy lat and lon from the row (tolerance {gazetteer.TOLERANCE:.5f} degrees)",
         )
     )
     return None

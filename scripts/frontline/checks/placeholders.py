@@ -71,7 +71,7 @@ EMPTY_NAME = rule(
 
 _CAPS_WORD = r"[A-Z][A-Z0-9]*(?:['’-][A-Z0-9]+)*"
 CAPS_RUN = re.compile(rf"\b{_CAPS_WORD}(?:\s+{_CAPS_WORD})*\b")
-TODO = re.compile(r"\b(?:TODO|TBD|TBA|FIXME|XXX+|PLACEHOLDER|LOREM IPSUM)\b|\blorem ipsum\b", re.IGNORECASE)
+TODO = re.compile(r"\b(?:TODO|TBD|TBA|FIXME|XXX+|PLACEHOLDER)\b|\b(?i:lorem ipsum)\b")
 # Upper-case words that stand for text still to be written (besides the templates' own markers).
 GENERIC_WORDS = re.compile(r"\b(?:NAME|TITLE|DESCRIPTION|SUMMARY|STATEMENT|REASON|HEADLINE)\b")
 EXAMPLE_HOST = re.compile(
@@ -121,7 +121,7 @@ def check(record: Record) -> list[Problem]:
 def _values(record: Record, value, path: tuple, out: list[Problem]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
-            if key != "$schema":
+            if key not in ("$schema", "id") or path:
                 _values(record, item, (*path, key), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -54,14 +54,17 @@ UNCOVERED_NUMBER = rule(
     "uncovered-number",
     "warning",
     "Every number in a source is covered by a figure's quote, or by a coverage exception",
-    "A number in the text that no figure records may be a figure the dataset is missing; a coverage exception says why not.",
+    "A number in the text, in digits or in words (English, Ukrainian or Russian: 'three', 'двісті', 'тысячи'), that no "
+    "figure records may be a figure the dataset is missing; a coverage exception says why not.",
 )
 UNCOVERED_ATTRIBUTION = rule(
     "FC451",
     "uncovered-attribution",
     "warning",
     "Every sentence of a source that attributes a statement is covered by a claim's quote, or by a coverage exception",
-    "A sentence with 'said', 'told', 'according to' and the like that no claim quotes may be a claim the dataset is missing.",
+    "A sentence with a reporting verb or phrase (said, told, wrote, posted, denied, rejected, according to, cited, quoted, "
+    "insisted, dismissed...; in Ukrainian заявив, повідомила, за словами...; in Russian заявил, сообщила, по словам...) "
+    "that no claim quotes may be a claim the dataset is missing.",
 )
 
 
