@@ -221,8 +221,12 @@ def check_dataset(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
     for record in dataset.of_kind("place"):
         coords = _coordinates(record)
         cited = coords.get("gazetteer") if coords else None
-        if not isinstance(cited, dict) or not isinstance(cited.get("admin1"), str):
+        if not isinstance(cited, dict) or not isinstance(cited.get("admin1"), str) or not isinstance(cited.get("name"), str):
             continue
+        if not gazetteer.known(str(cited.get("dataset")), str(cited.get("version"))):
+            continue  # FC906
+        if (cited["name"], cited["admin1"]) not in gazetteer.table().by_key:
+            continue  # FC907
         region = _region(record, ids)
         if region is None:
             continue
