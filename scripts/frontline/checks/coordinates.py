@@ -179,14 +179,14 @@ def check(record: Record) -> list[Problem]:
 def _row(record: Record, coords: dict, name: str, admin1: str, lat: float, lon: float, out: list[Problem]) -> gazetteer.Row | None:
     """The cited row (the one within tolerance of lat, lon among rows with that name and admin1); problems go to out."""
     table = gazetteer.table()
-    rows = table.by_key.get((name, admin1), [])
+    rows = table.rows(name, admin1)
     where = ("coordinates", "gazetteer", "name")
     if not rows:
-        elsewhere = sorted({r.admin1 for r in table.by_name.get(name, [])})
+        elsewhere = table.admin1s(name)
         if elsewhere:
             hint = f"rows named {name} are in admin1 {', '.join(elsewhere[:5])}"
         else:
-            near = difflib.get_close_matches(name, [r.name for r in table.rows if r.admin1 == admin1], n=3, cutoff=0.6)
+            near = difflib.get_close_matches(name, table.names_in(admin1), n=3, cutoff=0.6)
             hint = f"did you mean {' or '.join(near)}?" if near else "copy the name and admin1 columns of the row exactly"
         out.append(record.problem(ROW_MISSING, where, f"no gazetteer row named '{name}' in admin1 '{admin1}'", hint))
         return None
@@ -225,7 +225,7 @@ def check_dataset(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
             continue
         if not gazetteer.known(str(cited.get("dataset")), str(cited.get("version"))):
             continue  # FC906
-        if (cited["name"], cited["admin1"]) not in gazetteer.table().by_key:
+        if not gazetteer.table().has(cited["name"], cited["admin1"]):
             continue  # FC907
         region = _region(record, ids)
         if region is None:

@@ -84,6 +84,13 @@ STAND_INS = frozenset(
 
 
 @cache
+def phrase_pattern() -> re.Pattern:
+    """One pattern for every upper-case marker phrase of the templates, as whole words."""
+    _, phrases = markers()
+    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![A-Za-z0-9])")
+
+
+@cache
 def markers() -> tuple[frozenset[str], tuple[str, ...]]:
     """(template values that are markers, upper-case marker phrases) from every record template."""
     values: set[str] = set()
@@ -136,14 +143,14 @@ def _one(record: Record, path: tuple, value: str) -> Problem | None:
     """The first placeholder problem of one string, if any."""
     field = dotted(path)
     key = next((p for p in reversed(path) if isinstance(p, str)), "")
-    values, phrases = markers()
+    values, _ = markers()
     verbatim = key in VERBATIM_FIELDS
     if value.strip() in values:
         return record.problem(TEMPLATE_MARKER, path, f"{field} is still the template's '{_short(value)}'", _fill_hint(key))
     if not verbatim:
-        for phrase in phrases:
-            if re.search(rf"(?<![A-Za-z0-9]){re.escape(phrase)}(?![A-Za-z0-9])", value):
-                return record.problem(TEMPLATE_MARKER, path, f"{field} still holds the template marker '{phrase}'", _fill_hint(key))
+        match = phrase_pattern().search(value)
+        if match:
+            return record.problem(TEMPLATE_MARKER, path, f"{field} still holds the template marker '{match.group()}'", _fill_hint(key))
     match = EXAMPLE_HOST.search(value)
     if match:
         host = match.group().lstrip(" /@(<\"'")
