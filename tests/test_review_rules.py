@@ -212,7 +212,8 @@ def test_corroboration_comes_from_another_side(tmp_path, capsys):
         (
             "dataset/claims/northland-enters-brook.yaml",
             "FC706",
-            "`same-side-support` is from the claimant's own side (claimants of the same country, NL), so it does not corroborate this claim",
+            "status is corroborated, but the reason names only claims of the claimant's own side: "
+            "`same-side-support` (claimants of the same country, NL); they do not corroborate it",
         )
     }
     entered.write_text(

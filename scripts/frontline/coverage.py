@@ -15,7 +15,8 @@ from .load import Dataset
 from .model import evidence, walk
 
 # Numbers written as words, in English, Ukrainian and Russian (every case ending of the Cyrillic ones:
-# "трьох", "тисячі", "миллионов"). Matched as whole words, case-insensitively.
+# "трьох", "тисячі", "миллионов"). Matched as whole words (an apostrophe belongs to the word: "сім'я" is no
+# seven), case-insensitively.
 NUMBER_WORDS = {
     "en": (
         "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
@@ -79,7 +80,7 @@ NUMBER_WORDS = {
     ],
 }
 NUMBERS = re.compile(
-    r"(?<!\w)(?:\d[\d,.]*\d|\d|(?:" + "|".join(w for words in NUMBER_WORDS.values() for w in words) + r"))(?!\w)",
+    r"(?<![\w'’ʼ])(?:\d[\d,.]*\d|\d|(?:" + "|".join(w for words in NUMBER_WORDS.values() for w in words) + r"))(?![\w'’ʼ])",
     re.IGNORECASE,
 )
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -189,7 +190,7 @@ ATTRIBUTION_WORDS = {
     ],
 }
 ATTRIBUTION = re.compile(
-    r"(?<!\w)(?:" + "|".join(w for words in ATTRIBUTION_WORDS.values() for w in words) + r")(?!\w)",
+    r"(?<![\w'’ʼ])(?:" + "|".join(w for words in ATTRIBUTION_WORDS.values() for w in words) + r")(?![\w'’ʼ])",
     re.IGNORECASE,
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’'»]?\s+|\n\s*\n")

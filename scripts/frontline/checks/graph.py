@@ -43,7 +43,7 @@ NOT_INDEPENDENT = rule(
     "FC706",
     "corroboration-not-independent",
     "error",
-    "A claim does not corroborate or refute a claim of its own side",
+    "A corroborated or refuted status rests on at least one claim or source from outside the claimant's own side",
     "Independent corroboration comes from another side: not the same claimant, not an actor of the same country (or, "
     "where actors record part_of, of the same top organisation). A supporting claim from the claimant's own side is "
     "recorded as supports, but it does not make the claim corroborated; a claimant withdrawing its own claim is retracted.",
@@ -86,7 +86,10 @@ def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
                     )
                 )
         if value in SETTLED:
-            out.extend(_settled(record, value, named, ids))
+            opposed = set(disputers) | {
+                r.get("claim") for _, r in walk(record.data, ("relations", "*")) if isinstance(r, dict) and r.get("type") == "disputes"
+            }
+            out.extend(_settled(record, value, named, opposed, ids))
     return out
 
 
@@ -95,9 +98,17 @@ def _says_why(reason: str) -> bool:
     return len(_WORD.findall(model.MENTION.sub(" ", reason))) >= 3
 
 
-def _settled(record: Record, value: str, named: list[str], ids: dict[str, Record]) -> list[Problem]:
+def _settled(record: Record, value: str, named: list[str], opposed: set, ids: dict[str, Record]) -> list[Problem]:
+    """Problems of a corroborated or refuted status; opposed holds the claims in a dispute with this one.
+
+    A claim in a dispute with this one can refute it, but never corroborates it.
+    """
     out = []
-    evidence = [ids[n] for n in named if n in ids and ids[n].kind in ("claim", "source") and n != record.id]
+    evidence = [
+        ids[n]
+        for n in named
+        if n in ids and ids[n].kind in ("claim", "source") and n != record.id and not (value == "corroborated" and n in opposed)
+    ]
     if not evidence:
         out.append(
             record.problem(
@@ -108,20 +119,19 @@ def _settled(record: Record, value: str, named: list[str], ids: dict[str, Record
             )
         )
         return out
-    for other in evidence:
-        if other.kind != "claim":
-            continue
-        why = same_side(record, other, ids)
-        if why:
-            verb = "corroborate" if value == "corroborated" else "refute"
-            out.append(
-                record.problem(
-                    NOT_INDEPENDENT,
-                    ("status", "reason"),
-                    f"`{other.id}` is from the claimant's own side ({why}), so it does not {verb} this claim",
-                    "name an independent claim or source; a claim of the same side is a supports relation, not corroboration",
-                )
+    own = [(other, same_side(record, other, ids)) for other in evidence if other.kind == "claim"]
+    own = [(other, why) for other, why in own if why]
+    if len(own) == len(evidence):  # every claim named is the claimant's own side, and no source is named
+        verb = "corroborate" if value == "corroborated" else "refute"
+        named = ", ".join(f"`{other.id}` ({why})" for other, why in own)
+        out.append(
+            record.problem(
+                NOT_INDEPENDENT,
+                ("status", "reason"),
+                f"status is {value}, but the reason names only claims of the claimant's own side: {named}; they do not {verb} it",
+                "name an independent claim or source; a claim of the same side is a supports relation, not corroboration",
             )
+        )
     return out
 
 

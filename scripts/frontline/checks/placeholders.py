@@ -121,56 +121,60 @@ def _strings(value, path: tuple):
 
 def check(record: Record) -> list[Problem]:
     out: list[Problem] = []
-    _values(record, record.data, (), out)
+    _values(record, record.data, (), "", out)
     return out
 
 
-def _values(record: Record, value, path: tuple, out: list[Problem]) -> None:
+def _values(record: Record, value, path: tuple, key: str, out: list[Problem]) -> None:
+    """key is the nearest mapping key above value (list positions keep their list's key)."""
     if isinstance(value, dict):
-        for key, item in value.items():
-            if key not in ("$schema", "id") or path:
-                _values(record, item, (*path, key), out)
+        for name, item in value.items():
+            if name not in ("$schema", "id") or path:
+                _values(record, item, (*path, name), name, out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _values(record, item, (*path, index), out)
+            _values(record, item, (*path, index), key, out)
     elif isinstance(value, str):
-        problem = _one(record, path, value)
+        problem = _one(record, path, key, value)
         if problem is not None:
             out.append(problem)
 
 
-def _one(record: Record, path: tuple, value: str) -> Problem | None:
+def _one(record: Record, path: tuple, key: str, value: str) -> Problem | None:
     """The first placeholder problem of one string, if any."""
-    field = dotted(path)
-    key = next((p for p in reversed(path) if isinstance(p, str)), "")
     values, _ = markers()
     verbatim = key in VERBATIM_FIELDS
     if value.strip() in values:
-        return record.problem(TEMPLATE_MARKER, path, f"{field} is still the template's '{_short(value)}'", _fill_hint(key))
+        return record.problem(TEMPLATE_MARKER, path, f"{dotted(path)} is still the template's '{_short(value)}'", _fill_hint(key))
     if not verbatim:
         match = phrase_pattern().search(value)
         if match:
-            return record.problem(TEMPLATE_MARKER, path, f"{field} still holds the template marker '{match.group()}'", _fill_hint(key))
-    match = EXAMPLE_HOST.search(value)
+            return record.problem(
+                TEMPLATE_MARKER, path, f"{dotted(path)} still holds the template marker '{match.group()}'", _fill_hint(key)
+            )
+    match = EXAMPLE_HOST.search(value) if "." in value else None
     if match:
         host = match.group().lstrip(" /@(<\"'")
         return record.problem(
             EXAMPLE_URL,
             path,
-            f"{field} points at the example domain '{host}'",
+            f"{dotted(path)} points at the example domain '{host}'",
             "give the URL you have seen, or leave it out and say in the note that it is unknown",
         )
     if not verbatim:
         match = TODO.search(value) or GENERIC_WORDS.search(value)
         if match:
             return record.problem(
-                PLACEHOLDER_WORD, path, f"{field} holds the placeholder '{match.group()}'", "write the text, or leave out an optional field"
+                PLACEHOLDER_WORD,
+                path,
+                f"{dotted(path)} holds the placeholder '{match.group()}'",
+                "write the text, or leave out an optional field",
             )
     if key in NAME_FIELDS and (not any(ch.isalnum() for ch in value) or value.strip().casefold() in STAND_INS):
         return record.problem(
             EMPTY_NAME,
             path,
-            f"{field} '{value}' is not a name",
+            f"{dotted(path)} '{value}' is not a name",
             "write the name as the source gives it, or describe the unnamed place or actor in a few words",
         )
     return None
