@@ -46,7 +46,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/)."""
+    """validate (the one load) -> release (build/data, passed by frictionless) -> render (build/docs) -> mkdocs (site/)."""
     root = _root(args.root)
     dataset, problems = validate(root)
     errors, _ = _report(problems, args.format)
