@@ -102,7 +102,7 @@ ATTRIBUTION_WORDS = {
     "en": [
         "sa(?:y|ys|id|ying)",
         "tell|tells|told|telling",
-        "wr(?:ote|ites|ite|iting|itten)",
+        "wrote|writes|writing",
         "posted|posting",
         "den(?:y|ies|ied|ying)",
         "reject(?:s|ed|ing)?",
