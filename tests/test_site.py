@@ -490,12 +490,15 @@ def test_no_record_can_inject_markup(evil_site):
         page = html_page(evil_site.site, url)
         assert live_problems(page) == [], url
     brook = html_page(evil_site.site, "places/brook")
-    assert EVIL_NAME in brook.text and EVIL_LINK in brook.text and EVIL_ATTR in brook.text and EVIL_NOTE in brook.text
+    assert EVIL_NAME in brook.text and EVIL_LINK in brook.text and EVIL_ATTR in brook.text
     claim = html_page(evil_site.site, "claims/northland-enters-brook")
     assert EVIL_MD in claim.text
     claim_raw = (evil_site.site / "claims" / "northland-enters-brook" / "index.html").read_text(encoding="utf-8")
     assert "<em>it</em>" not in claim_raw and 'href="javascript:' not in claim_raw
     raw = (evil_site.site / "places" / "brook" / "index.html").read_text(encoding="utf-8")
+    # the note's id in backticks is a link to that record's page; the rest of the note stays text
+    assert EVIL_NOTE.replace("`eastshire`", "eastshire") in brook.text
+    assert re.search(r'<span class="fc-note">[^<]*<a href="\.\./eastshire/" class="fc-ref fc-ref-place">eastshire</a>', raw)
     assert "<strong>bold</strong>" not in raw and "<em>it</em>" not in raw and "<code>eastshire</code>" not in raw
     # JSON-LD and embedded JSON stay inert: no '<' inside a script element
     for url in pages:
