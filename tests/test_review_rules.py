@@ -331,3 +331,32 @@ def test_dates_are_not_numbers_in_any_of_the_three_languages():
     for text in ("on 2 June 2025", "2 червня 2025 року", "3 июня 2025 года", "in February 2022"):
         spans = [(m.start(), m.end()) for m in coverage.DATES.finditer(text)]
         assert spans and all(any(s <= n.start() < e for s, e in spans) for n in coverage.NUMBERS.finditer(text)), text
+
+
+# --- quotes not found ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "difference"),
+    [
+        (
+            "Northland’s units entered Brook.",
+            "Northland's units entered Brook",
+            "the source has ’ (U+2019) where the record has ' (U+0027)",
+        ),
+        ('He said "never" twice.', "He said “never” twice", 'the source has " (U+0022) where the record has “ (U+201C)'),
+        ("The front moved 2 – 3 km.", "The front moved 2 - 3 km", "the source has – (U+2013) where the record has - (U+002D)"),
+    ],
+)
+def test_a_near_miss_names_the_first_character_that_differs(text, quote, difference, tmp_path):
+    root = copy_fixture(tmp_path / "p")
+    add_source(root, "marks-report", text + "\n")
+    write(
+        root,
+        "dataset/actors/marks-actor.yaml",
+        f"id: marks-actor\nname: Marks Actor\nkind: group\nevidence:\n  - source: marks-report\n    quote: '{quote.replace(chr(39), chr(39) * 2)}'\n",
+    )
+    problems = [p for p in check(load(root)) if p.path == "dataset/actors/marks-actor.yaml"]
+    assert [p.code for p in problems] == ["FC406"]
+    assert difference in problems[0].message
+    assert "typographic" not in problems[0].hint and text.rstrip(".") in problems[0].hint
