@@ -139,6 +139,19 @@ def test_gazetteer_rows_are_read_from_the_installed_csv():
     assert gazetteer.known_versions("another-gazetteer") == []
 
 
+def test_the_gazetteer_is_read_only_when_a_place_cites_it(tmp_path):
+    root = copy_fixture(tmp_path / "p")
+    brook = root / "dataset/places/brook.yaml"
+    text = brook.read_text(encoding="utf-8")
+    brook.write_text(text[: text.index("coordinates:")] + text[text.index("evidence:") :], encoding="utf-8")
+    gazetteer.table.cache_clear()
+    assert validate(root) == []
+    assert gazetteer.table.cache_info().currsize == 0
+    brook.write_text(text, encoding="utf-8")
+    assert validate(root) == []
+    assert gazetteer.table.cache_info().currsize == 1
+
+
 def test_country_box_is_derived_from_the_rows_and_may_cross_the_antimeridian():
     csv_text = "lat,lon,name,admin1,admin2,cc\n60.0,170.0,A,R,,XA\n65.0,-175.0,B,R,,XA\n50.0,10.0,C,S,,XB\n51.0,12.0,D,S,,XB\n"
     table = gazetteer.Table(gazetteer.parse(csv_text))
