@@ -23,6 +23,7 @@ LAYERS = {
     "model": 1,
     "problems": 1,
     "quotes": 1,
+    "gazetteer": 1,
     "atomic": 1,
     "yamlsafe": 2,
     "fmt": 2,

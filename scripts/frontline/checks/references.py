@@ -47,8 +47,18 @@ PARENT_LOOP = rule(
     "# brook.yaml\nparent: eastshire\n# eastshire.yaml\nparent: brook",
     "# eastshire.yaml: parent left out, or a larger place",
 )
-PART_OF_LOOP = rule(
+MENTION = rule(
     "FC305",
+    "unknown-id-in-text",
+    "error",
+    "Every record id written in a reason or note (in backticks) exists",
+    "Reasons and notes name other records by id in backticks, `like-this`, so that a reader can follow them and the "
+    "site can link them; backticks hold nothing else. A renamed or misspelt id would otherwise point nowhere.",
+    "reason: Kyiv rejected it (`ukraine-rejects-demand`).",
+    "reason: Kyiv rejected it (`ukraine-rejects-recognition-demand`).",
+)
+PART_OF_LOOP = rule(
+    "FC306",
     "part-of-loop",
     "error",
     "An actor is not part of itself through 'part_of'",
@@ -58,7 +68,7 @@ PART_OF_LOOP = rule(
     "# northland-defence-ministry.yaml\npart_of: northland",
 )
 REDIRECT_FROM_CURRENT = rule(
-    "FC306",
+    "FC307",
     "redirect-from-current-id",
     "error",
     "A redirect's old id ('from') is no record's id any more",
@@ -67,7 +77,7 @@ REDIRECT_FROM_CURRENT = rule(
     "# after renaming the file and id to brook-holds\nredirects:\n- {from: brook-held, to: brook-holds, date: '2026-11-26'}",
 )
 REDIRECT_TO_UNKNOWN = rule(
-    "FC307",
+    "FC308",
     "redirect-to-unknown-id",
     "error",
     "A redirect leads to an existing record ('to')",
@@ -76,7 +86,7 @@ REDIRECT_TO_UNKNOWN = rule(
     "- {from: brook-held, to: brook-holds, date: '2026-11-26'}",
 )
 REDIRECT_CHAIN = rule(
-    "FC308",
+    "FC309",
     "redirect-chain",
     "error",
     "A redirect leads straight to a current id, not to another redirect (no chains, no loops)",
@@ -85,7 +95,7 @@ REDIRECT_CHAIN = rule(
     "- {from: a-old, to: c-new, date: '2026-01-05'}\n- {from: b-old, to: c-new, date: '2026-11-26'}",
 )
 REDIRECT_TWICE = rule(
-    "FC309",
+    "FC310",
     "duplicate-redirect",
     "error",
     "An old id is redirected once",
@@ -130,6 +140,29 @@ def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
     out.extend(_loops(dataset, ids, "place", "parent", PARENT_LOOP, "break the loop of parents"))
     out.extend(_loops(dataset, ids, "actor", "part_of", PART_OF_LOOP, "name a larger organisation, or leave part_of out at the top"))
     out.extend(_redirects(dataset, ids))
+    out.extend(_mentions(dataset, ids))
+    return out
+
+
+def _mentions(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
+    out = []
+    for record in dataset.records:
+        for path, text in model.texts_with_ids(record.data):
+            for _, _, name in model.mentions(text):
+                if name in ids:
+                    continue
+                field = dotted(path)
+                if not model.ID_FORM.match(name):
+                    message = f"{field} has `{name}` in backticks, which is no record id"
+                    hint = "backticks hold record ids only; write other text without them"
+                elif name in dataset.unreadable:
+                    message = f"{field} names `{name}`, whose file {dataset.unreadable[name]} could not be read"
+                    hint = "fix the errors in that file first"
+                else:
+                    message = f"{field} names `{name}`, which is no record"
+                    near = difflib.get_close_matches(name, list(ids), n=1, cutoff=0.5)
+                    hint = f"did you mean `{near[0]}`?" if near else "write an existing record's id, or the words without backticks"
+                out.append(record.problem(MENTION, path, message, hint))
     return out
 
 
