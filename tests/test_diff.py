@@ -209,7 +209,7 @@ def test_json_and_markdown_formats_and_a_zip(two_releases, tmp_path):
         "change": "changed",
         "kind": "place",
         "id": "brook",
-        "fields": [{"path": "aliases[1]", "old": {"name": "Струмок", "lang": "uk"}}],
+        "fields": [{"path": EXPECTED[1].fields[0].path, "old": {"name": "Струмок", "lang": "uk"}}],
     }
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

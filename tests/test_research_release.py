@@ -303,7 +303,9 @@ def _stamps(release: Path) -> set[str]:
 
 def _edit(project: Path) -> None:
     path = project / "dataset" / "claims" / "northland-enters-brook.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  value: disputed", "  value: refuted"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert "statement: The Northland" in text
+    path.write_text(text.replace("statement: The Northland", "statement: As reported, the Northland"), encoding="utf-8")
 
 
 def test_a_changed_record_makes_a_different_development_version(tmp_path):
@@ -359,7 +361,7 @@ def test_the_release_command_writes_the_changelog_stamps_and_tags(tmp_path):
         changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
         assert changelog.index("## [0.2.0] - 2026-11-26") < changelog.index("## [0.1.0] - 2026-11-20")
         assert "Since 0.1.0: 0 added, 0 removed, 1 changed, 0 renamed." in changelog
-        assert "- `claims/northland-enters-brook`: `status.value`" in changelog
+        assert "- `claims/northland-enters-brook`: `statement`" in changelog
         assert 'version = "0.2.0"' in (project / "pyproject.toml").read_text(encoding="utf-8")
         cff = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
         assert (str(cff["version"]), str(cff["date-released"])) == ("0.2.0", "2026-11-26")

@@ -239,6 +239,34 @@ def test_corroboration_comes_from_another_side(tmp_path, capsys):
     assert validate(root, capsys) == []
 
 
+def test_corroboration_from_a_body_of_the_same_organisation_is_not_independent(tmp_path, capsys):
+    """part_of makes a side: a monitor that is part of the Northland ministry does not corroborate the ministry, whatever its country."""
+    root = copy_fixture(tmp_path / "p")
+    write(
+        root,
+        "dataset/actors/northland-monitor.yaml",
+        "id: northland-monitor\nname: Northland monitor\nkind: group\npart_of: northland-defence-ministry\n",
+    )
+    supports = "relations:\n  - type: supports\n    claim: northland-enters-brook\n"
+    claim(root, "monitor-support", "unverified", "No other source addresses it.", supports, claimant="northland-monitor")
+    entered = root / "dataset/claims/northland-enters-brook.yaml"
+    text = entered.read_text(encoding="utf-8")
+    entered.write_text(
+        text.replace(
+            "value: disputed\n  reason: The Southland command says it holds its positions.",
+            "value: corroborated\n  reason: A monitor confirms it (`monitor-support`), against the denial in `southland-holds-brook`.",
+        ),
+        encoding="utf-8",
+    )
+    assert [(c, m) for _, c, m in validate(root, capsys)] == [
+        (
+            "FC706",
+            "status is corroborated, but the reason names only claims of the claimant's own side: "
+            "`monitor-support` (both part of 'northland-defence-ministry'); they do not corroborate it",
+        )
+    ]
+
+
 def test_settled_statuses_name_what_settles_them(tmp_path, capsys):
     root = copy_fixture(tmp_path / "p")
     claim(root, "refuted-claim", "refuted", "It was shown false (`example-agency`).")

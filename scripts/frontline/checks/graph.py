@@ -44,8 +44,8 @@ NOT_INDEPENDENT = rule(
     "corroboration-not-independent",
     "error",
     "A corroborated or refuted status rests on at least one claim or source from outside the claimant's own side",
-    "Independent corroboration comes from another side: not the same claimant, not an actor of the same country (or, "
-    "where actors record part_of, of the same top organisation). A supporting claim from the claimant's own side is "
+    "Independent corroboration comes from another side: not the same claimant, not an actor of the same top "
+    "organisation (through part_of), not an actor of the same country. A supporting claim from the claimant's own side is "
     "recorded as supports, but it does not make the claim corroborated; a claimant withdrawing its own claim is retracted.",
     "# russia-announces-x.yaml\nstatus: {value: corroborated, reason: Medvedev confirms it (`medvedev-says-x`).}",
     "status: {value: unverified, reason: Only Russian officials assert it (`medvedev-says-x`).}",
@@ -149,7 +149,6 @@ def same_side(claim: Record, other: Record, ids: dict[str, Record]) -> str:
         top_a, top_b = _top(actor_a, ids), _top(actor_b, ids)
         if top_a == top_b:
             return f"both part of '{top_a}'"
-        return ""
     country_a, country_b = actor_a.data.get("country"), actor_b.data.get("country")
     if isinstance(country_a, str) and country_a == country_b:
         return f"claimants of the same country, {country_a}"
