@@ -71,20 +71,20 @@ def folder_bytes(path: Path) -> int:
 
 
 SEARCH = """async (words) => {
-  const base = new URL("pagefind/", document.baseURI).href;
+  const base = new URL("/pagefind/", location.origin).href;
   const started = performance.now();
   const pagefind = await import(base + "pagefind.js");
   await pagefind.options({ basePath: base });
   await pagefind.init();
   const ready = performance.now();
   const search = await pagefind.search(words);
-  const data = await Promise.all(search.results.slice(0, %d).map((r) => r.data()));
+  const data = await Promise.all(search.results.slice(0, RESULTS).map((r) => r.data()));
   const done = performance.now();
   const again = performance.now();
   const second = await pagefind.search(words + " " + words);
-  await Promise.all(second.results.slice(0, %d).map((r) => r.data()));
+  await Promise.all(second.results.slice(0, RESULTS).map((r) => r.data()));
   return { init: ready - started, ms: done - ready, warm: performance.now() - again, count: search.results.length, first: data.map((d) => d.url) };
-}""" % (RESULTS, RESULTS)
+}""".replace("RESULTS", str(RESULTS))
 
 
 def measure(site: Path, queries: list[str], throttle: float) -> list[dict]:
@@ -127,7 +127,9 @@ def main() -> int:
     parser.add_argument("--words", default="1007,Village 42,Село 7,soldiers", help="comma-separated queries")
     args = parser.parse_args()
     queries = [w.strip() for w in args.words.split(",") if w.strip()]
-    print(f"{'records':>8} {'pages':>6} {'index':>10} {'query':>14} {'first search':>13} {'requests':>8} {'load':>7} {'search':>7} {'again':>7} {'hits':>6}")
+    print(
+        f"{'records':>8} {'pages':>6} {'index':>10} {'query':>14} {'first search':>13} {'requests':>8} {'load':>7} {'search':>7} {'again':>7} {'hits':>6}"
+    )
     for records in [int(r) for r in args.records.split(",")]:
         with tempfile.TemporaryDirectory(prefix=f"frontline-search-{records}-") as tmp:
             root = Path(tmp)

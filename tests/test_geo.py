@@ -26,7 +26,14 @@ def square(x: float, y: float, size: float, steps: int = 10) -> list[list[float]
 def write_layer(path: Path, features: list[tuple[str, str, dict]]) -> Path:
     lines = ['{"type":"FeatureCollection", "features": [']
     body = [
-        json.dumps({"type": "Feature", "geometry": geometry, "properties": {"iso_3166_2": code, "name": name, "name_en": name, "latitude": 48.5, "longitude": 30.5}}, separators=(",", ":"))
+        json.dumps(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"iso_3166_2": code, "name": name, "name_en": name, "latitude": 48.5, "longitude": 30.5},
+            },
+            separators=(",", ":"),
+        )
         for code, name, geometry in features
     ]
     lines.append(",\n".join(body))

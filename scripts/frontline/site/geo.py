@@ -84,7 +84,9 @@ def simplify_ring(ring: list, tolerance: float, digits: int = DIGITS) -> list | 
 def simplify_geometry(geometry: dict, tolerance: float = TOLERANCE) -> dict | None:
     """A Polygon or MultiPolygon, simplified; rings and polygons too small to draw are dropped."""
     kind = geometry.get("type")
-    polygons = [geometry.get("coordinates") or []] if kind == "Polygon" else geometry.get("coordinates") or [] if kind == "MultiPolygon" else []
+    polygons = (
+        [geometry.get("coordinates") or []] if kind == "Polygon" else geometry.get("coordinates") or [] if kind == "MultiPolygon" else []
+    )
     kept = []
     for polygon in polygons:
         rings = [simplify_ring(ring, tolerance) for ring in polygon]
@@ -125,7 +127,11 @@ def outlines(layer: Path, codes: Iterable[str], tolerance: float = TOLERANCE) ->
                 if code in wanted and code not in features and geometry is not None:
                     features[code] = {
                         "type": "Feature",
-                        "properties": {"code": code, "name": properties.get("name_en") or properties.get("name") or code, **_label_point(properties)},
+                        "properties": {
+                            "code": code,
+                            "name": properties.get("name_en") or properties.get("name") or code,
+                            **_label_point(properties),
+                        },
                         "geometry": geometry,
                     }
     return {"type": "FeatureCollection", "features": [features[code] for code in sorted(features)]}

@@ -124,7 +124,7 @@
     marker.bindPopup(function () { return popupContent(place); }, { maxWidth: 320, autoPanPadding: [16, 16] });
     marker.addTo(markers);
     marker.on("add", layoutLabels);
-    labels.push({ marker: marker, priority: priority });
+    labels.push({ marker: marker, priority: priority, region: className === "fc-region-label" });
     return marker;
   }
 
@@ -133,23 +133,56 @@
     addLabel(place, [place.lat, place.lon], "fc-point", 1000 + (place.claim_count || 0));
   });
 
-  /* Labels do not overlap: the busiest places keep theirs, the others show only their dot. */
+  /* Labels do not overlap: every point keeps its dot; a region's mark is left out where it would cover a
+     point; then the busiest places place their labels first, on the right, else on the left, else not at all. */
+  function overlaps(a, b) {
+    return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  }
   function layoutLabels() {
+    var ordered = labels.slice().sort(function (a, b) { return b.priority - a.priority; });
     var placed = [];
-    labels.slice().sort(function (a, b) { return b.priority - a.priority; }).forEach(function (item) {
+    var shown = [];
+    ordered.forEach(function (item) {
       var node = item.marker.getElement();
       if (!node) return;
-      var label = node.querySelector(".fc-marker-label");
-      if (!label) return;
-      label.classList.remove("fc-label-hidden");
-      var box = label.getBoundingClientRect();
+      node.classList.remove("fc-mark-hidden");
+      node.querySelector(".fc-marker-link").removeAttribute("tabindex");
+      if (!item.region) {
+        placed.push(node.querySelector(".fc-marker-dot").getBoundingClientRect());
+        shown.push(node);
+      }
+    });
+    ordered.forEach(function (item) {
+      var node = item.marker.getElement();
+      if (!node || !item.region) return;
       var dot = node.querySelector(".fc-marker-dot").getBoundingClientRect();
-      var clash = placed.some(function (other) {
-        return box.left < other.right && box.right > other.left && box.top < other.bottom && box.bottom > other.top;
-      });
-      if (clash) label.classList.add("fc-label-hidden");
-      else placed.push(box);
-      placed.push(dot);
+      if (placed.some(function (other) { return overlaps(dot, other); })) {
+        node.classList.add("fc-mark-hidden"); /* the outline stays, and opens the same popup */
+        node.querySelector(".fc-marker-link").setAttribute("tabindex", "-1");
+      } else {
+        placed.push(dot);
+        shown.push(node);
+      }
+    });
+    ordered.forEach(function (item) {
+      var node = item.marker.getElement();
+      if (!node || shown.indexOf(node) === -1) return;
+      var link = node.querySelector(".fc-marker-link");
+      var label = node.querySelector(".fc-marker-label");
+      var own = node.querySelector(".fc-marker-dot").getBoundingClientRect();
+      var others = placed.filter(function (box) { return box.left !== own.left || box.top !== own.top; });
+      link.classList.remove("fc-label-left", "fc-label-none");
+      var box = label.getBoundingClientRect();
+      if (others.some(function (other) { return overlaps(box, other); })) {
+        link.classList.add("fc-label-left");
+        box = label.getBoundingClientRect();
+        if (others.some(function (other) { return overlaps(box, other); })) {
+          link.classList.remove("fc-label-left");
+          link.classList.add("fc-label-none");
+          return;
+        }
+      }
+      placed.push(box);
     });
   }
   map.on("zoomend moveend", layoutLabels);
@@ -178,7 +211,9 @@
     return { color: "#5a3fa0", weight: 1.5, fillColor: worst ? "#b3541e" : "#8250df", fillOpacity: 0.18, className: "fc-region" };
   }
   var regionsDone = Promise.resolve();
-  if (regionsUrl && regioned.length) {
+  if (!regionsUrl || !regioned.length) {
+    element.setAttribute("data-regions-drawn", "0");
+  } else {
     regionsDone = fetch(regionsUrl)
       .then(function (response) { return response.json(); })
       .then(function (collection) {

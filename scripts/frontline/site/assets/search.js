@@ -21,7 +21,8 @@
   function pagefind() {
     if (!loading) {
       loading = import(base + "pagefind.js").then(function (module) {
-        return module.options({ basePath: base, excerptLength: 24 }).then(function () { return module; });
+        /* init() loads the WebAssembly and the index's metadata: done when the box is focused, while the reader types */
+        return module.options({ basePath: base, excerptLength: 24 }).then(function () { return module.init(); }).then(function () { return module; });
       });
     }
     return loading;
