@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,35 +121,46 @@ def measure(site: Path, queries: list[str], throttle: float) -> list[dict]:
     return rows
 
 
+def report(site: Path, files: int, pages: int, queries: list[str], throttle: float) -> None:
+    index = folder_bytes(site / "pagefind")
+    for row in measure(site, queries, throttle):
+        print(
+            f"{files:>8} {pages:>6} {index / 1024:>8.0f}KB {row['words'][:14]:>14} {row['bytes'] / 1024:>11.0f}KB "
+            f"{row['requests']:>8} {row['init']:>5.0f}ms {row['ms']:>5.0f}ms {row['warm']:>5.0f}ms {row['count']:>6}",
+            flush=True,
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", default="1000,10000", help="comma-separated record counts (about)")
     parser.add_argument("--throttle", type=float, default=4.0, help="CPU slow-down factor for Chromium (4: a mid-range phone)")
     parser.add_argument("--words", default="1007,Village 42,Село 7,soldiers", help="comma-separated queries")
+    parser.add_argument("--keep", metavar="DIR", help="build each size in DIR/<records> and keep it (for --site later)")
+    parser.add_argument("--site", metavar="DIR", help="measure an already built site folder instead of building")
     args = parser.parse_args()
     queries = [w.strip() for w in args.words.split(",") if w.strip()]
     print(
         f"{'records':>8} {'pages':>6} {'index':>10} {'query':>14} {'first search':>13} {'requests':>8} {'load':>7} {'search':>7} {'again':>7} {'hits':>6}"
     )
+    if args.site:
+        site = Path(args.site)
+        pages = sum(1 for _ in site.rglob("index.html"))
+        report(site, pages, pages, queries, args.throttle)
+        return 0
     for records in [int(r) for r in args.records.split(",")]:
         with tempfile.TemporaryDirectory(prefix=f"frontline-search-{records}-") as tmp:
-            root = Path(tmp)
+            root = Path(args.keep) / str(records) if args.keep else Path(tmp)
+            if root.exists():
+                shutil.rmtree(root)
+            root.mkdir(parents=True)
             (root / "schemas").symlink_to(ROOT / "schemas")
-            import shutil
-
             shutil.copytree(ROOT / "docs", root / "docs")
             files = write_dataset(root, max(int(records / RECORDS_PER_CLAIM), 1))
             start = time.perf_counter()
             site = build(root)
             built = time.perf_counter() - start
-            pages = sum(1 for _ in site.rglob("index.html"))
-            index = folder_bytes(site / "pagefind")
-            for row in measure(site, queries, args.throttle):
-                print(
-                    f"{files:>8} {pages:>6} {index / 1024:>8.0f}KB {row['words'][:14]:>14} {row['bytes'] / 1024:>11.0f}KB "
-                    f"{row['requests']:>8} {row['init']:>5.0f}ms {row['ms']:>5.0f}ms {row['warm']:>5.0f}ms {row['count']:>6}",
-                    flush=True,
-                )
+            report(site, files, sum(1 for _ in site.rglob("index.html")), queries, args.throttle)
             print(f"         (build with search index: {built:.0f} s)", flush=True)
     return 0
 
