@@ -27,10 +27,10 @@ def _edit(root: Path) -> None:
     """Change a status, a list and a quote, remove a figure (and its mentions) and add an actor."""
     claim = root / "dataset" / "claims" / "northland-enters-brook.yaml"
     text = claim.read_text(encoding="utf-8")
-    text = text.replace("  value: disputed", "  value: refuted").replace("places: [brook, eastshire]", "places: [brook]")
+    text = text.replace("  value: disputed", "  value: refuted").replace("places:\n- brook\n- eastshire\n", "places:\n- brook\n")
     claim.write_text(text, encoding="utf-8")
     place = root / "dataset" / "places" / "brook.yaml"
-    place.write_text(place.read_text(encoding="utf-8").replace("  - name: Струмок\n    lang: uk\n", ""), encoding="utf-8")
+    place.write_text(place.read_text(encoding="utf-8").replace("- name: Струмок\n  lang: uk\n", ""), encoding="utf-8")
     (root / "dataset" / "figures" / "eastshire-population.yaml").unlink()
     (root / "dataset" / "actors" / "eastshire-council.yaml").write_text(
         "id: eastshire-council\nname: Eastshire council\nkind: government-body\n", encoding="utf-8"
@@ -39,7 +39,7 @@ def _edit(root: Path) -> None:
 
 EXPECTED = [
     Change("+", "actor", "eastshire-council"),
-    Change("~", "place", "brook", (FieldChange("aliases[1]", {"name": "Струмок", "lang": "uk"}, MISSING),)),
+    Change("~", "place", "brook", (FieldChange("aliases[2]", {"name": "Струмок", "lang": "uk"}, MISSING),)),
     Change("-", "figure", "eastshire-population"),
     Change(
         "~",
@@ -76,7 +76,7 @@ def test_the_lines_name_each_record_and_field():
     lines = list(diff.format_changes(EXPECTED))
     assert lines == [
         "+ actors/eastshire-council",
-        "~ places/brook: aliases[1]: {'name': 'Струмок', 'lang': 'uk'} -> (absent)",
+        "~ places/brook: aliases[2]: {'name': 'Струмок', 'lang': 'uk'} -> (absent)",
         "- figures/eastshire-population",
         "~ claims/northland-enters-brook: places: ['brook', 'eastshire'] -> ['brook']",
         "~ claims/northland-enters-brook: status.value: 'disputed' -> 'refuted'",

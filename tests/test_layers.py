@@ -23,14 +23,17 @@ LAYERS = {
     "model": 1,
     "problems": 1,
     "quotes": 1,
+    "gazetteer": 1,
     "atomic": 1,
     "yamlsafe": 2,
+    "fmt": 2,
     "load": 3,
     "coverage": 4,
     "checks": 5,
     "release": 6,
     "site": 7,
     "scaffold": 6,
+    "live": 8,
     "cli": 9,
 }
 # Layers that may not be imported by these units, even where the number would allow it.

@@ -83,15 +83,6 @@ def test_thread_layout_unit(mini_site):
     assert edges == [(disputer.id, "disputes", disputed.id)]
 
 
-def test_ids_in_reasons_and_notes_become_links(mini_site):
-    site = Site(mini_site.dataset, mini_site.root, {})
-    disputer, disputed = disputed_pair(mini_site)
-    text = f"See {disputed.id}, and not-an-id or {disputed.id}x."
-    linked = str(site.linkify(text, "claims/x/"))
-    assert linked.count("<a ") == 1 and f'href="../{disputed.id}/"' in linked
-    assert str(site.linkify("<b>" + disputed.id + "</b>", "")).startswith("&lt;b&gt;<a ")
-
-
 def test_titles_are_unique_with_the_kind_when_labels_clash(real_site):
     titles = {}
     for record in real_site.dataset.records:

@@ -7,18 +7,13 @@ Everything here is computed once per build, in linear time, and read by every pa
 
 from __future__ import annotations
 
-import html
 import os
-import re
 from collections import defaultdict
 from pathlib import Path
-
-from markupsafe import Markup
 
 from .. import coverage, model
 from ..load import Dataset, Record
 from ..model import KIND, KINDS, walk
-from .urls import href, record_url
 
 # What a reference means, seen from the record it points at: (kind, field pattern) -> heading.
 BACKLINKS = {
@@ -43,9 +38,6 @@ VERDICT_COUNTS = (
     ("supports", "Supported by", "supported by {n}", "supported by {n}"),
     ("responds-to", "Responded to by", "{n} response", "{n} responses"),
 )
-# A record id written in free text (a status reason, a note): kebab-case with at least one hyphen,
-# so that a plain word that happens to be an id ("dnipro") is not turned into a link.
-ID_IN_TEXT = re.compile(r"(?<![\w/-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w/-])")
 
 
 class Site:
@@ -131,23 +123,6 @@ class Site:
             "counts": counts,
             "disputed_by": back.get("Disputed by", []),
         }
-
-    def linkify(self, value, src: str) -> Markup:
-        """Free text, escaped, with every record id in it turned into a link to that record's page."""
-        out, last = [], 0
-        value = str(value)
-        for match in ID_IN_TEXT.finditer(value):
-            record = self.by_id.get(match.group(0))
-            if record is None:
-                continue
-            out.append(html.escape(value[last : match.start()]))
-            link = href(src, record_url(record.kind, record.id))
-            out.append(
-                f'<a href="{html.escape(link)}" class="fc-ref fc-ref-{record.kind}" title="{html.escape(self.short(record))}">{html.escape(match.group(0))}</a>'
-            )
-            last = match.end()
-        out.append(html.escape(value[last:]))
-        return Markup("".join(out).replace("\r", "").replace("\n", "<br>"))
 
     def get(self, record_id) -> Record | None:
         """The record with this id, or None (also for a value that is not an id)."""
