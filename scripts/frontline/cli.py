@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("validate", help="check every record; print problems as path:line:col")
     p.add_argument("root", nargs="?", help="project folder (default: the current one)")
     p.add_argument("--format", choices=["text", "github"], default="text", help="github prints GitHub Actions annotations")
+    p.add_argument("--no-cache", action="store_true", help="read and check every file again; neither use nor update .frontline-cache/")
     p.set_defaults(func=cmd_validate)
 
     p = commands.add_parser("build", help="validate, then write the data release (build/data), the pages (build/docs) and the site (site/)")
