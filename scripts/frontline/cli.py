@@ -10,8 +10,8 @@ import contextlib
 import sys
 from pathlib import Path
 
-from . import __version__, release, scaffold
-from .checks import check
+from . import __version__, release, rules, scaffold
+from .checks import check, sorted_rules
 from .load import load
 from .model import KINDS
 from .site import render
@@ -88,6 +88,25 @@ def cmd_diff(args) -> int:
     return EXIT_OK
 
 
+def cmd_rules(args) -> int:
+    known = sorted_rules()
+    if args.code:
+        found = rules.RULES.get(args.code.upper())
+        if found is None:
+            retired = rules.RETIRED.get(args.code.upper())
+            why = f"it was retired: {retired}" if retired else "frontline rules lists every code"
+            print(f"frontline: error: no rule {args.code} ({why})", file=sys.stderr)
+            return EXIT_FAILED
+        print(rules.explain(found))
+        return EXIT_OK
+    if args.format == "markdown":
+        print(rules.markdown(known))
+        return EXIT_OK
+    for found in known:
+        print(f"{found.code}  {found.severity:<7}  {found.name:<32}  {found.summary}")
+    return EXIT_OK
+
+
 def cmd_new(args) -> int:
     path = scaffold.new_record(_root(args.root), args.kind, args.id)
     print(f"created {path}")
@@ -124,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", help="project folder, for git revisions (default: the current one)")
     p.set_defaults(func=cmd_diff)
 
+    p = commands.add_parser("rules", help="list every validation rule with its code, or explain one")
+    p.add_argument("code", nargs="?", help="a rule's code, such as FC301, to explain it with examples")
+    p.add_argument("--format", choices=["text", "markdown"], default="text", help="markdown prints the rules page of the docs")
+    p.set_defaults(func=cmd_rules)
+
     p = commands.add_parser("new", help="create a record file from the commented template")
     p.add_argument("kind", choices=KINDS)
     p.add_argument("id", help="the new record's id (kebab-case); the file is named after it")
@@ -135,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return EXIT_FAILED
+    except BrokenPipeError:  # the reader (head, less) stopped reading: not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:  # never a traceback: say what failed and stop
         print(f"frontline: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
