@@ -66,9 +66,35 @@ _CONTROL_NAMES = {
 
 
 def check(record: Record) -> list[Problem]:
+    if _clean(record.data, False):
+        return []  # the common case, found without building a path for every value
+    return walk_values(record)
+
+
+def walk_values(record: Record) -> list[Problem]:
+    """Every text and number problem of a record, found value by value (what check returns)."""
     out: list[Problem] = []
     _values(record, record.data, (), out)
     return out
+
+
+def _clean(value, verbatim: bool) -> bool:
+    """True only when _values would find nothing in value: a quick pass for the common, clean record."""
+    kind = type(value)
+    if kind is str:
+        return (
+            (value.isprintable() or value.replace("\n", "").isprintable())
+            and not INVISIBLE_RE.search(value)
+            and unicodedata.is_normalized("NFC", value)
+            and (verbatim or (not value.startswith(FORMULA_TRIGGERS) and value == value.strip()))
+        )
+    if kind is dict:
+        return all(_clean(item, key in VERBATIM_FIELDS) for key, item in value.items())
+    if kind is list:
+        return all(_clean(item, False) for item in value)
+    if kind is int or kind is float:
+        return math.isfinite(value) and abs(value) <= MAX_NUMBER
+    return kind is bool or value is None
 
 
 def _values(record: Record, value, path: tuple, out: list[Problem]) -> None:

@@ -1168,7 +1168,9 @@ def _codebook_page(intro: str) -> str:
 def _rules_page(intro: str) -> str:
     """Every validation rule with its code (rules.markdown); the registry is filled by the checks that validated the dataset."""
     head = intro or "# Rules\n\n"
-    return front_matter("Rules", "Every validation rule of Frontline Claims, with its code", ()) + head + rules.markdown(rules.sorted_rules())
+    return (
+        front_matter("Rules", "Every validation rule of Frontline Claims, with its code", ()) + head + rules.markdown(rules.sorted_rules())
+    )
 
 
 def _changes_page(site: Site, release: Path | None, intro: str) -> str:
