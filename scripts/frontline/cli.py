@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from pathlib import Path
 
 from . import __version__, release, rules, scaffold
-from .checks import check, sorted_rules
-from .load import load
+from .cache import Cache
+from .checks import check, check_record, rules_key, sorted_rules
+from .load import load, parser_key
 from .model import KINDS
 from .site import render
 
@@ -33,14 +35,25 @@ def _report(problems, fmt: str, out=None) -> tuple[int, int]:
     return errors, warnings
 
 
-def validate(root: Path):
-    """Load and check the dataset under root; returns (dataset, problems)."""
-    dataset = load(root)
-    return dataset, check(dataset)
+def validate(root: Path, cache: bool = True, jobs: int | None = None):
+    """Load and check the dataset under root; returns (dataset, problems).
+
+    Files are read and checked on their own in jobs processes (default: one per core); with cache,
+    files unchanged since the last run come from ROOT/.frontline-cache/ instead. The checks across
+    records always see the whole dataset.
+    """
+    store = Cache.open(root, parser_key(), rules_key()) if cache else None
+    dataset = load(root, store, check_record, jobs or os.cpu_count() or 1)
+    problems = check(dataset)
+    if store is not None:
+        store.save()
+        for note in store.notes:
+            print(f"frontline: warning: {note}", file=sys.stderr)
+    return dataset, problems
 
 
 def cmd_validate(args) -> int:
-    _, problems = validate(_root(args.root))
+    _, problems = validate(_root(args.root), cache=not args.no_cache, jobs=args.jobs)
     errors, _ = _report(problems, args.format)
     return EXIT_PROBLEMS if errors else EXIT_OK
 
@@ -48,7 +61,7 @@ def cmd_validate(args) -> int:
 def cmd_build(args) -> int:
     """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/)."""
     root = _root(args.root)
-    dataset, problems = validate(root)
+    dataset, problems = validate(root, cache=not getattr(args, "no_cache", False))
     errors, _ = _report(problems, args.format)
     if errors:
         print("build stopped: fix the errors above first", file=sys.stderr)
@@ -122,12 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("root", nargs="?", help="project folder (default: the current one)")
     p.add_argument("--format", choices=["text", "github"], default="text", help="github prints GitHub Actions annotations")
     p.add_argument("--no-cache", action="store_true", help="read and check every file again; neither use nor update .frontline-cache/")
+    p.add_argument("--jobs", type=int, metavar="N", help="processes that read and check files (default: one per core)")
     p.set_defaults(func=cmd_validate)
 
     p = commands.add_parser("build", help="validate, then write the data release (build/data), the pages (build/docs) and the site (site/)")
     p.add_argument("root", nargs="?", help="project folder (default: the current one)")
     p.add_argument("--format", choices=["text", "github"], default="text", help="how to print problems")
     p.add_argument("--no-site", action="store_true", help="stop after writing build/docs; skip mkdocs")
+    p.add_argument("--no-cache", action="store_true", help="validate every file again; neither use nor update .frontline-cache/")
     p.set_defaults(func=cmd_build)
 
     p = commands.add_parser("serve", help="build, then serve site/ on localhost")

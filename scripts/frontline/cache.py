@@ -1,0 +1,128 @@
+"""The validation cache: what each record file parsed to, and its per-record problems, by the file's bytes.
+
+Reads and writes ``ROOT/.frontline-cache/records.json`` (git ignores the folder). Nothing else.
+An entry holds a file's SHA-256, the value it parsed to (or the error that stopped it) and the
+problems of the per-record rules. The stat of the file (size, times, inode) only spares hashing
+an unchanged file, as git's index does; a file changed within a second of being cached is read
+and hashed again, so a coarse clock cannot hide an edit.
+
+Two keys guard the entries: the parser's (the strict reader's source and libyaml's version) for
+the values, and the rules' (their source code, the schemas, the package and its dependencies'
+versions) for the problems; when a key differs, what it guards is thrown away. The file is
+written to a temporary name and renamed into place, so concurrent runs each leave a whole file
+(the last one wins), and it carries a SHA-256 of its contents: a damaged, truncated or foreign
+file is discarded with a note for the command line to print, never trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FOLDER = ".frontline-cache"
+NAME = "records.json"
+FORMAT = "frontline-cache 1"
+RACY_NS = 1_000_000_000  # a file modified this close to the run that cached it is hashed again
+
+
+@dataclass
+class Entry:
+    sha: str  # SHA-256 of the file's bytes
+    value: object = None  # what the strict reader built, when error is None
+    error: list | None = None  # [code, line, column, message, hint] when the file could not be read
+    problems: list | None = None  # per-record problems: [code, severity, line, column, message, hint] each; None: not checked
+    stat: list | None = None  # [size, mtime_ns, ctime_ns, inode] when the file was hashed, None when it must be hashed again
+
+
+@dataclass
+class Cache:
+    """The entries by record path, as read at the start of a run; ``put`` the new ones, then ``save``."""
+
+    folder: Path
+    parser_key: str
+    rules_key: str
+    entries: dict[str, Entry] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the command line should say (a damaged cache discarded)
+    started_ns: int = field(default_factory=time.time_ns)
+    fresh: dict[str, Entry] = field(default_factory=dict)  # the entries of this run, saved by save()
+    hits: dict[str, int] = field(default_factory=lambda: {"values": 0, "problems": 0})
+
+    @classmethod
+    def open(cls, root: str | os.PathLike, parser_key: str, rules_key: str) -> Cache:
+        cache = cls(Path(root) / FOLDER, parser_key, rules_key)
+        path = cache.folder / NAME
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return cache
+        except OSError as exc:
+            cache.notes.append(f"cache {path} cannot be read ({exc.strerror}); validating without it")
+            return cache
+        try:
+            header, _, body = data.partition(b"\n")
+            name, _, digest = header.decode("ascii").rpartition(" ")
+            if name != FORMAT or hashlib.sha256(body).hexdigest() != digest:
+                raise ValueError("checksum or format does not match")
+            stored = json.loads(body)
+            if not isinstance(stored, dict) or not isinstance(stored.get("entries"), dict):
+                raise ValueError("not a cache")
+        except (ValueError, UnicodeDecodeError) as exc:
+            cache.notes.append(f"cache {path} is damaged ({exc}); discarded, validating every file again")
+            return cache
+        if stored.get("parser") != parser_key:
+            return cache  # another reader: nothing in it holds
+        keep_problems = stored.get("rules") == rules_key
+        try:
+            for rel, row in stored["entries"].items():
+                sha, value, error, problems, stat = row
+                cache.entries[rel] = Entry(sha, value, error, problems if keep_problems else None, stat)
+        except (TypeError, ValueError) as exc:
+            cache.entries.clear()
+            cache.notes.append(f"cache {path} is damaged ({exc}); discarded, validating every file again")
+        return cache
+
+    def put(self, rel: str, entry: Entry, stat: os.stat_result | None) -> None:
+        """Keep an entry for the next run; a file touched too recently to trust its stat is hashed again then."""
+        racy = stat is None or stat.st_mtime_ns >= self.started_ns - RACY_NS or stat.st_ctime_ns >= self.started_ns - RACY_NS
+        self.fresh[rel] = Entry(entry.sha, entry.value, entry.error, entry.problems, None if racy else signature(stat))
+
+    def save(self) -> None:
+        """Write this run's entries atomically; a cache that cannot be written is skipped, not an error."""
+        rows = {rel: [e.sha, e.value, e.error, e.problems, e.stat] for rel, e in self.fresh.items()}
+        body = json.dumps({"parser": self.parser_key, "rules": self.rules_key, "entries": rows}, ensure_ascii=False).encode("utf-8")
+        data = f"{FORMAT} {hashlib.sha256(body).hexdigest()}\n".encode("ascii") + body
+        try:
+            self.folder.mkdir(exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")  # ignored even where the project's .gitignore is not
+            handle, temporary = tempfile.mkstemp(prefix=f".{NAME}.", dir=self.folder)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data)
+                os.replace(temporary, self.folder / NAME)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError as exc:
+            self.notes.append(f"cache {self.folder / NAME} cannot be written ({exc.strerror}); the next run validates every file again")
+
+
+def signature(stat: os.stat_result) -> list:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def digest(*parts: bytes | str) -> str:
+    """A key from parts (source files, versions), in order."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "big") + data)
+    return hashed.hexdigest()
