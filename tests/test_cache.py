@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ CASES = ["claims/duplicate-key", "claims/alias", "claims/date-not-real", "claims
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))  # where the key that signs caches lives
     root = copy_fixture(tmp_path / "project")
     for case in CASES:
         folder, name = case.split("/")
@@ -141,6 +143,26 @@ def test_a_damaged_cache_is_ignored_with_a_warning(project: Path, capsys, damage
     assert checked, "nothing from a damaged cache is trusted"
     again, err = run(capsys, str(project))
     assert again == expected and err == "", "the next run writes a good cache"
+
+
+def test_a_cache_signed_elsewhere_is_not_trusted(project: Path, capsys, checked, monkeypatch, tmp_path: Path):
+    """A cache that another machine or person wrote (say, committed into a pull request) is discarded."""
+    expected, _ = run(capsys, str(project))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-home"))
+    checked.clear()
+    lines, err = run(capsys, str(project))
+    assert lines == expected and "warning: cache" in err and "damaged" in err
+    assert checked
+
+
+def test_an_unchanged_dataset_leaves_the_cache_file_as_it_was(project: Path, capsys):
+    run(capsys, str(project))
+    time.sleep(cache.RACY_NS / 1e9)  # entries cached within a second of an edit are hashed again, and rewritten once
+    run(capsys, str(project))
+    stored = project / cache.FOLDER / cache.NAME
+    before = stored.stat().st_mtime_ns
+    run(capsys, str(project))
+    assert stored.stat().st_mtime_ns == before
 
 
 def test_worker_processes_give_the_same_problems(project: Path, capsys, monkeypatch):

@@ -10,16 +10,20 @@ Two keys guard the entries: the parser's (the strict reader's source and libyaml
 the values, and the rules' (their source code, the schemas, the package and its dependencies'
 versions) for the problems; when a key differs, what it guards is thrown away. The file is
 written to a temporary name and renamed into place, so concurrent runs each leave a whole file
-(the last one wins), and it carries a SHA-256 of its contents: a damaged, truncated or foreign
-file is discarded with a note for the command line to print, never trusted.
+(the last one wins), and it carries an HMAC-SHA-256 of its contents under a key kept outside the
+project (``$XDG_CACHE_HOME/frontline/cache-key``, made on first use): a damaged or truncated file,
+or one that was not written on this machine (say, committed by someone else), is discarded with a
+note for the command line to print, never trusted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -51,12 +55,15 @@ class Cache:
     notes: list[str] = field(default_factory=list)  # what the command line should say (a damaged cache discarded)
     started_ns: int = field(default_factory=time.time_ns)
     fresh: dict[str, Entry] = field(default_factory=dict)  # the entries of this run, saved by save()
-    hits: dict[str, int] = field(default_factory=lambda: {"values": 0, "problems": 0})
+    secret: bytes | None = None  # the key that signs the file; None: no cache
 
     @classmethod
     def open(cls, root: str | os.PathLike, parser_key: str, rules_key: str) -> Cache:
         cache = cls(Path(root) / FOLDER, parser_key, rules_key)
         path = cache.folder / NAME
+        cache.secret = _secret(cache.notes)
+        if cache.secret is None:
+            return cache
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -67,8 +74,8 @@ class Cache:
         try:
             header, _, body = data.partition(b"\n")
             name, _, digest = header.decode("ascii").rpartition(" ")
-            if name != FORMAT or hashlib.sha256(body).hexdigest() != digest:
-                raise ValueError("checksum or format does not match")
+            if name != FORMAT or not hmac.compare_digest(_sign(cache.secret, body), digest):
+                raise ValueError("not written by this machine's frontline, or changed since")
             stored = json.loads(body)
             if not isinstance(stored, dict) or not isinstance(stored.get("entries"), dict):
                 raise ValueError("not a cache")
@@ -93,10 +100,12 @@ class Cache:
         self.fresh[rel] = Entry(entry.sha, entry.value, entry.error, entry.problems, None if racy else signature(stat))
 
     def save(self) -> None:
-        """Write this run's entries atomically; a cache that cannot be written is skipped, not an error."""
+        """Write this run's entries atomically, unless they are what was read; a cache that cannot be written is skipped."""
+        if self.secret is None or self.fresh == self.entries:
+            return
         rows = {rel: [e.sha, e.value, e.error, e.problems, e.stat] for rel, e in self.fresh.items()}
         body = json.dumps({"parser": self.parser_key, "rules": self.rules_key, "entries": rows}, ensure_ascii=False).encode("utf-8")
-        data = f"{FORMAT} {hashlib.sha256(body).hexdigest()}\n".encode("ascii") + body
+        data = f"{FORMAT} {_sign(self.secret, body)}\n".encode("ascii") + body
         try:
             self.folder.mkdir(exist_ok=True)
             ignore = self.folder / ".gitignore"
@@ -113,6 +122,31 @@ class Cache:
                 raise
         except OSError as exc:
             self.notes.append(f"cache {self.folder / NAME} cannot be written ({exc.strerror}); the next run validates every file again")
+
+
+def _sign(secret: bytes, body: bytes) -> str:
+    return hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def _secret(notes: list[str]) -> bytes | None:
+    """This user's key for signing caches, made on first use; None (and a note) when there is nowhere to keep it."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "frontline"
+    path = base / "cache-key"
+    try:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            base.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".cache-key.", dir=base)  # made 0600
+            with os.fdopen(handle, "wb") as out:
+                out.write(secrets.token_bytes(32))
+            with contextlib.suppress(FileExistsError):  # another run made one first: use that
+                os.link(temporary, path)
+            os.unlink(temporary)
+            return path.read_bytes()
+    except OSError as exc:
+        notes.append(f"no key for the cache at {path} ({exc.strerror}); validating without a cache")
+        return None
 
 
 def signature(stat: os.stat_result) -> list:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__, release, rules, scaffold
 from .cache import Cache
-from .checks import check, check_record, rules_key, sorted_rules
+from .checks import check, check_record, prepare, rules_key, sorted_rules
 from .load import load, parser_key
 from .model import KINDS
 from .site import render
@@ -43,7 +43,10 @@ def validate(root: Path, cache: bool = True, jobs: int | None = None):
     records always see the whole dataset.
     """
     store = Cache.open(root, parser_key(), rules_key()) if cache else None
-    dataset = load(root, store, check_record, jobs or os.cpu_count() or 1)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1:
+        prepare()
+    dataset = load(root, store, check_record, jobs)
     problems = check(dataset)
     if store is not None:
         store.save()

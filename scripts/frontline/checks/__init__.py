@@ -44,6 +44,11 @@ def check_record(record: Record) -> list[Problem]:
     return out
 
 
+def prepare() -> None:
+    """Compile the schema validators now, so that worker processes forked later inherit them instead of each compiling its own."""
+    schema.fast_validators()
+
+
 def rules_key() -> str:
     """What the per-record problems depend on besides a record's bytes: a key for the cache.
 
@@ -88,4 +93,4 @@ def check(dataset: Dataset) -> list[Problem]:
     return sorted(set(problems))
 
 
-__all__ = ["RULES", "check", "check_dataset", "check_record", "rules_key", "sorted_rules"]
+__all__ = ["RULES", "check", "check_dataset", "check_record", "prepare", "rules_key", "sorted_rules"]
