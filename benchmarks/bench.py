@@ -6,8 +6,9 @@
 
 For each size N it writes a synthetic project (N claims, N figures, N/10 actors, N/10 places and
 N/50 article-sized sources; N = 10,000 gives 22,200 record files) and runs each stage as a whole
-process, several times, keeping the median wall time and the largest peak memory (RSS, from the
-operating system's accounting of the finished child):
+process, several times, keeping the median wall time, the median CPU time (user + system, worker
+processes included: on a shared machine it moves less than the wall time) and the largest peak
+memory (RSS of the largest single process, from the operating system's accounting):
 
   floor       read every record file and parse it with yaml.CSafeLoader, read every source text (one process)
   validate    `frontline validate --no-cache` (cold: no cache)
@@ -148,8 +149,8 @@ def make_project(root: Path, n: int) -> int:
     return write_dataset(root, n)
 
 
-def run(command: list[str], env: dict) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one process; raises if it fails."""
+def run(command: list[str], env: dict) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (bytes) and CPU seconds (user + system, its children included) of one process; raises if it fails."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = process.stderr.read()  # type: ignore[union-attr]
@@ -158,7 +159,7 @@ def run(command: list[str], env: dict) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1) or (process.returncode == 1 and "validate" not in command):
         raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{stderr.decode(errors='replace')[-2000:]}")
-    return seconds, usage.ru_maxrss * 1024  # ru_maxrss is in KiB on Linux
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime  # ru_maxrss is in KiB on Linux
 
 
 def touch_one(root: Path, counter: int) -> None:
@@ -183,27 +184,32 @@ def commands(root: Path, stage: str) -> list[str]:
     }[stage]
 
 
-def bench(n: int, runs: int, site: bool, stages: tuple[str, ...]) -> dict[str, tuple[float, int]]:
-    """{stage: (median seconds, peak RSS bytes)} for a project of n claims."""
+def bench(n: int, runs: int, site: bool, stages: tuple[str, ...]) -> dict[str, tuple[float, int, float]]:
+    """{stage: (median seconds, peak RSS bytes, median CPU seconds)} for a project of n claims."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCRIPTS), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-    figures: dict[str, tuple[float, int]] = {}
+    figures: dict[str, tuple[float, int, float]] = {}
     with tempfile.TemporaryDirectory(prefix=f"frontline-bench-{n}-") as tmp:
         root = Path(tmp)
         make_project(root, n)
         for stage in stages:
             if stage in SITE_STAGES and not site:
                 continue
-            times, peaks = [], []
+            times, peaks, cpus = [], [], []
             for attempt in range(runs):
                 if stage == "warm":
                     if attempt == 0:
                         run(commands(root, stage), env)  # fill the cache
                     touch_one(root, attempt)
-                seconds, peak = run(commands(root, stage), env)
+                seconds, peak, cpu = run(commands(root, stage), env)
                 times.append(seconds)
                 peaks.append(peak)
-            figures[stage] = (statistics.median(times), max(peaks))
-            print(f"  N={n:,} {stage}: {figures[stage][0]:.2f} s, {figures[stage][1] / 2**20:.0f} MiB", file=sys.stderr, flush=True)
+                cpus.append(cpu)
+            figures[stage] = (statistics.median(times), max(peaks), statistics.median(cpus))
+            print(
+                f"  N={n:,} {stage}: {figures[stage][0]:.2f} s, {figures[stage][2]:.2f} s CPU, {figures[stage][1] / 2**20:.0f} MiB",
+                file=sys.stderr,
+                flush=True,
+            )
     return figures
 
 
@@ -221,14 +227,14 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), {memory / 2**30:.0f} GiB memory, load average {' '.join(load)} at the start"
 
 
-def table(sizes: list[int], results: dict[int, dict[str, tuple[float, int]]]) -> list[str]:
-    """The figures as one table: a row per stage, per size time, ratio to the floor and peak RSS, then the growth."""
-    cell = 32
+def table(sizes: list[int], results: dict[int, dict[str, tuple[float, int, float]]]) -> list[str]:
+    """The figures as one table: a row per stage, per size time, ratio to the floor, CPU time and peak RSS, then the growth."""
+    cell = 40
     head = f"{'stage':<13}" + "".join(f"{'N=' + format(n, ','):>{cell}}" for n in sizes)
     growth = len(sizes) > 1
     if growth:
         head += f"   {'growth ' + format(sizes[-2], ',') + '->' + format(sizes[-1], ','):>24}"
-    under = f"{'time':>{cell - 20}} {'x floor':>7} {'peak RSS':>11}"
+    under = f"{'time':>{cell - 28}} {'x floor':>7} {'CPU':>7} {'peak RSS':>11}"
     lines = [head, f"{'':<13}" + under * len(sizes) + (f"   {'time':>14} {'memory':>9}" if growth else "")]
     for stage in STAGES:
         if not any(stage in results[n] for n in sizes):
@@ -238,9 +244,9 @@ def table(sizes: list[int], results: dict[int, dict[str, tuple[float, int]]]) ->
             if stage not in results[n]:
                 row += f"{'-':>{cell}}"
                 continue
-            seconds, peak = results[n][stage]
+            seconds, peak, cpu = results[n][stage]
             ratio = seconds / results[n]["floor"][0]
-            row += f"{seconds:>{cell - 21}.2f}s {ratio:>6.2f}x {peak / 2**20:>7.0f} MiB"
+            row += f"{seconds:>{cell - 29}.2f}s {ratio:>6.2f}x {cpu:>6.2f}s {peak / 2**20:>7.0f} MiB"
         if growth:
             last, before = results[sizes[-1]].get(stage), results[sizes[-2]].get(stage)
             row += f"   {last[0] / before[0]:>13.2f}x {last[1] / before[1]:>8.2f}x" if last and before else f"   {'-':>24}"
@@ -267,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {n: bench(n, runs, n <= site_max, stages) for n in sizes}
     print(f"machine: {header}")
     print(f"command: benchmarks/bench.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
-    print(f"median of {runs} run{'s' * (runs != 1)} per stage; each stage is one process; x floor = its time / the floor's")
+    print(f"median of {runs} run{'s' * (runs != 1)} per stage; each stage is one process; x floor = its wall time / the floor's;")
+    print("CPU = user + system seconds of the process and its workers; peak RSS = the largest single process")
     for line in table(sizes, results):
         print(line)
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -46,8 +47,16 @@ def validate(root: Path, cache: bool = True, jobs: int | None = None):
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1:
         prepare()
-    dataset = load(root, store, check_record, jobs)
-    problems = check(dataset)
+    # The records are a few million small objects that live as long as the command: the cyclic
+    # garbage collector would scan them again and again while they are built (a third of the time
+    # at 50,000 records). It rests while they are loaded and checked, then leaves them out of its scans.
+    gc.disable()
+    try:
+        dataset = load(root, store, check_record, jobs)
+        problems = check(dataset)
+    finally:
+        gc.freeze()
+        gc.enable()
     if store is not None:
         store.save()
         for note in store.notes:
