@@ -78,3 +78,25 @@ def test_clean_text_shortcut_agrees_with_the_full_walk(data):
 
     record = Record("claim", "dataset/claims/c.yaml", Document(data))
     assert text.check(record) == text.walk_values(record)
+
+
+def _walk_reference(value, pattern: tuple, path: tuple = ()):
+    """The plain recursive definition that model.walk must agree with."""
+    if not pattern:
+        yield path, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _walk_reference(item, rest, (*path, index))
+    elif isinstance(value, dict) and head in value:
+        yield from _walk_reference(value[head], rest, (*path, head))
+
+
+@settings(max_examples=400, deadline=None)
+@given(TREES, st.lists(st.sampled_from(["quote", "name", "*"]), max_size=4).map(tuple))
+def test_walk_agrees_with_its_recursive_definition(value, pattern):
+    from frontline.model import walk
+
+    assert list(walk(value, pattern)) == list(_walk_reference(value, pattern))

@@ -186,6 +186,8 @@ def datings(kind: str) -> tuple[tuple, ...]:
 
 def walk(value, pattern: tuple, path: tuple = ()) -> list[tuple[tuple, object]]:
     """(path, value) for every value matching pattern ('*' = any list item), in document order."""
+    if pattern and pattern[0] != "*" and not (isinstance(value, dict) and pattern[0] in value):
+        return []  # the common case of a field left out, without building anything
     found = [(path, value)]
     for head in pattern:
         if head == "*":
