@@ -62,7 +62,7 @@ import sys
 from pathlib import Path
 from frontline import cli, release
 root = Path(sys.argv[1])
-dataset, problems = cli.validate(root)
+dataset, problems = cli.validate(root, cache=False)
 assert not any(p.severity == "error" for p in problems), "synthetic dataset has errors"
 release.write(dataset, root / "build" / "data")
 """

@@ -71,7 +71,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/)."""
+    """validate (the one load) -> release (build/data, passed by frictionless) -> render (build/docs) -> mkdocs (site/)."""
     root = _root(args.root)
     dataset, problems = validate(root, cache=not getattr(args, "no_cache", False))
     errors, _ = _report(problems, args.format)
