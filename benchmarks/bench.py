@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -152,9 +153,14 @@ def make_project(root: Path, n: int) -> int:
 def run(command: list[str], env: dict) -> tuple[float, int, float]:
     """Wall seconds, peak RSS (bytes) and CPU seconds (user + system, its children included) of one process; raises if it fails."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = process.stderr.read()  # type: ignore[union-attr]
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stderr = process.stderr.read()  # type: ignore[union-attr]
+        _, status, usage = os.wait4(process.pid, 0)
+    except BaseException:  # interrupted: stop the stage and its workers too
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+        raise
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1) or (process.returncode == 1 and "validate" not in command):
@@ -264,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated stages to run (floor always runs)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: the smallest size, once, without the site")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a terminated run cleans up like an interrupted one
     sizes = sorted(int(s) for s in args.sizes.split(","))
     stages = tuple(s for s in STAGES if s == "floor" or s in args.stages.split(","))
     runs, site_max = args.runs, args.site_max
