@@ -270,7 +270,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated stages to run (floor always runs)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: the smallest size, once, without the site")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a terminated run cleans up like an interrupted one
     sizes = sorted(int(s) for s in args.sizes.split(","))
     stages = tuple(s for s in STAGES if s == "floor" or s in args.stages.split(","))
     runs, site_max = args.runs, args.site_max
@@ -288,4 +287,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a terminated run cleans up like an interrupted one
     sys.exit(main())
