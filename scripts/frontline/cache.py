@@ -56,6 +56,7 @@ class Cache:
     started_ns: int = field(default_factory=time.time_ns)
     fresh: dict[str, Entry] = field(default_factory=dict)  # the entries of this run, saved by save()
     secret: bytes | None = None  # the key that signs the file; None: no cache
+    changed: bool = False  # whether this run's entries differ from those read (then save() writes them)
 
     @classmethod
     def open(cls, root: str | os.PathLike, parser_key: str, rules_key: str) -> Cache:
@@ -95,7 +96,13 @@ class Cache:
     def put(self, rel: str, entry: Entry, stat: os.stat_result | None) -> None:
         """Keep an entry for the next run; a file touched too recently to trust its stat is hashed again then."""
         racy = stat is None or stat.st_mtime_ns >= self.started_ns - RACY_NS or stat.st_ctime_ns >= self.started_ns - RACY_NS
-        self.fresh[rel] = Entry(entry.sha, entry.value, entry.error, entry.problems, None if racy else signature(stat))
+        entry = Entry(entry.sha, entry.value, entry.error, entry.problems, None if racy else signature(stat))
+        self.fresh[rel] = entry
+        self.changed = self.changed or entry != self.entries.get(rel)
+
+    def keep(self, rel: str) -> None:
+        """Keep the entry read at the start, unchanged (its file's stat matched)."""
+        self.fresh[rel] = self.entries[rel]
 
     def _write(self, out) -> None:
         """The header line (the format and the body's HMAC), the keys, then one JSON line per entry, a batch at a time.
@@ -124,7 +131,7 @@ class Cache:
 
     def save(self) -> None:
         """Write this run's entries atomically, unless they are what was read; a cache that cannot be written is skipped."""
-        if self.secret is None or self.fresh == self.entries:
+        if self.secret is None or not (self.changed or self.fresh.keys() != self.entries.keys()):
             return
         try:
             self.folder.mkdir(exist_ok=True)

@@ -257,11 +257,15 @@ def _read_records(dataset: Dataset, files: list, cache: Cache | None, per_record
                 if rows is None
                 else [Problem(rel, line, column, sev, message, hint, code) for code, sev, line, column, message, hint in rows]
             )
-        else:
-            problems = rows
-        dataset.records.append(Record(kind, rel, doc, problems, sha))
+            dataset.records.append(Record(kind, rel, doc, problems, sha))
+            if cached.stat == signature(stat):
+                cache.keep(rel)  # type: ignore[union-attr]
+            else:  # the same bytes under a new stat
+                cache.put(rel, cached, stat)  # type: ignore[union-attr]
+            continue
+        dataset.records.append(Record(kind, rel, doc, rows, sha))
         if cache is not None:
-            stored = None if problems is None else [[p.code, p.severity, p.line, p.column, p.message, p.hint] for p in problems]
+            stored = None if rows is None else [[p.code, p.severity, p.line, p.column, p.message, p.hint] for p in rows]
             cache.put(rel, Entry(sha, doc.value, None, stored), stat)
 
 
