@@ -24,6 +24,8 @@ LAYERS = {
     "problems": 1,
     "quotes": 1,
     "atomic": 1,
+    "cache": 1,
+    "parallel": 1,
     "yamlsafe": 2,
     "load": 3,
     "coverage": 4,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import os
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from .cache import Cache
 from .checks import check, check_record, prepare, rules_key, sorted_rules
 from .load import load, parser_key
 from .model import KINDS
+from .parallel import cores
 from .site import render
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
@@ -44,7 +44,7 @@ def validate(root: Path, cache: bool = True, jobs: int | None = None):
     records always see the whole dataset.
     """
     store = Cache.open(root, parser_key(), rules_key()) if cache else None
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or cores()
     if jobs > 1:
         prepare()
     # The records are a few million small objects that live as long as the command: the cyclic

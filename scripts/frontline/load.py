@@ -7,10 +7,8 @@ unsafe or missing text paths) are returned with the records, never raised.
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import hashlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable
@@ -22,6 +20,7 @@ import yaml
 from . import quotes, yamlsafe
 from .cache import Cache, Entry, digest, signature
 from .model import FOLDERS
+from .parallel import map_forked
 from .problems import Problem
 from .rules import Rule, rule
 
@@ -197,13 +196,6 @@ def _read_batch(batch: list[tuple[str, str, str, str]], per_record) -> list[tupl
     return out
 
 
-def _run_batches(batches: list, per_record, jobs: int) -> list[list[tuple]]:
-    if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_read_batch, batches, [per_record] * len(batches)))
-    return [_read_batch(batch, per_record) for batch in batches]
-
-
 def _read_records(dataset: Dataset, files: list, cache: Cache | None, per_record, jobs: int) -> None:
     """Records for files (kind, path, path on disk, stat), from the cache where the bytes are unchanged."""
     done: dict[str, tuple] = {}  # path -> (sha, doc, error, problems) for every file read or taken from the cache
@@ -220,7 +212,7 @@ def _read_records(dataset: Dataset, files: list, cache: Cache | None, per_record
             todo.append((kind, rel, full, entry.sha if entry is not None else ""))
     size = max(1, min(500, -(-len(todo) // (4 * max(jobs, 1)))))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-    for batch in _run_batches(batches, per_record, jobs if len(todo) >= PARALLEL_FROM else 1):
+    for batch in map_forked(_read_batch, [(batch, per_record) for batch in batches], jobs if len(todo) >= PARALLEL_FROM else 1):
         for rel, sha, doc, error, problems in batch:
             if doc is None and error is None:  # the cached bytes: the cached entry holds
                 entry = cache.entries[rel]  # type: ignore[union-attr]

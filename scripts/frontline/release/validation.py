@@ -9,13 +9,11 @@ frictionless's report when anything is wrong.
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
-import os
 from pathlib import Path
 
 import frictionless
 
+from ..parallel import cores, map_forked
 from .files import DATAPACKAGE
 
 SHOWN = 5  # errors quoted in the summary; the count says how many there are
@@ -67,18 +65,14 @@ def report_errors(folder: Path, jobs: int | None = None) -> list[tuple[str, int 
         sizes = {resource.name: _size(folder, resource) for resource in package.resources}
     except frictionless.FrictionlessException as exc:  # a descriptor frictionless cannot even read
         return [("", None, None, exc.error.type, exc.error.note or exc.error.message)]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(names)))
+    jobs = max(1, min(jobs or cores(), len(names)))
     shares: list[list[str]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
     for name in sorted(names, key=lambda n: -sizes[n]):  # the largest tables first, each to the least loaded process
         least = loads.index(min(loads))
         shares[least].append(name)
         loads[least] += sizes[name]
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_validate_share, [path] * jobs, shares))
-    else:
-        results = [_validate_share(path, share) for share in shares]
+    results = map_forked(_validate_share, [(path, share) for share in shares], jobs)
     package_errors = results[0][0]  # the descriptor's own errors, the same in every share
     by_name = {name: errors for _, found in results for name, errors in found.items()}
     return package_errors + [error for name in names for error in by_name.get(name, [])]
