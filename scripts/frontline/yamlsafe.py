@@ -434,6 +434,12 @@ def _fast_stream(events):
     return value
 
 
+# Plain keys already seen to be strings (field names repeat across records); bounded, so that
+# files with many distinct keys cannot grow it without end.
+_STRING_KEYS: set[str] = set()
+_STRING_KEYS_MAX = 4096
+
+
 def _fast_value(events, event, depth: int):
     if depth > MAX_DEPTH or event.anchor is not None or event.tag is not None:
         raise _Slow
@@ -445,8 +451,9 @@ def _fast_value(events, event, depth: int):
     if kind is _MapStart:
         mapping: dict = {}
         depth += 1
+        get = events.get_event
         while True:
-            key_event = events.get_event()
+            key_event = get()
             if type(key_event) is not _Scalar:
                 if type(key_event) is _MapEnd:
                     return mapping
@@ -454,11 +461,18 @@ def _fast_value(events, event, depth: int):
             if key_event.anchor is not None or key_event.tag is not None:
                 raise _Slow
             key = key_event.value
-            if not key_event.style and (key == "<<" or not isinstance(_fast_plain(key) if key else None, str)):
-                raise _Slow
+            if not key_event.style and key not in _STRING_KEYS:
+                if key == "<<" or not isinstance(_fast_plain(key) if key else None, str):
+                    raise _Slow
+                if len(_STRING_KEYS) < _STRING_KEYS_MAX:
+                    _STRING_KEYS.add(key)
             if key in mapping:
                 raise _Slow
-            mapping[key] = _fast_value(events, events.get_event(), depth)
+            item = get()
+            if type(item) is _Scalar and depth <= MAX_DEPTH and item.anchor is None and item.tag is None:  # _fast_value, inline
+                mapping[key] = item.value if item.style else _fast_plain(item.value)
+            else:
+                mapping[key] = _fast_value(events, item, depth)
     if kind is _SeqStart:
         items = []
         depth += 1
