@@ -70,15 +70,15 @@ release.write(dataset, root / "build" / "data")
 PAGES = """
 import sys
 from pathlib import Path
+from frontline import site
 from frontline.load import load
-from frontline.site import render
 root = Path(sys.argv[1])
-render.render(load(root), root, root / "build" / "docs", root / "build" / "data")
+site.render(load(root), root, root / "build" / "docs", root / "build" / "data")
 """
 SITE = """
 import sys
-from frontline.site import render
-render.build_site(sys.argv[1], strict=True)
+from frontline import site
+site.build_site(sys.argv[1], strict=True)
 """
 
 

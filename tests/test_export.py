@@ -793,12 +793,11 @@ def test_the_real_dataset_exports_and_validates(tmp_path):
 
 def test_the_cli_build_writes_the_release(tmp_path, monkeypatch):
     """`frontline build` writes the release to the project's build/data (render is the site's concern)."""
-    from frontline import cli
-    from frontline.site import render
+    from frontline import cli, site
 
     root = copy_fixture(tmp_path / "project")
-    monkeypatch.setattr(render, "render", lambda *a, **k: root / "build" / "docs")
-    monkeypatch.setattr(render, "build_site", lambda *a, **k: root / "site")
+    monkeypatch.setattr(site, "render", lambda *a, **k: root / "build" / "docs")
+    monkeypatch.setattr(site, "build_site", lambda *a, **k: root / "site")
     with contextlib.redirect_stdout(io.StringIO()) as out:
         assert cli.main(["build", str(root)]) == 0
     assert f"release: {root / 'build' / 'data'}" in out.getvalue()

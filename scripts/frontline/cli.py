@@ -11,13 +11,12 @@ import gc
 import sys
 from pathlib import Path
 
-from . import __version__, release, rules, scaffold
+from . import __version__, release, rules, scaffold, site
 from .cache import Cache
 from .checks import check, check_record, prepare, rules_key, sorted_rules
 from .load import load, parser_key
 from .model import KINDS
 from .parallel import cores
-from .site import render
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 
@@ -80,11 +79,11 @@ def cmd_build(args) -> int:
         return EXIT_PROBLEMS
     folder = release.write(dataset, root / "build" / "data")
     print(f"release: {folder}")
-    docs = render.render(dataset, root, root / "build" / "docs", folder)
+    docs = site.render(dataset, root, root / "build" / "docs", folder)
     print(f"pages: {docs}")
     if not args.no_site:
-        site = render.build_site(root, strict=True)
-        print(f"site: {site}")
+        built = site.build_site(root, strict=True)
+        print(f"site: {built}")
     return EXIT_OK
 
 
@@ -94,13 +93,13 @@ def cmd_serve(args) -> int:
         code = cmd_build(argparse.Namespace(root=str(root), format="text", no_site=False))
         if code:
             return code
-    site = root / "site"
-    if not (site / "index.html").is_file():
-        print(f"frontline: error: {site} holds no built site; run without --no-build", file=sys.stderr)
+    folder = root / "site"
+    if not (folder / "index.html").is_file():
+        print(f"frontline: error: {folder} holds no built site; run without --no-build", file=sys.stderr)
         return EXIT_FAILED
-    with render.server(site, args.host, args.port) as httpd:
+    with site.server(folder, args.host, args.port) as httpd:
         host, port = httpd.server_address[:2]
-        print(f"serving {site} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+        print(f"serving {folder} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()
     return EXIT_OK
