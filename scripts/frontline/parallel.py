@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -29,7 +30,7 @@ def cores() -> int:
 def map_forked(fn: Callable[..., T], shares: Sequence[tuple], jobs: int | None = None) -> list[T]:
     """fn(*share) for every share, in order, in up to jobs processes (default: one per core)."""
     jobs = min(jobs or cores(), len(shares))
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(fn, *zip(*shares, strict=True)))
     return [fn(*share) for share in shares]
