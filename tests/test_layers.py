@@ -23,6 +23,7 @@ LAYERS = {
     "model": 1,
     "problems": 1,
     "quotes": 1,
+    "gazetteer": 1,
     "atomic": 1,
     "cache": 1,
     "parallel": 1,
