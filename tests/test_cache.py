@@ -179,3 +179,14 @@ def test_cached_records_still_point_at_lines(project: Path, capsys):
     dataset, problems = cli.validate(project)
     assert [str(p) for p in problems] == uncached[:-1]
     assert any(p.line > 1 for p in problems if isinstance(p, Problem))
+
+
+def test_a_changed_record_template_changes_the_rules_key(monkeypatch, tmp_path: Path):
+    """The placeholder rule reads the record templates: they are part of what the cached problems depend on."""
+    before = checks.rules_key()
+    package = tmp_path / "frontline"
+    shutil.copytree(Path(checks.__file__).resolve().parent.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    template = package / "record_templates" / "claim.yaml"
+    template.write_text(template.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    monkeypatch.setattr(checks, "__file__", str(package / "checks" / "__init__.py"))
+    assert checks.rules_key() != before

