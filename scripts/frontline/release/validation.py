@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import frictionless
-
 from ..parallel import cores, map_forked
 from .files import DATAPACKAGE
 
@@ -58,6 +56,8 @@ def report_errors(folder: Path, jobs: int | None = None) -> list[tuple[str, int 
     the whole package (so foreign keys are checked as before), and the errors come back in the
     package's order.
     """
+    import frictionless  # half a second to import: only the build pays it, not every command (validate, fmt, quote)
+
     path = str(Path(folder) / DATAPACKAGE)
     try:
         package = frictionless.Package(path)
@@ -87,6 +87,8 @@ def _size(folder: Path, resource) -> int:
 
 def _validate_share(path: str, names: list[str]) -> tuple[list, dict[str, list]]:
     """(errors of the descriptor, {resource: its errors}) for the named resources of the package at path."""
+    import frictionless
+
     package = frictionless.Package(path)
     package_errors: list = []
     found: dict[str, list] = {}
