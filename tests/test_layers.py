@@ -25,6 +25,8 @@ LAYERS = {
     "quotes": 1,
     "gazetteer": 1,
     "atomic": 1,
+    "cache": 1,
+    "parallel": 1,
     "yamlsafe": 2,
     "fmt": 2,
     "load": 3,

@@ -13,8 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-import frictionless
-
+from ..parallel import cores, map_forked
 from .files import DATAPACKAGE
 
 TABULAR = "tabular-data-resource"
@@ -53,17 +52,18 @@ def summary(errors: list[tuple[str, int | None, str | None, str, str]]) -> str:
     return f"the release does not validate (frictionless found {count}): {shown}{more}"
 
 
-def _files(folder: Path, descriptor: dict) -> list[tuple[str, int | None, str | None, str, str]]:
+def _files(folder: Path) -> list[tuple[str, int | None, str | None, str, str]]:
     """The size and SHA-256 of each file resource that is not a table (Parquet, GeoJSON), checked here."""
     errors = []
+    descriptor = json.loads((Path(folder) / DATAPACKAGE).read_text(encoding="utf-8"))
     for resource in descriptor.get("resources", []):
         if resource.get("profile") == TABULAR:
             continue
         path = Path(folder) / resource["path"]
-        data = path.read_bytes() if path.is_file() else b""
         if not path.is_file():
             errors.append((resource["name"], None, None, "scheme-error", f"{resource['path']} does not exist"))
             continue
+        data = path.read_bytes()
         if "bytes" in resource and resource["bytes"] != len(data):
             errors.append((resource["name"], None, None, "byte-count", f'expected is "{resource["bytes"]}" and actual is "{len(data)}"'))
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -72,31 +72,70 @@ def _files(folder: Path, descriptor: dict) -> list[tuple[str, int | None, str | 
     return errors
 
 
-def report_errors(folder: Path, tables_only: bool = True) -> list[tuple[str, int | None, str | None, str, str]]:
+def report_errors(folder: Path, jobs: int | None = None, tables_only: bool = True) -> list[tuple[str, int | None, str | None, str, str]]:
     """Every error frictionless finds in the release in folder, as (resource, row, field, type, note); [] when valid.
 
     With tables_only (the build's check), frictionless reads the tables (CSV) and the other files
-    (Parquet, GeoJSON) are checked here by size and SHA-256: frictionless reads a Parquet file
-    row by row, which costs more than the whole rest of the build; the tests run it on everything.
+    (Parquet, GeoJSON) are checked here by size and SHA-256: frictionless reads a Parquet file row
+    by row, which costs more than the whole rest of the build; the tests run it on everything.
+
+    frictionless reads every row in Python, by far the slowest part of a release; the tables are
+    shared out between jobs processes (default: one per core), each validating its share within
+    the whole package (so foreign keys are checked as before), and the errors come back in the
+    package's order.
     """
+    import frictionless  # half a second to import: only the build pays it, not every command (validate, fmt, quote)
+
+    path = str(Path(folder) / DATAPACKAGE)
     try:
-        descriptor = json.loads((Path(folder) / DATAPACKAGE).read_text(encoding="utf-8"))
-        others = _files(folder, descriptor) if tables_only else []
-        if tables_only:
-            descriptor = {**descriptor, "resources": [r for r in descriptor.get("resources", []) if r.get("profile") == TABULAR]}
-        report = frictionless.Package(descriptor, basepath=str(folder)).validate()
+        package = frictionless.Package(path)
+        names = [resource.name for resource in package.resources if not tables_only or resource.profile == TABULAR]
+        others = _files(folder) if tables_only else []
+        sizes = {resource.name: _size(folder, resource) for resource in package.resources}
     except frictionless.FrictionlessException as exc:  # a descriptor frictionless cannot even read
         return [("", None, None, exc.error.type, exc.error.note or exc.error.message)]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError) as exc:
         return [("", None, None, "package-error", f"{DATAPACKAGE} cannot be read: {exc}")]
-    errors = others + [("", None, None, e.type, e.note or e.message) for e in report.errors]
-    for task in report.tasks:
-        for e in task.errors:
-            note = e.note or e.message
-            if getattr(e, "cell", None) is not None:
-                note += f" (cell {e.cell!r})"
-            errors.append((task.name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note))
-    return errors
+    jobs = max(1, min(jobs or cores(), len(names)))
+    shares: list[list[str]] = [[] for _ in range(jobs)]
+    loads = [0] * jobs
+    for name in sorted(names, key=lambda n: -sizes[n]):  # the largest tables first, each to the least loaded process
+        least = loads.index(min(loads))
+        shares[least].append(name)
+        loads[least] += sizes[name]
+    results = map_forked(_validate_share, [(path, share) for share in shares], jobs)
+    package_errors = results[0][0]  # the descriptor's own errors, the same in every share
+    by_name = {name: errors for _, found in results for name, errors in found.items()}
+    return package_errors + others + [error for name in names for error in by_name.get(name, [])]
+
+
+def _size(folder: Path, resource) -> int:
+    try:
+        return (Path(folder) / str(resource.path)).stat().st_size
+    except (OSError, TypeError):
+        return 0
+
+
+def _validate_share(path: str, names: list[str]) -> tuple[list, dict[str, list]]:
+    """(errors of the descriptor, {resource: its errors}) for the named resources of the package at path."""
+    import frictionless
+
+    package = frictionless.Package(path)
+    package_errors: list = []
+    found: dict[str, list] = {}
+    for name in names:
+        report = package.validate(name=name)
+        package_errors = [("", None, None, e.type, e.note or e.message) for e in report.errors]
+        for task in report.tasks:
+            errors = found.setdefault(task.name, [])
+            for e in task.errors:
+                note = e.note or e.message
+                if getattr(e, "cell", None) is not None:
+                    note += f" (cell {e.cell!r})"
+                errors.append((task.name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note))
+    if not names:
+        package_errors = [("", None, None, e.type, e.note or e.message) for e in package.validate(name=None, limit_rows=0).errors]
+    return package_errors, found
 
 
 def validate(folder: Path) -> None:
