@@ -36,12 +36,17 @@ def run(capsys, *args: str) -> tuple[list[str], str]:
 
 @pytest.fixture
 def parses(monkeypatch) -> list[str]:
-    """The files parsed in this process (the small fixture is read without worker processes)."""
+    """The record files parsed in this process (the small fixture is read without worker processes).
+
+    dataset/redirects.yaml, one small file that is no record, is read on every run and left out here.
+    """
     seen: list[str] = []
     real = yamlsafe.parse
 
     def spy(data: bytes, source=None):
-        seen.append(data.decode("utf-8", "replace").split("\n", 1)[0])
+        first = data.decode("utf-8", "replace").split("\n", 1)[0]
+        if first != "redirects:":
+            seen.append(first)
         return real(data, source)
 
     monkeypatch.setattr(yamlsafe, "parse", spy)
@@ -100,7 +105,8 @@ def test_a_changed_schema_checks_every_record_again(project: Path, capsys, check
     monkeypatch.setattr(model, "SCHEMAS", schemas)
     checked.clear()
     run(capsys, str(project))
-    readable = [p for p in (project / "dataset").rglob("*.yaml") if p.stem not in ("duplicate-key", "alias")]
+    # the records (dataset/redirects.yaml is no record: it is checked on every run, without the cache)
+    readable = [p for p in (project / "dataset").rglob("*.yaml") if p.stem not in ("duplicate-key", "alias") and p.parent.name != "dataset"]
     assert sorted(checked) == sorted(str(p.relative_to(project)) for p in readable)
 
 
