@@ -4,7 +4,9 @@ A second source (a short synthetic text written for this test, not a real articl
 with `frontline new source --text`, its quote is found with `frontline quote` from words typed
 with other quote marks, a claim that disputes one in the mini fixture is added, the files are
 formatted with `frontline fmt`, `frontline validate` is clean, and `frontline build --no-site`
-writes the relation into the release's relations table and the old claim's page.
+writes the relation into the release's relations table and the old claim's page. The second
+source also fixes the day of the old claim, whose date the first source gave only to the month:
+the date is refined and names the source that fixed it (`date.source`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ SECOND_SOURCE = (
     "\n"
     'The Southland army command said on Tuesday that Northland\'s units "never entered Brook" '
     "and that the village was calm - a denial of the ministry's account.\n"
+    "\n"
+    "The ministry's statement was made on June 2, 2025.\n"
 )
 NEW_CLAIM = "southland-denies-northland-entry"
 
@@ -106,7 +110,27 @@ def test_adding_a_second_source_that_disputes_an_existing_claim(tmp_path, capsys
 
     _edit(old, name_the_disputing_claims)
 
-    # 4. format, validate, build
+    # 4. the second source fixes the day the first gave only to the month: the date names that source
+    def refine_the_date(value):
+        value["date"] = {
+            "value": "2025-06-02",
+            "basis": "stated",
+            "wording": "June 2, 2025",
+            "source": "second-report",
+            "note": "The first source says only 'On Monday'; the second gives the day.",
+        }
+
+    _edit(old, refine_the_date)
+    wrong = yamlsafe.parse(old.read_bytes()).value
+    wrong["date"]["value"] = "2025-06-03"  # a day the second source does not give
+    saved = old.read_bytes()
+    _edit(old, lambda value: value.update(date=wrong["date"]))
+    capsys.readouterr()
+    assert cli.main(["validate", str(project)]) == 1
+    assert "[FC503]" in capsys.readouterr().out
+    old.write_bytes(saved)
+
+    # 5. format, validate, build
     assert cli.main(["fmt", str(project / "dataset")]) == 0
     assert cli.main(["fmt", "--check", str(project / "dataset")]) == 0
     capsys.readouterr()
@@ -120,3 +144,6 @@ def test_adding_a_second_source_that_disputes_an_existing_claim(tmp_path, capsys
     assert ("southland-holds-brook", "disputes", "northland-enters-brook") in relations
     pages = [p for p in (project / "build" / "docs").rglob("northland-enters-brook*") if p.is_file()]
     assert pages and any(NEW_CLAIM in p.read_text(encoding="utf-8") for p in pages), "the old claim's page shows the dispute"
+    with open(project / "build" / "data" / "claims.csv", encoding="utf-8", newline="") as handle:
+        dated = {row["id"]: row for row in csv.DictReader(handle)}["northland-enters-brook"]
+    assert (dated["date_value"], dated["date_source"]) == ("2025-06-02", "second-report")
