@@ -10,7 +10,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from . import __version__, release, scaffold
+from . import __version__, atomic, lock, process, release, safety, scaffold
 from .checks import check
 from .load import load
 from .model import KINDS
@@ -34,9 +34,9 @@ def _report(problems, fmt: str, out=None) -> tuple[int, int]:
 
 
 def validate(root: Path):
-    """Load and check the dataset under root; returns (dataset, problems)."""
+    """Load and check the dataset under root; returns (dataset, problems), symbolic links in docs/ and seeds/ among them."""
     dataset = load(root)
-    return dataset, check(dataset)
+    return dataset, sorted(check(dataset) + safety.symlink_problems(root))
 
 
 def cmd_validate(args) -> int:
@@ -46,20 +46,37 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/)."""
+    """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/), one build at a time.
+
+    Every output folder is checked to lie inside the project before anything is written. The
+    release and the site are staged and swapped into place together once both are complete
+    (atomic.Swap), under the project's build lock: an interrupted or failed build leaves the
+    previous release and site, consistent with each other.
+    """
     root = _root(args.root)
-    dataset, problems = validate(root)
-    errors, _ = _report(problems, args.format)
-    if errors:
-        print("build stopped: fix the errors above first", file=sys.stderr)
-        return EXIT_PROBLEMS
-    folder = release.write(dataset, root / "build" / "data")
-    print(f"release: {folder}")
-    docs = render.render(dataset, root, root / "build" / "docs", folder)
+    build = safety.confine(root, root / "build", "build folder")
+    release_dir = safety.confine(root, build / "data", "release folder")
+    pages_dir = safety.confine(root, build / "docs", "pages folder")
+    site_dir, keep = (None, ()) if args.no_site else render.site_folder(root)
+    with process.interruptible(), lock.hold(build / lock.LOCK_FILE) as held:
+        if held.stale_pid:
+            print(f"frontline: note: the build with pid {held.stale_pid} ended without releasing the lock; taking it over", file=sys.stderr)
+        with atomic.Swap(build / atomic.JOURNAL) as swap:
+            dataset, problems = validate(root)
+            errors, _ = _report(problems, args.format)
+            if errors:
+                print("build stopped: fix the errors above first", file=sys.stderr)
+                return EXIT_PROBLEMS
+            staged_release = swap.stage(release_dir)
+            release.write(dataset, staged_release)
+            docs = render.render(dataset, root, pages_dir, staged_release)
+            if site_dir is not None:
+                render.build_site(root, strict=True, out=swap.stage(site_dir, keep=keep))
+            swap.commit()
+    print(f"release: {release_dir}")
     print(f"pages: {docs}")
-    if not args.no_site:
-        site = render.build_site(root, strict=True)
-        print(f"site: {site}")
+    if site_dir is not None:
+        print(f"site: {site_dir}")
     return EXIT_OK
 
 
@@ -133,9 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
+        print("frontline: interrupted; the previous release and site are unchanged", file=sys.stderr)
         return EXIT_FAILED
-    except Exception as exc:  # never a traceback: say what failed and stop
-        print(f"frontline: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except (safety.UnsafeBuild, lock.BuildLocked, process.ChildFailed) as exc:
+        print(f"frontline: error: {process.clean_line(str(exc), 1000)}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # never a traceback: say what failed and stop, on one line
+        print(f"frontline: error: {type(exc).__name__}: {process.clean_line(str(exc), 1000)}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -26,14 +26,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 import yaml
 
-from .. import __version__, atomic, coverage, model
+from .. import __version__, atomic, coverage, model, process, safety
 from ..load import Dataset, Record
 from ..markup import md_code
 from ..model import KINDS, walk
@@ -1239,6 +1238,7 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
     _, config = load_config(root)
     site = Site(dataset, root, config)
     handwritten = root / "docs"
+    safety.refuse_symlinks(root, handwritten)  # copytree would copy what a link points at
     if handwritten.is_dir():
         shutil.copytree(handwritten, out, dirs_exist_ok=True)
 
@@ -1270,6 +1270,7 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
         raise FileNotFoundError("pages named in the navigation are missing from docs/: " + ", ".join(missing))
     api(site, out)
     _copy_assets(root, out)
+    safety.refuse_symlinks(root, out)  # mkdocs follows links: the generated pages hold none
     return out
 
 
@@ -1291,12 +1292,35 @@ def site_config(root: Path) -> Path:
     return derived
 
 
-def build_site(root: str | os.PathLike, strict: bool = True) -> Path:
-    """Run mkdocs on root/build/docs; returns the site folder (root/site). Raises on any warning when strict."""
+def site_folder(root: str | os.PathLike) -> tuple[Path, tuple[str, ...]]:
+    """Where the site goes (mkdocs.yml's site_dir, confined to the project) and the host files kept in it.
+
+    Kept: safety.HOST_FILES and the names listed under ``extra.frontline.preserve`` in mkdocs.yml.
+    """
     root = Path(root)
+    path, config = load_config(root)
+    own = root / "mkdocs.yml"
+    if own.is_file():
+        _, final = safety.mkdocs_paths(root, own, config, root / "build" / "docs")
+    else:
+        final = safety.confine(root, root / "site", "site folder")
+    preserve = ((config.get("extra") or {}).get("frontline") or {}).get("preserve") or []
+    if not isinstance(preserve, list) or not all(isinstance(name, str) and name and "/" not in name for name in preserve):
+        raise safety.UnsafeBuild(f"{path}: extra.frontline.preserve must be a list of file names in the site folder")
+    return final, tuple(dict.fromkeys([*safety.HOST_FILES, *preserve]))
+
+
+def build_site(root: str | os.PathLike, strict: bool = True, out: str | os.PathLike | None = None) -> Path:
+    """Run mkdocs on root/build/docs; returns the site folder. Raises on any warning when strict.
+
+    Without out, the site replaces root's site folder (site_folder) when complete, keeping the
+    host files; with out, mkdocs writes into out (a staged folder that the caller swaps in).
+    MkDocs' output goes to build/mkdocs.log; a failure is one line naming it.
+    """
+    root = Path(root)
+    final, keep = site_folder(root)
     config = site_config(root)
-    loaded = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    final = (config.parent / loaded.get("site_dir", "site")).resolve()
+    safety.refuse_symlinks(root, root / "build" / "docs")
 
     def mkdocs(staging: Path) -> None:
         command = [
@@ -1312,11 +1336,12 @@ def build_site(root: str | os.PathLike, strict: bool = True) -> Path:
         ]  # not -q: it hides warnings from --strict
         if strict:
             command.append("--strict")
-        done = subprocess.run(command, cwd=config.parent, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError("mkdocs build failed:\n" + (done.stderr or done.stdout).strip()[-4000:])
+        process.run(command, root / "build" / "mkdocs.log", cwd=config.parent, what="mkdocs build")
 
-    return atomic.replace_dir(final, mkdocs)  # a failed build leaves the previous site as it was
+    if out is not None:
+        mkdocs(Path(out))
+        return Path(out)
+    return atomic.replace_dir(final, mkdocs, keep=keep)  # a failed build leaves the previous site as it was
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
