@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import quotes, yamlsafe
-from .model import FOLDERS
+from .model import FOLDERS, dotted, integers, walk
 from .problems import Problem
 
 SEEDS = "seeds"
+MAX_TEXT_BYTES = 4_000_000  # an archived text: a long article is 100 kB; a book does not belong here
 IGNORED = {".gitkeep", ".DS_Store"}  # housekeeping files that may sit in dataset folders
 
 
@@ -120,11 +123,26 @@ def load(root: str | os.PathLike) -> Dataset:
                 dataset.problems.append(Problem(path, exc.line, exc.column, "error", exc.message, exc.hint))
                 dataset.unreadable[item.name[: -len(".yaml")]] = path
                 continue
-            dataset.records.append(Record(kind, path, doc))
+            record = Record(kind, path, doc)
+            dataset.records.append(record)
+            dataset.problems.extend(_whole_numbers(record))
     for record in dataset.records:
         if record.kind == "source":
             _read_text(dataset, record)
     return dataset
+
+
+def _whole_numbers(record: Record) -> list[Problem]:
+    """Whole-number fields written as decimals (precision: 1.0): JSON Schema counts 1.0 as an integer, the release's table schema does not."""
+    if not isinstance(record.data, dict):
+        return []
+    out = []
+    for pattern in integers(record.kind):
+        for path, value in walk(record.data, pattern):
+            if isinstance(value, float):
+                hint = f"write {int(value)}" if value.is_integer() else "give a whole number"
+                out.append(record.problem(path, f"{dotted(path)} must be a whole number written without a decimal point, got {value!r}", hint))
+    return out
 
 
 def safe_text_path(root: Path, text: str) -> tuple[Path | None, str]:
@@ -162,7 +180,13 @@ def _read_text(dataset: Dataset, record: Record) -> None:
         )
         return
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))  # a FIFO or device must not block the build
+        with open(fd, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "not a regular file")
+            size = status.st_size
+            data = handle.read(MAX_TEXT_BYTES + 1) if size <= MAX_TEXT_BYTES else b""
     except FileNotFoundError:
         dataset.problems.append(
             record.problem(("text",), f"text file '{text}' does not exist", f"copy the source text into {SEEDS}/ byte for byte")
@@ -170,6 +194,15 @@ def _read_text(dataset: Dataset, record: Record) -> None:
         return
     except OSError as exc:
         dataset.problems.append(record.problem(("text",), f"text file '{text}' cannot be read ({exc.strerror})"))
+        return
+    if size > MAX_TEXT_BYTES or len(data) > MAX_TEXT_BYTES:
+        dataset.problems.append(
+            record.problem(
+                ("text",),
+                f"text file '{text}' is {max(size, len(data)):,} bytes, more than the limit of {MAX_TEXT_BYTES:,} for an archived text",
+                "archive the article alone, not a whole page, feed or book",
+            )
+        )
         return
     try:
         decoded = data.decode("utf-8")

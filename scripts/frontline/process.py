@@ -7,7 +7,7 @@ on any interruption of the build kills the whole group before passing the interr
 failed child is reported as ``ChildFailed``: one line, the last error line of the log with colour
 codes and control characters removed, and the path of the full log.
 
-``interruptible`` turns SIGTERM and SIGHUP into ``Interrupted`` (like Ctrl-C's KeyboardInterrupt)
+``interruptible`` turns SIGTERM and SIGHUP into ``Interrupted`` (a KeyboardInterrupt, like Ctrl-C's)
 so that clean-up code runs; ``deferred`` holds SIGINT, SIGTERM and SIGHUP back while a few
 renames that must not be split run.
 """
@@ -121,6 +121,7 @@ def interruptible() -> Iterator[None]:
         yield
         return
     previous = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     try:
         yield
     finally:
