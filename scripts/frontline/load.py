@@ -7,9 +7,9 @@ unsafe or missing text paths) are returned with the records, never raised.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
-import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -141,7 +141,9 @@ def _whole_numbers(record: Record) -> list[Problem]:
         for path, value in walk(record.data, pattern):
             if isinstance(value, float):
                 hint = f"write {int(value)}" if value.is_integer() else "give a whole number"
-                out.append(record.problem(path, f"{dotted(path)} must be a whole number written without a decimal point, got {value!r}", hint))
+                out.append(
+                    record.problem(path, f"{dotted(path)} must be a whole number written without a decimal point, got {value!r}", hint)
+                )
     return out
 
 

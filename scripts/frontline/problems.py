@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
 MAX_MESSAGE = 300  # characters of a message or hint; longer ones keep their start and end
 EXCERPT = 60  # characters of a value quoted in a message
 
@@ -18,8 +17,8 @@ def excerpt(value, limit: int = EXCERPT) -> str:
     return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
-_LONG_QUOTED = re.compile(r"""(['"])([^'"]{%d,})\1""" % (EXCERPT + 1))
-_LONG_WORD = re.compile(r"\S{%d,}" % (EXCERPT + 21))
+_LONG_QUOTED = re.compile(r"""(['"])([^'"]{""" + str(EXCERPT + 1) + r""",})\1""")
+_LONG_WORD = re.compile(r"\S{" + str(EXCERPT + 21) + ",}")
 
 
 def _bounded(text: str) -> str:

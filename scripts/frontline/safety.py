@@ -41,7 +41,9 @@ def confine(root: str | os.PathLike, path: str | os.PathLike, what: str) -> Path
     shown = _shown(root, given)
     if not _inside(resolved, root) or resolved == root:
         where = "is the project folder itself" if resolved == root else f"resolves to {resolved}, outside the project {root}"
-        raise UnsafeBuild(f"{what} '{shown}' {where} (an output folder must be a folder of its own inside the project, such as site or build/data)")
+        raise UnsafeBuild(
+            f"{what} '{shown}' {where} (an output folder must be a folder of its own inside the project, such as site or build/data)"
+        )
     for name in PROTECTED:
         guarded = (root / name).resolve()
         if _inside(resolved, guarded) or _inside(guarded, resolved):
