@@ -114,7 +114,8 @@ class Swap:
         """A new empty folder beside target, to be swapped into target's place at commit."""
         target = Path(target).absolute()
         target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in [*target.parent.glob(f".{target.name}.staged-*"), *target.parent.glob(f".{target.name}.old-*")]:
+        left = (f".{target.name}.staged-*", f".{target.name}.old-*", f"..{target.name}.staged-*")  # the last: a writer's own staging
+        for stale in [path for pattern in left for path in target.parent.glob(pattern)]:
             _remove(stale)  # left by a build that was killed before its commit
         staged = _new_folder(target, "staged")
         old = _old_name(target, staged)
