@@ -7,6 +7,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from frontline import model
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "mini"
 
@@ -18,28 +20,9 @@ def copy_fixture(dest: Path) -> Path:
 
 
 # Record fields per folder, and any YAML-like value, for property tests of wrongly shaped records.
-FIELDS = {
-    "claims": [
-        "id",
-        "claimant",
-        "reported_by",
-        "speech",
-        "statement",
-        "topic",
-        "places",
-        "actors",
-        "figures",
-        "date",
-        "status",
-        "relations",
-        "evidence",
-        "note",
-    ],
-    "figures": ["id", "measure", "unit", "stated", "qualifier", "value", "as_of", "stated_by", "places", "actors", "evidence"],
-    "places": ["id", "name", "kind", "parent", "aliases", "coordinates", "iso_3166_2", "evidence"],
-    "actors": ["id", "name", "kind", "roles", "aliases", "evidence"],
-    "sources": ["id", "title", "text", "sha256", "published", "coverage_exceptions", "agency"],
-}
+# Both come from the schemas (through the model), so a new field is fuzzed without editing this file.
+FIELDS = {model.folder(kind): [field.pattern[0] for field in model.fields(kind) if len(field.pattern) == 1] for kind in model.KINDS}
+NESTED_KEYS = sorted({str(field.pattern[-1]) for kind in model.KINDS for field in model.fields(kind) if field.pattern[-1] != "*"})
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
@@ -55,7 +38,7 @@ VALUES = st.recursive(
     lambda inner: (
         st.lists(inner, max_size=3)
         | st.dictionaries(
-            st.sampled_from(["source", "quote", "value", "best", "low", "high", "basis", "claim", "type", "lat", "lon", "name", "lang"]),
+            st.sampled_from(NESTED_KEYS),
             inner,
             max_size=4,
         )

@@ -1,14 +1,59 @@
-"""Unit tests of check internals whose shortcuts must agree with the rules they speed up."""
+"""Unit tests of check internals: shortcuts that must agree with the rules they speed up, and the rule registry."""
 
 from __future__ import annotations
 
-from frontline.checks.core import _INVISIBLE_RE, _invisible
+import pytest
+
+from frontline import rules
+from frontline.checks import schema
+from frontline.checks.text import INVISIBLE_RE, invisible
+from frontline.cli import main
+from frontline.load import Record
+from frontline.yamlsafe import parse
 
 
 def test_printable_shortcut_misses_no_invisible_character():
     """Every code point that the full rule refuses is caught by the shortcut (isprintable or the regex)."""
     missed = [
-        hex(code) for code in range(0x110000) if _invisible(chr(code)) and chr(code).isprintable() and not _INVISIBLE_RE.search(chr(code))
+        hex(code) for code in range(0x110000) if invisible(chr(code)) and chr(code).isprintable() and not INVISIBLE_RE.search(chr(code))
     ]
     assert missed == []
-    assert _invisible("\u200b") and _invisible("\u3164") and not _invisible("a") and not _invisible("\n")
+    assert invisible("\u200b") and invisible("\u3164") and not invisible("a") and not invisible("\n")
+
+
+def test_schema_fallback_rule(monkeypatch):
+    """A schema keyword with no rule of its own is reported under FC100 with the schema's words, cut short."""
+    from jsonschema import Draft202012Validator
+
+    strict = {"type": "object", "properties": {"tags": {"not": {"type": "string"}}}}
+    monkeypatch.setattr(schema, "is_valid", lambda kind, data: False)
+    monkeypatch.setattr(schema, "validators", lambda: {"claim": Draft202012Validator(strict)})
+    record = Record("claim", "dataset/claims/c.yaml", parse(("tags: " + "x" * 500 + "\n").encode()))
+    problems = schema.check(record)
+    assert [p.code for p in problems] == ["FC100"]
+    assert problems[0].severity == "error" and len(problems[0].message) < 260 and "characters)" in problems[0].message
+
+
+def test_registry_refuses_reused_codes_and_names():
+    with pytest.raises(ValueError, match="registered twice"):
+        rules.rule("FC301", "another-name", "error", "A summary")
+    with pytest.raises(ValueError, match="unique"):
+        rules.rule("FC999", "unknown-reference", "error", "A summary")
+    with pytest.raises(ValueError, match="FC123"):
+        rules.rule("X1", "some-name", "error", "A summary")
+    assert "FC999" not in rules.RULES
+
+
+def test_rules_command_lists_and_explains(capsys):
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert len(listing) == len(rules.RULES)
+    assert any(line.startswith("FC301  error    unknown-reference") for line in listing)
+    assert main(["rules", "fc607"]) == 0
+    explained = capsys.readouterr().out
+    assert explained.startswith("FC607 stated-not-quoted (error)") and "Wrong:" in explained and "Right:" in explained
+    assert main(["rules", "FC998"]) == 2
+    assert "no rule FC998" in capsys.readouterr().err
+    assert main(["rules", "--format", "markdown"]) == 0
+    page = capsys.readouterr().out
+    assert page.count("### FC") == len(rules.RULES) and "{#fc301}" in page

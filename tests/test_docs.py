@@ -32,7 +32,7 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
 def test_every_command_and_option_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = _subcommands()
-    assert set(commands) == {"validate", "build", "serve", "new", "diff"}
+    assert set(commands) == {"validate", "build", "serve", "new", "diff", "rules"}
     for name, parser in commands.items():
         assert f"`frontline {name}" in readme, f"README does not document 'frontline {name}'"
         for action in parser._actions:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from frontline import atomic, cli, lock, process, safety
+from frontline import atomic, cli, lock, problems, process, safety
 from frontline.load import load
 from frontline.site import render
 from helpers import ROOT, copy_fixture
@@ -226,7 +226,7 @@ def test_links_to_secrets_are_neither_followed_by_validate_nor_by_build(tmp_path
     )
     assert done.returncode == 1
     for link in links:
-        assert f"{link}:1:1: error: is a symbolic link" in done.stdout
+        assert f"{link}:1:1: error[FC014]: is a symbolic link" in done.stdout
     built = run_build(root, **env)
     assert built.returncode == 1, built.stderr
     assert "build stopped" in built.stderr
@@ -451,6 +451,26 @@ def test_a_failing_mkdocs_is_one_line_with_its_log_kept(tmp_path, capsys):
     assert err.count("\n") == 1 and "Traceback" not in err and "\x1b" not in err, err
     assert re.search(r"mkdocs build failed: .*no-such-page\.md.* \(full log: .*build/mkdocs\.log\)", err), err
     assert "no-such-page.md" in (root / "build" / "mkdocs.log").read_text()
+
+
+def test_a_one_megabyte_value_gives_a_short_error(tmp_path, capsys):
+    root = copy_fixture(tmp_path / "project")
+    path = root / CLAIM
+    big = "x" * 990_000  # a record file holds at most 1,000,000 bytes
+    path.write_text(path.read_text(encoding="utf-8").replace("claimant: northland-defence-ministry", f"claimant: {big}"), encoding="utf-8")
+    assert cli.main(["validate", str(root)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    mentions = [line for line in lines if "xxxxxxxxxx" in line]
+    assert mentions, lines
+    for line in mentions:
+        assert len(line) < 400, line
+        assert "(990,000 characters)" in line
+    assert any("error[FC301]: claimant 'xxxx" in line for line in mentions)
+
+
+def test_excerpt_unit():
+    assert problems.excerpt("short") == "'short'"
+    assert problems.excerpt("y" * 1_000_000) == "'" + "y" * 60 + "'… (1,000,000 characters)"
 
 
 def test_clean_line_drops_colour_codes_and_control_characters():

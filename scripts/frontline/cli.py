@@ -10,10 +10,11 @@ import contextlib
 import sys
 from pathlib import Path
 
-from . import __version__, atomic, lock, process, release, safety, scaffold
-from .checks import check
+from . import __version__, atomic, lock, process, release, rules, safety, scaffold
+from .checks import check, sorted_rules
 from .load import load
 from .model import KINDS
+from .problems import summarised
 from .site import render
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
@@ -27,16 +28,16 @@ def _report(problems, fmt: str, out=None) -> tuple[int, int]:
     out = out or sys.stdout
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    for problem in problems:
+    for problem in summarised(problems):  # at most MAX_OF_A_KIND warnings of one rule in one file, then a count
         print(problem.github() if fmt == "github" else str(problem), file=out)
     print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=out)
     return errors, warnings
 
 
 def validate(root: Path):
-    """Load and check the dataset under root; returns (dataset, problems), symbolic links in docs/ and seeds/ among them."""
+    """Load and check the dataset under root; returns (dataset, problems)."""
     dataset = load(root)
-    return dataset, sorted(check(dataset) + safety.symlink_problems(root))
+    return dataset, check(dataset)
 
 
 def cmd_validate(args) -> int:
@@ -105,6 +106,25 @@ def cmd_diff(args) -> int:
     return EXIT_OK
 
 
+def cmd_rules(args) -> int:
+    known = sorted_rules()
+    if args.code:
+        found = rules.RULES.get(args.code.upper())
+        if found is None:
+            retired = rules.RETIRED.get(args.code.upper())
+            why = f"it was retired: {retired}" if retired else "frontline rules lists every code"
+            print(f"frontline: error: no rule {args.code} ({why})", file=sys.stderr)
+            return EXIT_FAILED
+        print(rules.explain(found))
+        return EXIT_OK
+    if args.format == "markdown":
+        print(rules.markdown(known))
+        return EXIT_OK
+    for found in known:
+        print(f"{found.code}  {found.severity:<7}  {found.name:<32}  {found.summary}")
+    return EXIT_OK
+
+
 def cmd_new(args) -> int:
     path = scaffold.new_record(_root(args.root), args.kind, args.id)
     print(f"created {path}")
@@ -140,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", help="project folder, for git revisions (default: the current one)")
     p.set_defaults(func=cmd_diff)
 
+    p = commands.add_parser("rules", help="list every validation rule with its code, or explain one")
+    p.add_argument("code", nargs="?", help="a rule's code, such as FC301, to explain it with examples")
+    p.add_argument("--format", choices=["text", "markdown"], default="text", help="markdown prints the rules page of the docs")
+    p.set_defaults(func=cmd_rules)
+
     p = commands.add_parser("new", help="create a record file from the commented template")
     p.add_argument("kind", choices=KINDS)
     p.add_argument("id", help="the new record's id (kebab-case); the file is named after it")
@@ -152,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("frontline: interrupted; the previous release and site are unchanged", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:  # the reader (head, less) stopped reading: not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
     except (safety.UnsafeBuild, lock.BuildLocked, process.ChildFailed) as exc:
         print(f"frontline: error: {process.clean_line(str(exc), 1000)}", file=sys.stderr)
         return EXIT_FAILED

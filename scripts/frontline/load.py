@@ -15,13 +15,63 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import quotes, yamlsafe
+from . import quotes, safety, yamlsafe
 from .model import FOLDERS, dotted, integers, walk
 from .problems import Problem
+from .rules import Rule, rule
 
 SEEDS = "seeds"
 MAX_TEXT_BYTES = 4_000_000  # an archived text: a long article is 100 kB; a book does not belong here
 IGNORED = {".gitkeep", ".DS_Store"}  # housekeeping files that may sit in dataset folders
+
+NOT_A_RECORD = rule(
+    "FC001",
+    "not-a-record-file",
+    "error",
+    "Files in a kind's folder are regular files named <id>.yaml",
+    "Hidden files, symbolic links, folders and other extensions (.yml, .json) are refused rather than skipped, "
+    "so that no record is silently left out.",
+)
+UNEXPECTED_ENTRY = rule(
+    "FC002",
+    "unexpected-dataset-entry",
+    "error",
+    "dataset/ holds only the folders sources, actors, places, figures and claims",
+)
+UNSAFE_TEXT_PATH = rule(
+    "FC401",
+    "unsafe-text-path",
+    "error",
+    "A source's text path is relative, inside seeds/, and passes through no symbolic link",
+    "The archived text is read from the path a record names, and records are untrusted: '..', absolute paths and links are refused.",
+    "text: ../secrets.txt",
+    "text: seeds/report.txt",
+)
+TEXT_UNREADABLE = rule(
+    "FC402",
+    "text-unreadable",
+    "error",
+    "A source's archived text exists and is UTF-8",
+    "Copy the source text into seeds/ byte for byte (frontline new source ID --text FILE does it) and convert it to UTF-8 if needed.",
+)
+
+WHOLE_NUMBER = rule(
+    "FC111",
+    "whole-number-with-decimals",
+    "error",
+    "A whole-number field is written without a decimal point",
+    "JSON Schema counts 1.0 as an integer, but the release's table schema and SQLite do not: write the number as the codebook's type says.",
+    "precision: 1.0",
+    "precision: 1",
+)
+TEXT_TOO_LARGE = rule(
+    "FC408",
+    "text-too-large",
+    "error",
+    f"An archived text is at most {MAX_TEXT_BYTES:,} bytes",
+    "Each quote is looked up in its source's text and every number in the text is checked for coverage: "
+    "a text far longer than an article makes validation slow and its warnings endless. Archive the article alone.",
+)
 
 
 @dataclass
@@ -39,9 +89,10 @@ class Record:
         value = self.data.get("id")
         return value if isinstance(value, str) else Path(self.path).stem
 
-    def problem(self, where: tuple, message: str, hint: str = "", severity: str = "error", key: bool = False) -> Problem:
+    def problem(self, rule: Rule, where: tuple, message: str, hint: str = "", key: bool = False) -> Problem:
+        """A problem under rule at the value (or, with key, the key) at path where."""
         line, column = self.doc.where_key(where) if key else self.doc.where(where)
-        return Problem(self.path, line, column, severity, message, hint)
+        return Problem.of(rule, self.path, line, column, message, hint)
 
 
 @dataclass
@@ -82,11 +133,11 @@ def load(root: str | os.PathLike) -> Dataset:
             continue
         if entry.name not in FOLDERS or not entry.is_dir(follow_symlinks=False):
             dataset.problems.append(
-                Problem(
+                Problem.of(
+                    UNEXPECTED_ENTRY,
                     rel,
                     1,
                     1,
-                    "error",
                     f"unexpected entry '{entry.name}' in dataset/",
                     "records go in dataset/" + ", dataset/".join(FOLDERS),
                 )
@@ -99,16 +150,16 @@ def load(root: str | os.PathLike) -> Dataset:
                 continue
             if not item.name.endswith(".yaml") or item.name.startswith(".") or item.is_symlink() or not item.is_file():
                 hint = "rename it to .yaml" if item.name.endswith(".yml") else "record files are regular files named <id>.yaml"
-                dataset.problems.append(Problem(path, 1, 1, "error", "not a record file", hint))
+                dataset.problems.append(Problem.of(NOT_A_RECORD, path, 1, 1, "not a record file", hint))
                 continue
             size = item.stat().st_size
             if size > yamlsafe.MAX_BYTES:
                 dataset.problems.append(
-                    Problem(
+                    Problem.of(
+                        yamlsafe.TOO_LARGE,
                         path,
                         1,
                         1,
-                        "error",
                         f"file is {size:,} bytes, more than the limit of {yamlsafe.MAX_BYTES:,}",
                         "split the record or shorten its text",
                     )
@@ -120,7 +171,7 @@ def load(root: str | os.PathLike) -> Dataset:
             try:
                 doc = yamlsafe.parse(data)
             except yamlsafe.YamlError as exc:
-                dataset.problems.append(Problem(path, exc.line, exc.column, "error", exc.message, exc.hint))
+                dataset.problems.append(Problem.of(exc.rule, path, exc.line, exc.column, exc.message, exc.hint))
                 dataset.unreadable[item.name[: -len(".yaml")]] = path
                 continue
             record = Record(kind, path, doc)
@@ -129,6 +180,7 @@ def load(root: str | os.PathLike) -> Dataset:
     for record in dataset.records:
         if record.kind == "source":
             _read_text(dataset, record)
+    dataset.problems.extend(safety.symlink_problems(root))  # links in seeds/ and docs/ are listed, never followed
     return dataset
 
 
@@ -142,7 +194,9 @@ def _whole_numbers(record: Record) -> list[Problem]:
             if isinstance(value, float):
                 hint = f"write {int(value)}" if value.is_integer() else "give a whole number"
                 out.append(
-                    record.problem(path, f"{dotted(path)} must be a whole number written without a decimal point, got {value!r}", hint)
+                    record.problem(
+                        WHOLE_NUMBER, path, f"{dotted(path)} must be a whole number written without a decimal point, got {value!r}", hint
+                    )
                 )
     return out
 
@@ -177,7 +231,10 @@ def _read_text(dataset: Dataset, record: Record) -> None:
     if path is None:
         dataset.problems.append(
             record.problem(
-                ("text",), f"text path '{text}' {why}", f"put the archived text under {SEEDS}/ and give its path from the project root"
+                UNSAFE_TEXT_PATH,
+                ("text",),
+                f"text path '{text}' {why}",
+                f"put the archived text under {SEEDS}/ and give its path from the project root",
             )
         )
         return
@@ -191,15 +248,18 @@ def _read_text(dataset: Dataset, record: Record) -> None:
             data = handle.read(MAX_TEXT_BYTES + 1) if size <= MAX_TEXT_BYTES else b""
     except FileNotFoundError:
         dataset.problems.append(
-            record.problem(("text",), f"text file '{text}' does not exist", f"copy the source text into {SEEDS}/ byte for byte")
+            record.problem(
+                TEXT_UNREADABLE, ("text",), f"text file '{text}' does not exist", f"copy the source text into {SEEDS}/ byte for byte"
+            )
         )
         return
     except OSError as exc:
-        dataset.problems.append(record.problem(("text",), f"text file '{text}' cannot be read ({exc.strerror})"))
+        dataset.problems.append(record.problem(TEXT_UNREADABLE, ("text",), f"text file '{text}' cannot be read ({exc.strerror})"))
         return
     if size > MAX_TEXT_BYTES or len(data) > MAX_TEXT_BYTES:
         dataset.problems.append(
             record.problem(
+                TEXT_TOO_LARGE,
                 ("text",),
                 f"text file '{text}' is {max(size, len(data)):,} bytes, more than the limit of {MAX_TEXT_BYTES:,} for an archived text",
                 "archive the article alone, not a whole page, feed or book",
@@ -210,7 +270,9 @@ def _read_text(dataset: Dataset, record: Record) -> None:
         decoded = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         dataset.problems.append(
-            record.problem(("text",), f"text file '{text}' is not UTF-8 (byte {exc.start})", "convert the archived text to UTF-8")
+            record.problem(
+                TEXT_UNREADABLE, ("text",), f"text file '{text}' is not UTF-8 (byte {exc.start})", "convert the archived text to UTF-8"
+            )
         )
         return
     dataset.texts[record.id] = SourceText(text, hashlib.sha256(data).hexdigest(), decoded)

@@ -18,11 +18,22 @@ import os
 from pathlib import Path
 
 from .problems import Problem
+from .rules import rule
 
 PROTECTED = ("dataset", "seeds", "docs", "schemas", "scripts", ".git")  # inputs and history, never outputs
 LINK_FREE = ("docs", "seeds")  # input folders whose files reach the site or the release
 # Files that a static host needs in the site folder and that the build does not make: kept across builds.
 HOST_FILES = (".git", "CNAME", ".nojekyll", ".htaccess")
+
+SYMBOLIC_LINK = rule(
+    "FC014",
+    "symbolic-link",
+    "error",
+    "docs/ and seeds/ hold regular files and folders, no symbolic links",
+    "The site and the release are built from these folders, and a link can point anywhere: at "
+    "/proc/self/environ (the build's secrets), /etc/passwd or ~/.ssh. Links are listed, never "
+    "followed, and the build refuses to run while there is one. Put the file itself in place of the link.",
+)
 
 
 class UnsafeBuild(Exception):
@@ -131,6 +142,8 @@ def symlink_problems(root: str | os.PathLike, folders: tuple[str, ...] = LINK_FR
         for link in symlinks(root / name):
             rel = link.relative_to(root).as_posix()
             out.append(
-                Problem(rel, 1, 1, "error", "is a symbolic link; builds read only regular files", "replace the link with the file itself")
+                Problem.of(
+                    SYMBOLIC_LINK, rel, 1, 1, "is a symbolic link; builds read only regular files", "replace the link with the file itself"
+                )
             )
     return out

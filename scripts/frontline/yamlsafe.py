@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .rules import Rule, rule
+
 try:  # libyaml is several times faster; the pure-Python parser gives the same events.
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -41,6 +43,81 @@ _FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?\Z")
 Path = tuple  # a JSON-pointer-like path: tuple of str keys and int indexes
 
 
+TOO_LARGE = rule("FC003", "file-too-large", "error", "A record file is at most 1,000,000 bytes")
+ENCODING = rule(
+    "FC004",
+    "not-utf8",
+    "error",
+    "A record file is UTF-8 without a byte-order mark",
+    "Editors on some systems save UTF-16 or add a byte-order mark; both hide characters from the reader and the diff.",
+)
+MALFORMED = rule(
+    "FC005",
+    "malformed-yaml",
+    "error",
+    "A record file is well-formed YAML",
+    "The YAML reader could not make sense of the file at this place: usually indentation, a missing colon or unbalanced quotes.",
+    'statement: Russia says: "we advanced',
+    "statement: 'Russia says: \"we advanced\"'",
+)
+NOT_ONE_MAPPING = rule(
+    "FC006",
+    "not-one-mapping",
+    "error",
+    "A record file holds exactly one mapping of field names to values",
+    "Empty files, lists, bare values and several YAML documents ('---') in one file are refused.",
+    "- id: brook",
+    "id: brook",
+)
+ANCHOR = rule(
+    "FC007",
+    "anchor-or-alias",
+    "error",
+    "Anchors (&name) and aliases (*name) are not allowed",
+    "They make one value stand for another, so a reader of the file cannot see what a record says where it says it.",
+    "places: &here [brook]\nactors: *here",
+    "places: [brook]\nactors: [brook]",
+)
+TAG = rule(
+    "FC008",
+    "explicit-tag",
+    "error",
+    "Explicit YAML tags (!!str, !custom) are not allowed",
+    "Tags change how a value is read; quote a value that must be text instead.",
+    "value: !!float 12",
+    "value: 12",
+)
+MERGE_KEY = rule(
+    "FC009",
+    "merge-key",
+    "error",
+    "Merge keys (<<) are not allowed",
+    "Write every field out in full so that each file says everything itself.",
+)
+KEY_NOT_STRING = rule(
+    "FC010",
+    "key-not-string",
+    "error",
+    "Field names are plain strings",
+    "Keys such as 1, true or null, or a list used as a key, are refused.",
+    "1: brook",
+    "name: brook",
+)
+DUPLICATE_KEY = rule(
+    "FC011",
+    "duplicate-key",
+    "error",
+    "A field appears once in its mapping",
+    "Most YAML readers keep the last of two equal keys silently; this one refuses both, naming the first.",
+    "statement: A\nstatement: B",
+    "statement: A",
+)
+TOO_DEEP = rule("FC012", "nesting-too-deep", "error", "Records nest at most 16 levels")
+NUMBER_TOO_LONG = rule(
+    "FC013", "number-too-long", "error", "A number has at most 4,300 digits", "Quote the value if it is text rather than a number."
+)
+
+
 @dataclass(frozen=True)
 class YamlError(Exception):
     """A problem that stops a file from being read; line and column are 1-based."""
@@ -49,6 +126,7 @@ class YamlError(Exception):
     column: int
     message: str
     hint: str = ""
+    rule: Rule = MALFORMED
 
 
 @dataclass
@@ -92,18 +170,20 @@ def _plain(text: str):
 def decode(data: bytes) -> str:
     """UTF-8 text of data, or a YamlError at the first bad byte."""
     if len(data) > MAX_BYTES:
-        raise YamlError(1, 1, f"file is {len(data):,} bytes, more than the limit of {MAX_BYTES:,}", "split the record or shorten its text")
+        raise YamlError(
+            1, 1, f"file is {len(data):,} bytes, more than the limit of {MAX_BYTES:,}", "split the record or shorten its text", TOO_LARGE
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise YamlError(1, 1, "file is UTF-16, not UTF-8", "save the file as UTF-8 without a byte-order mark")
+        raise YamlError(1, 1, "file is UTF-16, not UTF-8", "save the file as UTF-8 without a byte-order mark", ENCODING)
     if data.startswith(b"\xef\xbb\xbf"):
-        raise YamlError(1, 1, "file starts with a byte-order mark", "save the file as UTF-8 without a byte-order mark")
+        raise YamlError(1, 1, "file starts with a byte-order mark", "save the file as UTF-8 without a byte-order mark", ENCODING)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
-        raise YamlError(line, col, f"invalid UTF-8 byte 0x{data[exc.start]:02x}", "save the file as UTF-8") from None
+        raise YamlError(line, col, f"invalid UTF-8 byte 0x{data[exc.start]:02x}", "save the file as UTF-8", ENCODING) from None
 
 
 def parse(data: bytes) -> Document:
@@ -125,7 +205,7 @@ def parse(data: bytes) -> Document:
         mark = getattr(exc, "position", None)
         raise YamlError(*_line_col(text, mark), f"malformed YAML: {_short(exc)}", "remove control characters from the file") from None
     except RecursionError:
-        raise YamlError(1, 1, "nesting is too deep", f"records nest at most {MAX_DEPTH} levels") from None
+        raise YamlError(1, 1, "nesting is too deep", f"records nest at most {MAX_DEPTH} levels", TOO_DEEP) from None
     return doc
 
 
@@ -151,7 +231,7 @@ def _read_stream(events, doc: Document):
     _next(events)  # StreamStart
     event = _next(events)
     if isinstance(event, yaml.StreamEndEvent):
-        raise YamlError(1, 1, "file is empty", "a record file holds one mapping, starting with 'id:'")
+        raise YamlError(1, 1, "file is empty", "a record file holds one mapping, starting with 'id:'", NOT_ONE_MAPPING)
     node = _next(events)  # after DocumentStart
     if not isinstance(node, yaml.MappingStartEvent):
         if isinstance(node, yaml.AliasEvent | yaml.ScalarEvent | yaml.SequenceStartEvent):
@@ -160,13 +240,17 @@ def _read_stream(events, doc: Document):
             *_pos(node.start_mark),
             "the file must hold one mapping of field names to values",
             "start the file with 'id: <the file name without .yaml>'",
+            NOT_ONE_MAPPING,
         )
     value = _read_value(events, node, (), doc, 1)
     _next(events)  # DocumentEnd
     event = _next(events)
     if not isinstance(event, yaml.StreamEndEvent):
         raise YamlError(
-            *_pos(event.start_mark), "the file holds more than one YAML document", "keep one record per file and remove the '---' line"
+            *_pos(event.start_mark),
+            "the file holds more than one YAML document",
+            "keep one record per file and remove the '---' line",
+            NOT_ONE_MAPPING,
         )
     return value
 
@@ -174,18 +258,18 @@ def _read_stream(events, doc: Document):
 def _refuse_marks(event) -> None:
     where = _pos(event.start_mark)
     if isinstance(event, yaml.AliasEvent):
-        raise YamlError(*where, f"alias '*{event.anchor}' is not allowed", "write the value out in full")
+        raise YamlError(*where, f"alias '*{event.anchor}' is not allowed", "write the value out in full", ANCHOR)
     if getattr(event, "anchor", None):
-        raise YamlError(*where, f"anchor '&{event.anchor}' is not allowed", "remove the anchor; write every value out in full")
+        raise YamlError(*where, f"anchor '&{event.anchor}' is not allowed", "remove the anchor; write every value out in full", ANCHOR)
     if getattr(event, "tag", None):
-        raise YamlError(*where, f"tag '{event.tag}' is not allowed", "remove the tag; quote the value if it must be a string")
+        raise YamlError(*where, f"tag '{event.tag}' is not allowed", "remove the tag; quote the value if it must be a string", TAG)
 
 
 def _read_value(events, event, path: Path, doc: Document, depth: int):
     _refuse_marks(event)
     doc.positions[path] = _pos(event.start_mark)
     if depth > MAX_DEPTH:
-        raise YamlError(*_pos(event.start_mark), f"nesting is deeper than {MAX_DEPTH} levels", "flatten the record")
+        raise YamlError(*_pos(event.start_mark), f"nesting is deeper than {MAX_DEPTH} levels", "flatten the record", TOO_DEEP)
     if isinstance(event, yaml.ScalarEvent):
         if event.style:  # '' or None: plain
             return event.value
@@ -196,6 +280,7 @@ def _read_value(events, event, path: Path, doc: Document, depth: int):
                 *_pos(event.start_mark),
                 f"number with {len(event.value)} digits is too long",
                 "write a smaller number, or quote it if it is text",
+                NUMBER_TOO_LONG,
             ) from None
     if isinstance(event, yaml.SequenceStartEvent):
         items = []
@@ -214,21 +299,23 @@ def _read_value(events, event, path: Path, doc: Document, depth: int):
             _refuse_marks(key_event)
             where = _pos(key_event.start_mark)
             if not isinstance(key_event, yaml.ScalarEvent):
-                raise YamlError(*where, "a key must be a plain string, not a list or mapping", "use a word such as 'name:' as the key")
+                raise YamlError(
+                    *where, "a key must be a plain string, not a list or mapping", "use a word such as 'name:' as the key", KEY_NOT_STRING
+                )
             key = key_event.value
             if not key_event.style:
                 if key == "<<":
-                    raise YamlError(*where, "merge key '<<' is not allowed", "write the fields out in full")
+                    raise YamlError(*where, "merge key '<<' is not allowed", "write the fields out in full", MERGE_KEY)
                 try:
                     plain = _plain(key)
                 except ValueError:  # more digits than Python converts
                     plain = None
                 if not isinstance(plain, str):
                     shown = key if len(key) <= 40 else key[:37] + "..."
-                    raise YamlError(*where, f"key '{shown}' is not a string", "field names are words such as 'name'")
+                    raise YamlError(*where, f"key '{shown}' is not a string", "field names are words such as 'name'", KEY_NOT_STRING)
             if key in seen:
                 first = seen[key]
-                raise YamlError(*where, f"duplicate key '{key}' (first at line {first[0]})", "remove one of the two")
+                raise YamlError(*where, f"duplicate key '{key}' (first at line {first[0]})", "remove one of the two", DUPLICATE_KEY)
             seen[key] = where
             doc.key_positions[(*path, key)] = where
             mapping[key] = _read_value(events, _next(events), (*path, key), doc, depth + 1)

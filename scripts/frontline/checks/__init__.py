@@ -1,8 +1,59 @@
 """Check loaded records: every rule of every record kind, all problems at once.
 
-``check(dataset)`` returns a sorted list of Problems. Never prints, never exits, never raises on bad data.
+``check(dataset)`` returns a sorted list of Problems; it never prints, never exits and never
+raises on bad data. The rules live in one module per concern, each registering its rules (code,
+name, severity, summary, explanation) with ``frontline.rules`` when imported:
+
+- ``schema`` FC1xx, ``text`` FC8xx, ``dates`` FC5xx, ``figures`` FC6xx, ``claims`` FC7xx and
+  ``places`` FC9xx look at one record at a time (``RECORD_CHECKS``);
+- ``ids`` FC2xx, ``references`` FC3xx and ``sources`` FC4xx look across records (``DATASET_CHECKS``);
+- the loader's rules (FC0xx, FC401, FC402) are registered by ``yamlsafe`` and ``load``.
 """
 
-from .core import check
+from __future__ import annotations
 
-__all__ = ["check"]
+from collections.abc import Callable
+
+from ..load import Dataset, Record
+from ..problems import Problem
+from ..rules import RULES, sorted_rules
+from . import claims, dates, figures, ids, places, references, schema, sources, text
+
+# Rules that look at one record alone, in order: their problems depend on that record's bytes only.
+RECORD_CHECKS: tuple[Callable[[Record], list[Problem]], ...] = (
+    schema.check,
+    text.check,
+    dates.check,
+    figures.check,
+    claims.check,
+    places.check,
+)
+
+
+def check_record(record: Record) -> list[Problem]:
+    """The problems of one record on its own (the per-record rules)."""
+    out: list[Problem] = []
+    for rule_check in RECORD_CHECKS:
+        out.extend(rule_check(record))
+    return out
+
+
+def check_dataset(dataset: Dataset) -> list[Problem]:
+    """The problems across records: ids, references, quotes in their sources, coverage."""
+    out: list[Problem] = []
+    index = ids.index(dataset, out)
+    out.extend(references.check(dataset, index))
+    out.extend(sources.check(dataset))
+    return out
+
+
+def check(dataset: Dataset) -> list[Problem]:
+    """Every problem in the dataset, sorted by path, line and column."""
+    problems = list(dataset.problems)
+    for record in dataset.records:
+        problems.extend(check_record(record))
+    problems.extend(check_dataset(dataset))
+    return sorted(set(problems))
+
+
+__all__ = ["RULES", "check", "check_dataset", "check_record", "sorted_rules"]

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import __version__, atomic, coverage, model, process, safety
+from .. import __version__, atomic, coverage, model, process, rules, safety
 from ..load import Dataset, Record
 from ..markup import md_code
 from ..model import KINDS, walk
@@ -1164,6 +1164,14 @@ def _codebook_page(intro: str) -> str:
     return front_matter("Codebook", "Every table and field of Frontline Claims", ()) + head + "\n\n" + codebook_markdown()
 
 
+def _rules_page(intro: str) -> str:
+    """Every validation rule with its code (rules.markdown); the registry is filled by the checks that validated the dataset."""
+    head = intro or "# Rules\n\n"
+    return (
+        front_matter("Rules", "Every validation rule of Frontline Claims, with its code", ()) + head + rules.markdown(rules.sorted_rules())
+    )
+
+
 def _changes_page(site: Site, release: Path | None, intro: str) -> str:
     """Records added, removed and changed: since FRONTLINE_PREVIOUS_RELEASE (a release folder or git
     revision) when it is set, otherwise since the last git tag (diff.what_changed)."""
@@ -1264,6 +1272,7 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
         shutil.copytree(release, out / DATA, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
     write(out, f"{DATA}/index.md", _downloads_page(release, intro) + "\n\n" + jsonld(dataset_ld(site, release)))
     write(out, "codebook.md", _codebook_page(take("codebook.md")))
+    write(out, "rules.md", _rules_page(take("rules.md")))
     write(out, "changes.md", _changes_page(site, release, take("changes.md")))
     missing = [doc for doc in _nav_pages(config.get("nav")) if not (out / doc).exists()]
     if missing:  # a page in the navigation must exist: write it in docs/ or take it out of mkdocs.yml

@@ -1,0 +1,154 @@
+"""Source rules (FC4xx): archived texts are unchanged, every quote is found once, and every number and
+attributed statement in a text is covered by a record (warnings).
+
+FC401 and FC402 (unsafe or unreadable text paths) are made by ``load``, which reads the texts.
+"""
+
+from __future__ import annotations
+
+from .. import coverage, model, quotes
+from ..load import Dataset, Record
+from ..model import walk
+from ..problems import Problem
+from ..rules import rule
+
+SHA256 = rule(
+    "FC403",
+    "sha256-mismatch",
+    "error",
+    "A source's sha256 is the hash of its archived text's bytes",
+    "Archived texts are never edited: a changed byte would move every quote's offsets. "
+    "`frontline new source ID --text FILE` fills the hash in for a new text.",
+)
+AMBIGUOUS = rule(
+    "FC404",
+    "quote-ambiguous",
+    "error",
+    "A quote occurs exactly once in its source (with its prefix and suffix)",
+    "Add a prefix (the words just before) or a suffix (the words just after) so that the quote points at one place.",
+    "quote: Russia",
+    "quote: Russia\nprefix: 'said that '",
+)
+CONTEXT = rule(
+    "FC405",
+    "quote-context-mismatch",
+    "error",
+    "A quote's prefix and suffix are the text just before and after it",
+)
+NEAR_MISS = rule(
+    "FC406",
+    "quote-near-miss",
+    "error",
+    "A quote is copied exactly, quote marks, apostrophes and spacing included",
+    "Copy what the source has, whatever it is: straight or typographic quote marks, one space or two.",
+)
+ABSENT = rule(
+    "FC407",
+    "quote-absent",
+    "error",
+    "A quote is the source's exact words",
+    "Quotes are verbatim so that every record can be checked against its source; `frontline quote SOURCE WORDS` finds the passage.",
+)
+UNCOVERED_NUMBER = rule(
+    "FC450",
+    "uncovered-number",
+    "warning",
+    "Every number in a source is covered by a figure's quote, or by a coverage exception",
+    "A number in the text that no figure records may be a figure the dataset is missing; a coverage exception says why not.",
+)
+UNCOVERED_ATTRIBUTION = rule(
+    "FC451",
+    "uncovered-attribution",
+    "warning",
+    "Every sentence of a source that attributes a statement is covered by a claim's quote, or by a coverage exception",
+    "A sentence with 'said', 'told', 'according to' and the like that no claim quotes may be a claim the dataset is missing.",
+)
+
+
+def check(dataset: Dataset) -> list[Problem]:
+    out = []
+    for record in dataset.of_kind("source"):
+        text = dataset.texts.get(record.id)
+        sha = record.data.get("sha256")
+        if text is not None and isinstance(sha, str) and sha != text.sha256:
+            out.append(
+                record.problem(
+                    SHA256,
+                    ("sha256",),
+                    f"sha256 does not match {text.path} (its bytes hash to {text.sha256})",
+                    "archived texts are never edited; restore the original, or if this is a new text, update sha256",
+                )
+            )
+    for record in dataset.records:
+        lists = [(path, value) for pattern in model.evidence(record.kind) for path, value in walk(record.data, pattern)]
+        if record.kind == "source":
+            lists = [(("coverage_exceptions",), record.data.get("coverage_exceptions"))]
+        for base, items in lists:
+            if not isinstance(items, list):
+                continue
+            for index, item in enumerate(items):
+                if not isinstance(item, dict) or not isinstance(item.get("quote"), str):
+                    continue
+                source = record.id if record.kind == "source" else item.get("source")
+                text = dataset.texts.get(source) if isinstance(source, str) else None
+                if text is None:
+                    continue  # a missing or unreadable source is reported elsewhere
+                out.extend(_quote(record, (*base, index), item, text.text, text.path))
+    out.extend(_coverage(dataset))
+    return out
+
+
+def _quote(record: Record, path: tuple, item: dict, text: str, text_path: str) -> list[Problem]:
+    quote = item["quote"]
+    prefix = item.get("prefix") if isinstance(item.get("prefix"), str) else ""
+    suffix = item.get("suffix") if isinstance(item.get("suffix"), str) else ""
+    found = quotes.occurrences(text, quote, prefix, suffix)
+    where = (*path, "quote")
+    if len(found) == 1:
+        return []
+    if len(found) > 1:
+        return [
+            record.problem(
+                AMBIGUOUS,
+                where,
+                f"quote occurs {len(found)} times in {text_path}",
+                "add a 'prefix' or 'suffix' with the words just before or after it",
+            )
+        ]
+    if quotes.occurrences(text, quote) and (prefix or suffix):
+        return [
+            record.problem(
+                CONTEXT,
+                where,
+                f"quote occurs in {text_path}, but not with this prefix/suffix",
+                "copy the prefix and suffix exactly from the text",
+            )
+        ]
+    if quotes.loose(quote) and quotes.loose(quote) in quotes.loose(text):
+        return [
+            record.problem(
+                NEAR_MISS,
+                where,
+                f"quote is not in {text_path} exactly: it differs only in quote marks, apostrophes or spacing",
+                "copy the quote from the text, keeping its typographic quote marks (“ ” ’)",
+            )
+        ]
+    return [record.problem(ABSENT, where, f"quote is not in {text_path}", "copy the exact words from the source text")]
+
+
+def _coverage(dataset: Dataset) -> list[Problem]:
+    out = []
+    for found in coverage.gaps(dataset).values():
+        for gap in found:
+            if gap.check == "number":
+                rule_, hint = (
+                    UNCOVERED_NUMBER,
+                    "add a figure whose quote holds it, or a coverage exception in the source record saying why it is no figure",
+                )
+            else:
+                rule_, hint = (
+                    UNCOVERED_ATTRIBUTION,
+                    "add a claim whose quote lies in this sentence, or a coverage exception saying why it reports no statement",
+                )
+            out.append(Problem.of(rule_, gap.path, gap.line, gap.column, f"{gap.describe()} (source '{gap.source}')", hint))
+    return out
