@@ -6,7 +6,8 @@
 For each size N it writes N claims, N figures, N/10 actors, N/10 places and N/50 sources (each an
 article-sized text of 50 sentences) into a temporary project, then times: reading every file's
 bytes (the floor), load (strict YAML), check (schemas, references, quotes, coverage), export
-(the data release) and render (the Markdown pages), and with --site the MkDocs build. It prints
+(the data release, validated by frictionless), frictionless (that validation alone, again: its
+share of export) and render (the Markdown pages), and with --site the MkDocs build. It prints
 seconds per phase, microseconds per record, and the ratio of each phase to the previous size,
 which stays near the size ratio (2.0) when a phase grows linearly.
 """
@@ -104,11 +105,13 @@ def bench(n: int, site: bool) -> dict[str, float]:
         if errors:
             raise SystemExit(f"synthetic dataset has errors, e.g. {errors[0]}")
         try:
-            from frontline.release import export
+            from frontline import release as data_release
+            from frontline.release import validation
         except ImportError:
-            export = None
-        if export is not None:
-            figures["export"], release = timed(lambda: export.export(dataset, root / "build" / "data"))
+            data_release = None
+        if data_release is not None:
+            figures["export"], release = timed(lambda: data_release.write(dataset, root / "build" / "data"))
+            figures["frictionless"], _ = timed(lambda: validation.validate(release))  # also inside export: its share
             try:
                 from frontline.site import render
             except ImportError:
@@ -127,7 +130,7 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     previous = None
-    phases = ["read", "load", "check", "export", "render", "site"]
+    phases = ["read", "load", "check", "export", "frictionless", "render", "site"]
     print(f"{'claims':>7} {'files':>7} " + " ".join(f"{p:>16}" for p in phases))
     for n in sizes:
         figures = bench(n, args.site)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from frontline import release
 from frontline.checks import check
 from frontline.load import Dataset, load
 from frontline.site import render
@@ -48,10 +49,8 @@ class Built:
 
 
 def make_release(dataset: Dataset, root: Path) -> Path:
-    """The data release, by the real export."""
-    from frontline.release import export
-
-    return Path(export.export(dataset, root / "build" / "data"))
+    """The data release, by the real build."""
+    return Path(release.write(dataset, root / "build" / "data"))
 
 
 def copy_project(source: Path, target: Path) -> Path:

@@ -9,9 +9,10 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
+from frontline import meta
 from frontline.markup import md_text
 from frontline.release import codebook
-from frontline.release.export import tables
+from frontline.release.tables import tables
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +119,9 @@ def test_enum_meanings_splits_a_description_by_value():
 
 
 def test_the_codebook_states_the_conventions(page):
-    for needed in ("CRLF", "formula", "position", "code points", "CC BY 4.0", "belongs to its", "$schema"):
+    for needed in ("CRLF", "formula", "position", "code points", "CC BY 4.0", "belongs to the authors", "$schema"):
         assert needed in page, needed
+    assert meta.RIGHTS in page, "the rights are the project's, as meta.py words them"
     assert re.search(r"The release holds \d+ tables", page)
     tags = set(re.findall(r"<([a-z0-9]+)", markdown.markdown(page, extensions=["tables"])))
     assert tags <= {"h2", "p", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "code", "strong"}, "no HTML from the schemas"

@@ -14,7 +14,8 @@ import pytest
 
 from frontline import cli
 from frontline.load import load
-from frontline.release import diff, export
+from frontline.release import diff
+from frontline.release import write as write_release
 from frontline.release.diff import MISSING, Change, FieldChange
 from helpers import FIXTURE, copy_fixture
 
@@ -52,10 +53,10 @@ EXPECTED = [
 @pytest.fixture
 def two_releases(tmp_path):
     before = copy_fixture(tmp_path / "before")
-    old = export.export(load(before), tmp_path / "old" / "data")
+    old = write_release(load(before), tmp_path / "old" / "data")
     after = copy_fixture(tmp_path / "after")
     _edit(after)
-    new = export.export(load(after), tmp_path / "new" / "data")
+    new = write_release(load(after), tmp_path / "new" / "data")
     return old, new, before, after
 
 
@@ -125,7 +126,7 @@ def test_diff_of_two_git_revisions(repo):
 @needs_git
 def test_diff_of_a_revision_and_the_working_tree_or_a_release(repo, tmp_path):
     assert diff.diff(repo, "v0.1.0", str(repo)) == EXPECTED
-    release = export.export(load(repo), tmp_path / "data")
+    release = write_release(load(repo), tmp_path / "data")
     assert diff.diff(repo, "v0.1.0", str(release)) == EXPECTED
 
 
@@ -160,6 +161,16 @@ def test_what_changed_since_the_last_tag(repo, tmp_path):
     assert text.startswith("Changes since `v0.1.0`:") and "`eastshire-council`" in text
     plain = copy_fixture(tmp_path / "not-a-repo")
     assert diff.what_changed(plain) == "First release.\n"
+
+
+@needs_git
+def test_what_changed_compares_a_dataset_already_loaded_as_it_was_loaded(repo):
+    loaded = load(repo)
+    assert diff.what_changed(repo, current=loaded) == diff.what_changed(repo)
+    (repo / "dataset" / "actors" / "eastshire-council.yaml").unlink()  # the tree changes after the load
+    text = diff.what_changed(repo, current=loaded)
+    assert "`eastshire-council`" in text and "`eastshire-council`" not in diff.what_changed(repo)
+    assert diff.dataset_records(loaded) == diff.records(repo, "HEAD")
 
 
 def test_changes_markdown_groups_and_escapes():

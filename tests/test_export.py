@@ -25,12 +25,14 @@ import pytest
 import yaml
 
 import frontline
-from frontline import model
+from frontline import meta, model
 from frontline.checks import check
 from frontline.load import load
 from frontline.model import EDITOR_KEYS, KINDS
-from frontline.release import export
-from frontline.release.export import tables
+from frontline.release import build, downloads
+from frontline.release import write as write_release
+from frontline.release.files import JSON_ALL, SQLITE, SUMS, zip_name
+from frontline.release.tables import ADDED, tables
 from helpers import ROOT, copy_fixture
 
 EDGE_TEXT = """Edge wire report 🙂
@@ -177,14 +179,14 @@ def _valid(root: Path):
 def mini(tmp_path_factory):
     root = copy_fixture(tmp_path_factory.mktemp("mini") / "project")
     dataset = _valid(root)
-    return dataset, export.export(dataset, root / "build" / "data")
+    return dataset, write_release(dataset, root / "build" / "data")
 
 
 @pytest.fixture(scope="module")
 def edge(tmp_path_factory):
     root = make_edge(tmp_path_factory.mktemp("edge") / "project")
     dataset = _valid(root)
-    return dataset, export.export(dataset, root / "build" / "data")
+    return dataset, write_release(dataset, root / "build" / "data")
 
 
 @pytest.fixture(params=["mini", "edge"])
@@ -295,7 +297,7 @@ def test_every_table_loads_in_pandas_duckdb_and_sqlite_with_the_right_row_count(
     dataset, release = built
     expected = expected_counts(dataset)
     assert sum(expected.values()) > 0
-    db = sqlite3.connect(release / export.SQLITE)
+    db = sqlite3.connect(release / SQLITE)
     db.execute("PRAGMA foreign_keys = ON")
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -319,7 +321,7 @@ def test_every_table_loads_in_pandas_duckdb_and_sqlite_with_the_right_row_count(
 def test_sqlite_refuses_a_row_that_breaks_a_key(mini, tmp_path):
     _, release = mini
     copy = tmp_path / "copy.sqlite"
-    copy.write_bytes((release / export.SQLITE).read_bytes())
+    copy.write_bytes((release / SQLITE).read_bytes())
     db = sqlite3.connect(copy, isolation_level=None)
     db.execute("PRAGMA foreign_keys = ON")
     with pytest.raises(sqlite3.IntegrityError):
@@ -353,7 +355,7 @@ def csv_rows(release: Path):
 
 
 def sqlite_rows(release: Path):
-    db = sqlite3.connect(release / export.SQLITE)
+    db = sqlite3.connect(release / SQLITE)
     db.row_factory = sqlite3.Row
     return {t.name: [dict(row) for row in db.execute(f'SELECT * FROM "{t.name}" ORDER BY rowid')] for t in tables()}
 
@@ -405,7 +407,7 @@ def rebuild(rows_by_table: dict[str, list[dict]]) -> dict[str, dict]:
                         _put(record, column.path, row[column.name])
                 records[row["id"]] = record
     for row in rows_by_table["records"]:  # a required list with no items has no rows
-        schema = export.kind_schema(row["kind"])
+        schema = model.kind_schema(row["kind"])
         for name in schema.get("required", []):
             if schema["properties"][name].get("type") == "array":
                 records[row["id"]].setdefault(name, [])
@@ -444,7 +446,7 @@ def test_every_record_is_rebuilt_from_sqlite(built):
 
 def test_json_holds_every_record_as_in_yaml_with_offsets(built):
     dataset, release = built
-    everything = json.loads((release / export.JSON_ALL).read_text(encoding="utf-8"))
+    everything = json.loads((release / JSON_ALL).read_text(encoding="utf-8"))
     assert list(everything) == [k + "s" for k in KINDS]
     found = {}
     for kind in KINDS:
@@ -471,7 +473,7 @@ def test_json_holds_every_record_as_in_yaml_with_offsets(built):
 def test_json_keys_follow_the_schema_order(edge):
     _, release = edge
     (claim,) = [c for c in json.loads((release / "claims.json").read_text(encoding="utf-8")) if c["id"] == "edge-claim"]
-    order = [k for k in export.kind_schema("claim")["properties"] if k in claim]
+    order = [k for k in model.kind_schema("claim")["properties"] if k in claim]
     assert list(claim) == order
     assert list(claim["evidence"][0]) == ["source", "quote", "suffix", "start", "end"]
 
@@ -517,7 +519,7 @@ SCHEMA_FILES = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (ROOT
 
 
 def _deref(node: dict, file: str) -> tuple[dict, str]:
-    """A schema node with its $ref followed (local keys win), found by hand rather than by export.py."""
+    """A schema node with its $ref followed (local keys win), found by hand rather than by release/tables.py."""
     while "$ref" in node:
         target, _, pointer = node["$ref"].partition("#")
         target = target or file
@@ -560,7 +562,7 @@ def test_every_column_is_described_and_schema_fields_take_the_schema_description
             assert fld["description"].strip(), f"{where} has no description"
             if not column.pattern:
                 assert fld["name"] in added, f"{where} is neither from a schema nor a known added column"
-                assert column.description in export.ADDED.values() or column.role == "owner" or fld["name"] == "kind"
+                assert column.description in ADDED.values() or column.role == "owner" or fld["name"] == "kind"
                 continue
             wanted = schema_description(table, column)
             assert wanted and fld["description"].startswith(wanted), f"{where}: {fld['description']!r} does not start with {wanted!r}"
@@ -569,9 +571,11 @@ def test_every_column_is_described_and_schema_fields_take_the_schema_description
 def test_datapackage_metadata(mini):
     dataset, release = mini
     package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
-    assert package["name"] == "frontline-claims"
-    assert package["version"] == frontline.__version__ == export.VERSION
-    assert [lic["name"] for lic in package["licenses"]] == ["CC-BY-4.0"]
+    assert package["name"] == meta.NAME == "frontline-claims"
+    assert package["title"] == meta.TITLE
+    assert package["version"] == frontline.__version__ == meta.VERSION
+    assert [lic["name"] for lic in package["licenses"]] == [meta.LICENSE_ID] == ["CC-BY-4.0"]
+    assert package["rights"] == meta.RIGHTS and package["description"].startswith(f"{meta.DESCRIPTION} {meta.RIGHTS} ")
     assert "belongs to the authors" in package["rights"] and "belongs to the authors" in package["description"]
     assert package["contributors"] and package["title"] and package["description"]
     assert [s["title"] for s in package["sources"]] == [r.data["title"] for r in dataset.of_kind("source")]
@@ -582,6 +586,24 @@ def test_datapackage_metadata(mini):
     ident = next(f for f in resource["schema"]["fields"] if f["name"] == "id")
     assert re.fullmatch(ident["constraints"]["pattern"], "eastshire") and not re.fullmatch(ident["constraints"]["pattern"], "East shire")
     frictionless.Package(release / "datapackage.json")  # frictionless reads the descriptor
+
+
+def test_the_readme_in_the_release_takes_the_project_from_meta(mini):
+    _, release = mini
+    text = (release / "README.txt").read_text(encoding="utf-8")
+    assert text.startswith(f"# {meta.TITLE} {meta.VERSION}\n\n{meta.DESCRIPTION}\n")
+    assert f"## Rights\n\n{meta.RIGHTS}\n" in text
+    listed = set(re.findall(r"`([^`*]+\.[a-z]+)`", text)) | {"SHA256SUMS"}
+    assert listed <= {p.name for p in release.iterdir()}, "README.txt names a file the release does not hold"
+
+
+def test_citation_title_abstract_authors_and_licence_agree_with_meta():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["title"] == meta.TITLE or cff["title"].startswith(meta.TITLE + ": ")
+    assert cff["abstract"].startswith(meta.DESCRIPTION)
+    assert cff["license"] == meta.LICENSE_ID
+    assert [a["name"] for a in cff["authors"]] == [c["title"] for c in meta.CONTRIBUTORS]
+    assert set(cff["keywords"]) & set(meta.KEYWORDS), "CITATION.cff shares no keyword with the datapackage"
 
 
 def test_version_changelog_and_citation_agree():
@@ -614,47 +636,47 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 def test_two_builds_are_byte_identical(tmp_path):
     root = make_edge(tmp_path / "project")
-    first = _tree(export.export(load(root), tmp_path / "one" / "data"))
-    second = _tree(export.export(load(root), tmp_path / "two" / "data"))
+    first = _tree(write_release(load(root), tmp_path / "one" / "data"))
+    second = _tree(write_release(load(root), tmp_path / "two" / "data"))
     assert list(first) == list(second)
     for name in first:
         assert first[name] == second[name], f"{name} differs between two builds"
-    assert export.SQLITE in first and export.zip_name() in first
+    assert SQLITE in first and zip_name() in first
 
 
 def test_source_date_epoch_dates_the_package_and_the_zip(tmp_path, monkeypatch):
     root = copy_fixture(tmp_path / "project")
-    plain = export.export(load(root), tmp_path / "plain")
+    plain = write_release(load(root), tmp_path / "plain")
     assert "created" not in json.loads((plain / "datapackage.json").read_text(encoding="utf-8"))
-    with zipfile.ZipFile(plain / export.zip_name()) as archive:
+    with zipfile.ZipFile(plain / zip_name()) as archive:
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
-    dated = export.export(load(root), tmp_path / "dated")
+    dated = write_release(load(root), tmp_path / "dated")
     assert json.loads((dated / "datapackage.json").read_text(encoding="utf-8"))["created"] == "2025-06-15T15:06:40Z"
-    with zipfile.ZipFile(dated / export.zip_name()) as archive:
+    with zipfile.ZipFile(dated / zip_name()) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2025, 6, 15, 15, 6, 40)}
-    again = export.export(load(root), tmp_path / "again")
+    again = write_release(load(root), tmp_path / "again")
     assert _tree(again) == _tree(dated)
 
 
 def test_sha256sums_and_the_zip_hold_every_file(mini):
     _, release = mini
-    sums = (release / export.SUMS).read_text(encoding="ascii").splitlines()
+    sums = (release / SUMS).read_text(encoding="ascii").splitlines()
     listed = {}
     for line in sums:
         digest, name = line.split("  ", 1)
         listed[name] = digest
     files = {p.name for p in release.iterdir()}
-    assert set(listed) == files - {export.SUMS, export.zip_name()}
+    assert set(listed) == files - {SUMS, zip_name()}
     for name, digest in listed.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
     assert list(listed) == sorted(listed)
-    with zipfile.ZipFile(release / export.zip_name()) as archive:
+    with zipfile.ZipFile(release / zip_name()) as archive:
         infos = archive.infolist()
         names = [i.filename for i in infos]
         assert names == sorted(names)
-        prefix = f"frontline-claims-{export.VERSION}/"
-        assert names == [prefix + n for n in sorted(files - {export.zip_name()})]
+        prefix = f"frontline-claims-{meta.VERSION}/"
+        assert names == [prefix + n for n in sorted(files - {zip_name()})]
         for info in infos:
             assert info.external_attr >> 16 == 0o100644 and info.create_system == 3
             assert archive.read(info) == (release / info.filename.removeprefix(prefix)).read_bytes()
@@ -666,15 +688,15 @@ def test_sha256sums_and_the_zip_hold_every_file(mini):
 def test_a_failed_export_leaves_the_previous_release_untouched(tmp_path, monkeypatch):
     root = copy_fixture(tmp_path / "project")
     out = tmp_path / "build" / "data"
-    export.export(load(root), out)
+    write_release(load(root), out)
     before = _tree(out)
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(export, "_write_json", fail)
+    monkeypatch.setattr(build, "write_json", fail)
     with pytest.raises(RuntimeError, match="disk full"):
-        export.export(load(root), out)
+        write_release(load(root), out)
     assert _tree(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["data"], "no half-written folder is left"
 
@@ -682,10 +704,10 @@ def test_a_failed_export_leaves_the_previous_release_untouched(tmp_path, monkeyp
 def test_an_export_replaces_the_previous_release_whole(tmp_path):
     root = copy_fixture(tmp_path / "project")
     out = tmp_path / "build" / "data"
-    export.export(load(root), out)
+    write_release(load(root), out)
     (out / "stale.csv").write_text("left over\n", encoding="utf-8")
     (tmp_path / "build" / ".data.new-killed").mkdir()  # what a killed export leaves behind
-    assert export.export(load(root), out) == out.absolute()
+    assert write_release(load(root), out) == out.absolute()
     assert not (out / "stale.csv").exists()
     assert sorted(p.name for p in out.parent.iterdir()) == ["data"]
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
@@ -696,7 +718,7 @@ def test_export_refuses_a_quote_it_cannot_place(tmp_path):
     path = root / "dataset" / "places" / "brook.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("quote: the village of Brook", "quote: the hamlet of Brook"), encoding="utf-8")
     with pytest.raises(ValueError, match="frontline validate"):
-        export.export(load(root), tmp_path / "data")
+        write_release(load(root), tmp_path / "data")
     assert not (tmp_path / "data").exists()
 
 
@@ -717,7 +739,7 @@ def test_export_opens_files_per_table_not_per_record(tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.open", counting_open)
     for dataset in datasets:
         counts.append(0)
-        export.export(dataset, dataset.root / "build" / "data")
+        write_release(dataset, dataset.root / "build" / "data")
     assert counts[0] == counts[1] > 0, "the number of files opened grew with the number of records"
 
 
@@ -726,21 +748,21 @@ def test_export_opens_files_per_table_not_per_record(tmp_path, monkeypatch):
 
 def test_downloads_page_lists_every_file_with_size_and_checksum(mini):
     _, release = mini
-    markdown = export.downloads_markdown(release)
+    markdown = downloads.downloads_markdown(release)
     for path in release.iterdir():
         data = path.read_bytes()
         row = next((line for line in markdown.splitlines() if line.startswith(f"| [`{path.name}`]({path.name})")), None)
         assert row is not None, f"{path.name} is not on the downloads page"
         assert hashlib.sha256(data).hexdigest() in row
-        assert export._size(len(data)) in row
-    assert "](data/" in export.downloads_markdown(release, link_prefix="data/")
+        assert downloads.size(len(data)) in row
+    assert "](data/" in downloads.downloads_markdown(release, link_prefix="data/")
 
 
 def test_downloads_examples_run_against_the_release(built, monkeypatch):
     dataset, release = built
-    markdown = export.downloads_markdown(release)
-    blocks = export.example_blocks(markdown, "python")
-    assert len(blocks) >= 3 and len(export.example_blocks(markdown, "r")) == 1
+    markdown = downloads.downloads_markdown(release)
+    blocks = downloads.example_blocks(markdown, "python")
+    assert len(blocks) >= 3 and len(downloads.example_blocks(markdown, "r")) == 1
     assert any("pandas" in b for b in blocks) and any("sqlite3" in b for b in blocks) and any("duckdb" in b for b in blocks)
     monkeypatch.chdir(release)
     for block in blocks:
@@ -759,18 +781,18 @@ def test_the_real_dataset_exports_and_validates(tmp_path):
     errors = [p for p in check(dataset) if p.severity == "error"]
     if errors:
         pytest.skip(f"dataset/ has {len(errors)} errors right now (curation in progress); `frontline validate` lists them")
-    release = export.export(dataset, tmp_path / "data")
+    release = write_release(dataset, tmp_path / "data")
     report = frictionless.validate(release / "datapackage.json")
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
     expected = expected_counts(dataset)
-    db = sqlite3.connect(release / export.SQLITE)
+    db = sqlite3.connect(release / SQLITE)
     for table in tables():
         assert db.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0] == expected[table.name]
     assert rebuild(sqlite_rows(release)) == as_in_yaml(dataset)
 
 
 def test_the_cli_build_writes_the_release(tmp_path, monkeypatch):
-    """`frontline build` calls export with the project's build/data (render is the site's concern)."""
+    """`frontline build` writes the release to the project's build/data (render is the site's concern)."""
     from frontline import cli
     from frontline.site import render
 

@@ -47,7 +47,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """validate -> export (build/data) -> render (build/docs) -> mkdocs (site/), one build at a time.
+    """validate (the one load) -> release (build/data, passed by frictionless) -> render (build/docs) -> mkdocs (site/).
 
     Every output folder is checked to lie inside the project before anything is written. The
     release and the site are staged and swapped into place together once both are complete

@@ -1,6 +1,6 @@
 """The codebook: every table and field of the data release, generated from the JSON Schemas.
 
-Reads the table model that ``export.tables()`` derives from ``schemas/*.schema.json``; writes
+Reads the table model that ``tables.tables()`` derives from ``schemas/*.schema.json``; writes
 nothing. ``codebook_markdown()`` returns the page's Markdown (the site renderer puts it under the
 hand-written introduction), so the codebook cannot drift from the schemas or the release.
 """
@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 
 from ..markup import md_code, md_text
-from .export import JSON_ALL, LINE_TERMINATOR, SQLITE, Column, Table, tables
+from ..meta import RIGHTS
+from ..model import KINDS, folder
+from .files import DATAPACKAGE, JSON_ALL, LINE_TERMINATOR, SQLITE
+from .tables import Column, Table, tables
 
 _TRAILING = re.compile(r"(?:^|[\s;,.])(?:or|and)$|[\s;,.]+$")  # separators between values
 
@@ -114,13 +117,14 @@ def table_markdown(table: Table) -> str:
 def codebook_markdown() -> str:
     """The codebook page's Markdown: conventions, then every table with every field."""
     all_tables = tables()
+    kind_tables = ", ".join(md_code(folder(kind)) for kind in KINDS)
     intro = f"""The release holds {len(all_tables)} tables. Each is a CSV file (`<table>.csv`) and a table of the same
-name in `{SQLITE}`; `datapackage.json` describes them for Frictionless tools. This page is generated
-from the JSON Schemas in `schemas/`, as are the field descriptions in `datapackage.json`.
+name in `{SQLITE}`; `{DATAPACKAGE}` describes them for Frictionless tools. This page is generated
+from the JSON Schemas in `schemas/`, as are the field descriptions in `{DATAPACKAGE}`.
 
 ## Conventions
 
-- **One table per record kind** (`sources`, `actors`, `places`, `figures`, `claims`), one row per
+- **One table per record kind** ({kind_tables}), one row per
   record, sorted by `id`. Fields of nested objects are flattened with `_`: `status.value` in a
   record is the column `status_value`.
 - **One link table per list field** (`claim_places`, `actor_roles`, ...), keyed by the owning
@@ -144,7 +148,6 @@ from the JSON Schemas in `schemas/`, as are the field descriptions in `datapacka
 - **JSON**: `{JSON_ALL}` holds every record as it is in its YAML file (`{{"claims": [...], ...}}`),
   with `start` and `end` added beside every quote; one file per kind holds the same. The `$schema`
   key that a record may carry for editors is not part of the data and is left out.
-- **Rights**: the records are published under CC BY 4.0; quoted source text belongs to its
-  authors and is included only so that every record can be checked against its source.
+- **Rights**: {RIGHTS}
 """
     return intro + "\n" + "\n".join(table_markdown(t) for t in all_tables)

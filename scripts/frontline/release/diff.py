@@ -5,7 +5,9 @@ Reads each side from one of:
 - a release folder (one holding ``frontline.json``, as ``frontline build`` writes to build/data/);
 - a project folder (one holding ``dataset/``), such as the working tree ``.``;
 - a git revision of the project at ``root`` (a tag, branch or commit): its ``dataset/`` is taken
-  with ``git archive`` into a temporary folder and read by ``frontline.load``.
+  with ``git archive`` into a temporary folder and read by ``frontline.load``;
+- a dataset already loaded (``dataset_records``), so that ``frontline build`` compares the
+  working tree it has loaded and checked without reading it again (``what_changed``).
 
 A folder wins over a revision of the same name. Writes nothing but that temporary folder. The
 quote offsets that a release adds (``start``/``end`` beside a quote) are derived, so they are
@@ -22,10 +24,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load import load
+from ..load import Dataset, load
 from ..markup import md_code
-from ..model import KINDS
-from .export import JSON_ALL, ordered
+from ..model import FOLDERS, KINDS, folder
+from .files import JSON_ALL
+from .rows import ordered
 
 
 class _Missing:
@@ -52,7 +55,7 @@ class Change:
 
     @property
     def label(self) -> str:
-        return f"{self.kind}s/{self.id}"
+        return f"{folder(self.kind)}/{self.id}"
 
 
 Records = dict[tuple[str, str], dict]
@@ -60,7 +63,11 @@ Records = dict[tuple[str, str], dict]
 
 def diff(root: str | Path, old: str, new: str) -> list[Change]:
     """The changes from old to new (each a release folder, a project folder or a git revision of root)."""
-    before, after = records(root, old), records(root, new)
+    return compare(records(root, old), records(root, new))
+
+
+def compare(before: Records, after: Records) -> list[Change]:
+    """The changes from one side's records to the other's: added, removed and changed, by kind then id."""
     out = []
     for key in sorted(before.keys() | after.keys(), key=lambda k: (KINDS.index(k[0]), k[1])):
         kind, record_id = key
@@ -100,17 +107,22 @@ def _without_offsets(value):
     return value
 
 
-def _from_release(folder: Path) -> Records:
-    everything = json.loads((folder / JSON_ALL).read_text(encoding="utf-8"))
+def _from_release(release: Path) -> Records:
+    everything = json.loads((release / JSON_ALL).read_text(encoding="utf-8"))
     out: Records = {}
-    for kind in KINDS:
-        for data in everything.get(kind + "s", []):
+    for name, kind in FOLDERS.items():
+        for data in everything.get(name, []):
             out[(kind, data["id"])] = _normal(kind, data)
     return out
 
 
-def _from_project(folder: Path) -> Records:
-    return {(r.kind, r.id): _normal(r.kind, r.data) for r in load(folder).records if isinstance(r.data, dict)}
+def dataset_records(dataset: Dataset) -> Records:
+    """Every record of a loaded dataset, as {(kind, id): data} with keys in schema order."""
+    return {(r.kind, r.id): _normal(r.kind, r.data) for r in dataset.records if isinstance(r.data, dict)}
+
+
+def _from_project(project: Path) -> Records:
+    return dataset_records(load(project))
 
 
 def _git(root: Path, *args: str) -> str:
@@ -216,12 +228,17 @@ def changes_markdown(changes: list[Change], link: Callable[[str, str], str | Non
     return "\n".join(lines)
 
 
-def what_changed(root: str | Path, since: str | None = None) -> str:
-    """Markdown of the changes from the last git tag (or since) to the working tree, or 'First release.'."""
+def what_changed(root: str | Path, since: str | None = None, current: Dataset | None = None) -> str:
+    """Markdown of the changes from the last git tag (or since) to the working tree, or 'First release.'.
+
+    current, when given, is the working tree already loaded (by ``frontline build``): it is
+    compared as it is, not read again.
+    """
     root = Path(root)
     if since is None:
         try:
             since = _git(root, "describe", "--tags", "--abbrev=0", "HEAD").strip()
         except (ValueError, OSError):
             return "First release.\n"
-    return f"Changes since {md_code(since)}:\n\n" + changes_markdown(diff(root, since, str(root)))
+    after = dataset_records(current) if current is not None else records(root, str(root))
+    return f"Changes since {md_code(since)}:\n\n" + changes_markdown(compare(records(root, since), after))

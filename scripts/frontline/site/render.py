@@ -1185,7 +1185,7 @@ def _changes_page(site: Site, release: Path | None, intro: str) -> str:
         generated = f"Changes since {md_code(previous)}:\n\n"
         generated += release_diff.changes_markdown(release_diff.diff(site.root, previous, str(release)), link)
     else:
-        generated = release_diff.what_changed(site.root)
+        generated = release_diff.what_changed(site.root, current=site.dataset)
     head = intro or "# What changed\n\nRecords added, removed and changed between releases.\n\n"
     return front_matter("What changed", "Changes between releases of Frontline Claims", ()) + head + "\n\n" + generated
 

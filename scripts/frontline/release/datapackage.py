@@ -1,0 +1,99 @@
+"""The Frictionless data package descriptor (``datapackage.json``, Data Package v1).
+
+Reads the table model (``tables.py``), the CSV files already written (for their size and SHA-256),
+the sources among the loaded records and the project's name, description and rights
+(``meta.py``); returns the descriptor. Readable by frictionless v5 and R's frictionless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..load import Dataset
+from ..meta import CONTRIBUTORS, DESCRIPTION, KEYWORDS, LICENSES, NAME, RIGHTS, TITLE, VERSION
+from .files import JSON_ALL, LINE_TERMINATOR, SQLITE, csv_name, epoch
+from .tables import Column, tables
+
+
+def field_descriptor(column: Column) -> dict:
+    """The Table Schema field for a column."""
+    out: dict = {"name": column.name, "type": column.type, "description": column.description}
+    constraints = {}
+    if column.required:
+        constraints["required"] = True
+    for key, value in column.constraints.items():
+        if key == "pattern":
+            value = table_schema_pattern(value)
+        constraints[key] = value
+    if constraints:
+        out["constraints"] = constraints
+    return out
+
+
+def table_schema_pattern(pattern: str) -> str:
+    """A JSON Schema pattern (searched) as a Table Schema pattern (matched against the whole value)."""
+    body = pattern[1:] if pattern.startswith("^") else ".*" + pattern
+    return body[:-1] if body.endswith("$") else body + ".*"
+
+
+def description() -> str:
+    """The package's description: the project's, its rights, and where else the tables are."""
+    return f"{DESCRIPTION} {RIGHTS} The same tables are in {SQLITE}; the records as JSON, with offsets, are in {JSON_ALL}."
+
+
+def datapackage(dataset: Dataset, folder: Path) -> dict:
+    """The descriptor of the release in folder, whose CSV files are written."""
+    resources = []
+    for table in tables():
+        path = folder / csv_name(table.name)
+        data = path.read_bytes()
+        schema: dict = {
+            "fields": [field_descriptor(c) for c in table.columns],
+            "missingValues": [""],
+            "primaryKey": table.primary_key,
+        }
+        if table.foreign_keys:
+            schema["foreignKeys"] = [
+                {"fields": name, "reference": {"resource": "" if target == table.name else target, "fields": "id"}}
+                for name, target in table.foreign_keys
+            ]
+        resources.append(
+            {
+                "name": table.name,
+                "path": path.name,
+                "profile": "tabular-data-resource",
+                "title": table.name.replace("_", " ").capitalize(),
+                "description": table.description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "dialect": {"delimiter": ",", "lineTerminator": LINE_TERMINATOR, "quoteChar": '"', "doubleQuote": True, "header": True},
+                "schema": schema,
+            }
+        )
+    sources = []
+    for record in sorted(dataset.of_kind("source"), key=lambda r: r.id):
+        entry = {"title": record.data["title"]}
+        if record.data.get("url"):
+            entry["path"] = record.data["url"]
+        sources.append(entry)
+    package: dict = {
+        "profile": "tabular-data-package",
+        "name": NAME,
+        "title": TITLE,
+        "description": description(),
+        "version": VERSION,
+        "licenses": LICENSES,
+        "rights": RIGHTS,
+        "sources": sources,
+        "contributors": CONTRIBUTORS,
+        "keywords": KEYWORDS,
+    }
+    date = epoch()
+    if date is not None:
+        package["created"] = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+    package["resources"] = resources
+    return package

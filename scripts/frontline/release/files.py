@@ -1,0 +1,50 @@
+"""The release's file names, its CSV dialect and its date.
+
+Reads the environment variable SOURCE_DATE_EPOCH (the only clock the release reads) and nothing
+else; writes nothing. Every other module of the release names its files from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from ..meta import NAME, VERSION
+from ..model import KINDS, folder
+
+LINE_TERMINATOR = "\r\n"  # every CSV row ends with CRLF, as RFC 4180 asks
+SQLITE = "frontline.sqlite"
+JSON_ALL = "frontline.json"
+DATAPACKAGE = "datapackage.json"
+SUMS = "SHA256SUMS"
+README = "README.txt"  # not .md: the site copies the release beside its pages, and a .md file would become a page
+DEFAULT_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest time a zip entry can hold
+
+
+def csv_name(table: str) -> str:
+    return f"{table}.csv"
+
+
+def json_name(kind: str) -> str:
+    """The JSON file of one record kind: claims.json."""
+    return f"{folder(kind)}.json"
+
+
+JSON_KINDS = tuple(json_name(kind) for kind in KINDS)
+
+
+def zip_name() -> str:
+    return f"{NAME}-{VERSION}.zip"
+
+
+def zip_folder() -> str:
+    """The folder the zip unpacks into."""
+    return f"{NAME}-{VERSION}/"
+
+
+def epoch() -> dt.datetime | None:
+    """The release's date from SOURCE_DATE_EPOCH, or None when it is unset (the release is then undated)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)

@@ -1,0 +1,99 @@
+"""Write the release's tables as CSV files and into one SQLite database, streaming each table's rows to both.
+
+Reads the table model (``tables.py``) and the rows (``rows.py``); writes ``<table>.csv`` for
+every table and ``frontline.sqlite`` into the folder it is given.
+
+CSV files are UTF-8 without a byte order mark, comma-separated, with one header row; every row
+ends with CRLF as RFC 4180 asks, while a line break inside a (quoted) cell stays the LF it is in
+the record. An empty cell means the field is absent. The validator refuses record text that
+starts with = + - @ tab or CR (spreadsheets run such cells as formulas), except in quotes,
+prefixes and suffixes, which copy the source verbatim: open the CSV files in a spreadsheet through
+its import dialog, not by double-clicking them.
+
+The SQLite file is built by the same statements in the same order, without a journal, then
+vacuumed, so its pages are laid out the same way each time; its header records the SQLite
+library's version, so byte-identical builds need the same SQLite.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+
+from ..load import Dataset, Record
+from ..model import KINDS
+from .files import LINE_TERMINATOR, SQLITE, csv_name
+from .rows import Offsets, rows
+from .tables import TYPES, Table, tables
+
+BATCH = 1000  # rows per executemany
+
+
+def cell(value) -> str:
+    """A value as CSV cell text: '' for an absent field, true/false, floats as Python writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_literal(value) -> str:
+    return str(value) if isinstance(value, int | float) else "'" + str(value).replace("'", "''") + "'"
+
+
+def create_table_sql(table: Table) -> str:
+    """The SQLite CREATE TABLE statement: types, NOT NULL, enum CHECKs, primary and (deferred) foreign keys."""
+    lines = []
+    for column in table.columns:
+        line = f"  {_quote_ident(column.name)} {TYPES[column.type]}"
+        if column.required:
+            line += " NOT NULL"
+        if "enum" in column.constraints:
+            line += f" CHECK ({_quote_ident(column.name)} IN ({', '.join(_sql_literal(v) for v in column.constraints['enum'])}))"
+        lines.append(line)
+    lines.append(f"  PRIMARY KEY ({', '.join(map(_quote_ident, table.primary_key))})")
+    for name, target in table.foreign_keys:
+        lines.append(f'  FOREIGN KEY ({_quote_ident(name)}) REFERENCES {_quote_ident(target)} ("id") DEFERRABLE INITIALLY DEFERRED')
+    return f"CREATE TABLE {_quote_ident(table.name)} (\n" + ",\n".join(lines) + "\n)"
+
+
+def write_tables(dataset: Dataset, folder: Path, offsets: Offsets) -> None:
+    """Write every table as CSV and into the SQLite file, streaming each table's rows to both."""
+    by_kind: dict[str, list[Record]] = {kind: [] for kind in KINDS}
+    for record in dataset.records:
+        by_kind[record.kind].append(record)
+    db = sqlite3.connect(folder / SQLITE, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("BEGIN")
+        for table in tables():
+            db.execute(create_table_sql(table))
+        for table in tables():
+            insert = f"INSERT INTO {_quote_ident(table.name)} VALUES ({', '.join('?' * len(table.columns))})"  # noqa: S608 - names are ours
+            with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
+                writer.writerow([c.name for c in table.columns])
+                batch = []
+                for row in rows(table, by_kind, offsets):
+                    writer.writerow([cell(v) for v in row])
+                    batch.append(row)
+                    if len(batch) >= BATCH:
+                        db.executemany(insert, batch)
+                        batch.clear()
+                db.executemany(insert, batch)
+        broken = db.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise ValueError(f"foreign keys that point nowhere: {broken[:5]} (run frontline validate first)")
+        db.execute("COMMIT")
+        db.execute("VACUUM")
+    finally:
+        db.close()
