@@ -135,6 +135,46 @@ def test_mkdocs_paths_outside_the_outputs_are_refused_before_anything_is_written
     assert snapshot(tmp_path) == around
 
 
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ({"hooks": ["evil.py"]}, "'hooks' runs Python files during the build"),
+        ({"INHERIT": "../other.yml"}, "'INHERIT' reads another configuration file"),
+        ({"plugins": ["search", {"macros": {}}]}, "plugin 'macros' is not allowed"),
+        ({"theme": {"name": "material", "custom_dir": "../overrides"}}, "theme custom_dir '../overrides' resolves to"),
+    ],
+)
+def test_mkdocs_settings_that_run_code_or_read_outside_are_refused(tmp_path, capsys, keys, message):
+    root = project(tmp_path)
+    (root / "evil.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'w').close()\n")
+    own_config(root, **keys)
+    assert cli.main(["build", str(root)]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "ran").exists()
+    assert not (root / "site").exists()
+
+
+def test_python_tags_in_mkdocs_yml_never_reach_mkdocs(tmp_path, capsys):
+    root = project(tmp_path)
+    path = own_config(root)
+    marker = tmp_path / "ran"
+    path.write_text(path.read_text() + f"extra_templates: !!python/object/apply:os.system ['touch {marker}']\n")
+    assert cli.main(["build", str(root)]) == 2
+    assert "ConstructorError" in capsys.readouterr().err
+    assert not marker.exists()
+
+
+def test_a_python_file_in_the_project_cannot_pose_as_a_markdown_extension(tmp_path, capsys):
+    root = project(tmp_path)
+    marker = tmp_path / "ran"
+    (root / "evil_extension.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    own_config(root, markdown_extensions=[*config["markdown_extensions"], "evil_extension"])
+    assert cli.main(["build", str(root)]) == 2
+    assert "mkdocs build failed" in capsys.readouterr().err
+    assert not marker.exists(), "mkdocs imported a module from the project folder"
+
+
 def test_a_site_folder_linked_outside_the_project_is_refused(tmp_path, capsys):
     root = project(tmp_path)
     outside = tmp_path / "outside"
@@ -232,6 +272,18 @@ def test_links_to_secrets_are_neither_followed_by_validate_nor_by_build(tmp_path
     assert "build stopped" in built.stderr
     assert snapshot(root / "site") == before
     assert_no_secret_published(tmp_path)
+
+
+def test_a_fifo_as_archived_text_does_not_hang_validate(tmp_path):
+    root = copy_fixture(tmp_path / "project")
+    os.mkfifo(root / "seeds" / "pipe.txt")
+    path = root / "dataset" / "sources" / "example-report.yaml"
+    path.write_text(path.read_text().replace("text: seeds/example.txt", "text: seeds/pipe.txt"))
+    done = subprocess.run(
+        [sys.executable, "-m", "frontline.cli", "validate", str(root)], capture_output=True, text=True, env=child_env(), timeout=120
+    )
+    assert done.returncode == 1
+    assert "error[FC402]: text file 'seeds/pipe.txt' cannot be read (not a regular file)" in done.stdout
 
 
 def test_render_refuses_a_link_in_docs_even_without_validate(tmp_path, secrets):

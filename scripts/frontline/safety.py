@@ -73,6 +73,41 @@ def _shown(root: Path, given: Path) -> str:
         return given.as_posix()
 
 
+PLUGINS = ("search",)  # the pages are plain Markdown written by frontline: no other MkDocs plugin runs
+_CODE_KEYS = {
+    "hooks": "runs Python files during the build",
+    "INHERIT": "reads another configuration file",
+}
+
+
+def mkdocs_code(config_file: str | os.PathLike, config: dict) -> None:
+    """UnsafeBuild when a MkDocs config would run code or read files that the project does not vouch for.
+
+    Refused: ``hooks`` and ``INHERIT``, any plugin but search, and a theme ``custom_dir`` outside
+    the config's folder or holding a symbolic link. (Python tags such as ``!!python/object`` never
+    get this far: the config is read with a safe YAML loader first.)
+    """
+    name = Path(config_file).name
+    for key, why in _CODE_KEYS.items():
+        if key in config:
+            raise UnsafeBuild(f"{config_file}: '{key}' {why}; frontline builds refuse it (write pages with frontline instead)")
+    plugins = config.get("plugins") or []
+    names = [next(iter(p)) if isinstance(p, dict) and p else p for p in (plugins if isinstance(plugins, list) else list(plugins))]
+    for plugin in names:
+        if plugin not in PLUGINS:
+            raise UnsafeBuild(
+                f"{name}: plugin {plugin!r} is not allowed (allowed: {', '.join(PLUGINS)}); plugins run code during the build"
+            )
+    theme = config.get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if custom is not None:
+        base = Path(config_file).resolve().parent
+        folder = (base / str(custom)).resolve()
+        if not _inside(folder, base) or folder == base:
+            raise UnsafeBuild(f"{name}: theme custom_dir '{custom}' resolves to {folder}, outside {base}")
+        refuse_symlinks(base, base / str(custom))
+
+
 def mkdocs_paths(root: str | os.PathLike, config_file: str | os.PathLike, config: dict, pages: Path) -> tuple[Path, Path]:
     """The docs_dir and site_dir of a MkDocs config, resolved and confined; docs_dir must be the pages folder."""
     root = Path(root).resolve()

@@ -2,7 +2,7 @@
 
 One module a concern: ``files`` (names, CSV dialect, date), ``tables`` (the table model derived
 from the schemas), ``rows`` (rows and records as JSON, with quote offsets), ``writers`` (CSV and
-SQLite), ``jsonfiles``, ``datapackage``, ``archive`` (README.txt, SHA256SUMS, zip), ``validation``
+SQLite), ``spreadsheet`` (the .xlsx, where text is always text), ``jsonfiles``, ``datapackage``, ``archive`` (README.txt, SHA256SUMS, zip), ``validation``
 (frictionless), ``build`` (all of it, validated, swapped in atomically), ``downloads`` (the
 downloads page), ``codebook`` and ``diff``.
 

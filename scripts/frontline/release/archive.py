@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from ..meta import DESCRIPTION, RIGHTS, TITLE, VERSION
-from .files import DATAPACKAGE, DEFAULT_EPOCH, JSON_ALL, JSON_KINDS, SQLITE, SUMS, epoch, zip_folder, zip_name
+from .files import DATAPACKAGE, DEFAULT_EPOCH, JSON_ALL, JSON_KINDS, SQLITE, SUMS, XLSX, epoch, zip_folder, zip_name
 
 
 def readme() -> bytes:
@@ -35,9 +35,18 @@ def readme() -> bytes:
 - `*.csv`: one table each (UTF-8, comma-separated, one header row, CRLF row ends; an empty cell
   means the field is absent).
 - `{SQLITE}`: the same tables in SQLite, with primary and foreign keys.
+- `{XLSX}`: the same tables as a spreadsheet, one sheet each.
 - `{JSON_ALL}`: every record as in its YAML file, by kind, with the offsets of every quote;
   {kinds}: one kind each.
 - `{SUMS}`: the SHA-256 of every other file (`sha256sum -c {SUMS}`).
+
+## Text cells and spreadsheets
+
+Text is verbatim in the CSV, JSON and SQLite files: quotes (and their prefix and suffix) copy the
+source word for word, so a quote may start with `=`, `+`, `-` or `@`, which a spreadsheet that
+opens a CSV file runs as a formula (other record text never starts so: the validator refuses
+it). Open the CSV files through a spreadsheet's import dialog with every column as text, or use
+`{XLSX}`, where every text cell is stored as text and none runs as a formula.
 """
     return text.encode("utf-8")
 

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from ..markup import md_code, md_text
 from ..model import KINDS
-from .files import DATAPACKAGE, JSON_ALL, JSON_KINDS, README, SQLITE, SUMS, json_name, zip_name
+from .files import DATAPACKAGE, JSON_ALL, JSON_KINDS, README, SQLITE, SUMS, XLSX, json_name, zip_name
 
 FILE_NOTES = {
     DATAPACKAGE: "Frictionless data package: tables, fields (types, meanings, allowed values), keys, licence",
     SQLITE: "All tables in one SQLite database, with primary and foreign keys",
+    XLSX: "All tables in one spreadsheet, a sheet each; text cells are stored as text, so none runs as a formula",
     JSON_ALL: "Every record as in its YAML file, by kind, with the offsets of every quote",
     README: "What the release holds and the rights in it",
     SUMS: "SHA-256 of every other file (check them with: sha256sum -c SHA256SUMS)",
@@ -87,7 +88,7 @@ def downloads_markdown(release_dir: Path, link_prefix: str = "") -> str:
         notes[json_name(kind)] = f"The {kind} records as JSON, with offsets"
     for resource in package["resources"]:
         notes[resource["path"]] = resource["description"].split(":")[0].rstrip(".") + " (table)"
-    order = [zip_name(), DATAPACKAGE, SQLITE, JSON_ALL, *JSON_KINDS]
+    order = [zip_name(), DATAPACKAGE, SQLITE, XLSX, JSON_ALL, *JSON_KINDS]
     order += [r["path"] for r in package["resources"]] + [README, SUMS]
     present = {p.name for p in release_dir.iterdir() if p.is_file()}
     order += sorted(present - set(order))

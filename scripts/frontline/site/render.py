@@ -1308,6 +1308,7 @@ def site_folder(root: str | os.PathLike) -> tuple[Path, tuple[str, ...]]:
     """
     root = Path(root)
     path, config = load_config(root)
+    safety.mkdocs_code(path, config)
     own = root / "mkdocs.yml"
     if own.is_file():
         _, final = safety.mkdocs_paths(root, own, config, root / "build" / "docs")
@@ -1334,6 +1335,7 @@ def build_site(root: str | os.PathLike, strict: bool = True, out: str | os.PathL
     def mkdocs(staging: Path) -> None:
         command = [
             sys.executable,
+            "-P",  # not the project folder on sys.path: a .py file there cannot pose as a Markdown extension
             "-m",
             "mkdocs",
             "build",
