@@ -120,6 +120,7 @@ def wait_until_gone(text: str, limit: float = 20.0) -> list[str]:
         ({"docs_dir": "docs"}, "docs_dir 'docs' is docs/"),
         ({"docs_dir": "build/other"}, "is not build/docs"),
     ],
+    ids=["site-dot", "site-elsewhere", "docs-root", "site-dataset", "site-inside-docs", "site-parent", "docs-docs", "docs-not-pages"],
 )
 def test_mkdocs_paths_outside_the_outputs_are_refused_before_anything_is_written(tmp_path, capsys, keys, message):
     root = project(tmp_path)
@@ -382,6 +383,30 @@ def test_a_build_killed_at_random_moments_leaves_a_consistent_pair_and_no_mkdocs
         pairs.add((release, site))
     assert run_build(root).returncode == 0  # and the project still builds
     assert not [p.name for p in [*root.iterdir(), *(root / "build").iterdir()] if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("damage", ["site without home page", "release file changed after its checksum"])
+def test_an_incomplete_output_is_never_swapped_in(tmp_path, monkeypatch, capsys, damage):
+    root = project(tmp_path)
+    assert cli.main(["build", str(root)]) == 0
+    before = pair(root), snapshot(root / "site")
+    real = render.build_site
+
+    def damaged(root_, strict=True, out=None):
+        site = real(root_, strict=strict, out=out)
+        if damage.startswith("site"):
+            (site / "index.html").unlink()
+        else:
+            staged = next((root / "build").glob(".data.staged-*"))
+            with open(staged / "claims.csv", "a", encoding="utf-8") as handle:
+                handle.write("x")
+        return site
+
+    monkeypatch.setattr(render, "build_site", damaged)
+    set_statement(root, "A build whose output is damaged.")
+    assert cli.main(["build", str(root)]) == 2
+    assert "the previous release and site are kept" in capsys.readouterr().err
+    assert (pair(root), snapshot(root / "site")) == before
 
 
 @pytest.mark.parametrize("crash_at", range(6))

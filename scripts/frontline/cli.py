@@ -71,8 +71,10 @@ def cmd_build(args) -> int:
             staged_release = swap.stage(release_dir)
             release.write(dataset, staged_release)
             docs = render.render(dataset, root, pages_dir, staged_release)
-            if site_dir is not None:
-                render.build_site(root, strict=True, out=swap.stage(site_dir, keep=keep))
+            staged_site = None if site_dir is None else swap.stage(site_dir, keep=keep)
+            if staged_site is not None:
+                render.build_site(root, strict=True, out=staged_site)
+            safety.check_complete(staged_release, staged_site)  # success means what is swapped in is whole
             swap.commit()
     print(f"release: {release_dir}")
     print(f"pages: {docs}")

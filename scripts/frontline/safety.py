@@ -14,6 +14,7 @@ Every refusal is an ``UnsafeBuild`` whose message is one line naming the path an
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -126,6 +127,25 @@ def mkdocs_paths(root: str | os.PathLike, config_file: str | os.PathLike, config
             "the folder frontline writes the pages into (the site is built from the generated pages only)"
         )
     return docs_dir, site_dir
+
+
+def check_complete(release: Path, site: Path | None, sums: str = "SHA256SUMS") -> None:
+    """UnsafeBuild unless the staged release matches its checksums and the staged site has a home page and this release."""
+    listed = (release / sums).read_text(encoding="ascii").splitlines() if (release / sums).is_file() else []
+    if not listed:
+        raise UnsafeBuild(f"the new release in {release} has no {sums}; the previous release and site are kept")
+    for line in listed:
+        digest, _, name = line.partition("  ")
+        path = release / name
+        if "/" in name or not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise UnsafeBuild(f"the new release's {name} does not match {sums}; the previous release and site are kept")
+    if site is None:
+        return
+    if not (site / "index.html").is_file():
+        raise UnsafeBuild("the new site has no index.html; the previous release and site are kept")
+    copy = site / "data" / sums
+    if not copy.is_file() or copy.read_bytes() != (release / sums).read_bytes():
+        raise UnsafeBuild("the new site does not serve the new release; the previous release and site are kept")
 
 
 def symlinks(folder: str | os.PathLike) -> list[Path]:
