@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        print("frontline: interrupted; the previous release and site are unchanged", file=sys.stderr)
+        print("frontline: interrupted (a build leaves the previous release and site in place)", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:  # the reader (head, less) stopped reading: not an error of ours
         sys.stderr.close()

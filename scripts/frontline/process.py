@@ -71,6 +71,11 @@ def kill_group(child: subprocess.Popen) -> None:
     """Stop child and everything it started: SIGTERM to its group, SIGKILL if it lingers."""
     if child.poll() is not None:
         return
+    with deferred():  # a second Ctrl-C must not cut this short
+        _kill_group(child)
+
+
+def _kill_group(child: subprocess.Popen) -> None:
     for sig, wait in ((signal.SIGTERM, 3), (signal.SIGKILL, 10)):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(child.pid, sig)
