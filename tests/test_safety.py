@@ -455,24 +455,24 @@ def test_recover_refuses_a_journal_it_did_not_write(tmp_path):
 
 def test_mkdocs_dies_with_the_build(tmp_path):
     """process.run's child: killed with its group on SIGTERM, and by the kernel when the build is SIGKILLed."""
-    marker = f"sleeper-{os.getpid()}-{tmp_path.name}"
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from frontline import process\n"
-        "with process.interruptible():\n"
-        f"    process.run([sys.executable, '-c', 'import time; print(1, flush=True); time.sleep(120)', {marker!r}], Path({str(tmp_path / 'log')!r}))\n"
-    )
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        parent = subprocess.Popen([sys.executable, "-c", script], env=child_env(), stderr=subprocess.PIPE)
+        marker = f"sleeper-{os.getpid()}-{tmp_path.name}-{sig.name}"
+        log = tmp_path / f"{sig.name}.log"
+        script = (
+            "import sys\n"
+            "from pathlib import Path\n"
+            "from frontline import process\n"
+            "with process.interruptible():\n"
+            f"    process.run([sys.executable, '-c', 'import time; print(1, flush=True); time.sleep(120)', {marker!r}], Path({str(log)!r}))\n"
+        )
+        parent = subprocess.Popen([sys.executable, "-c", script], env=child_env(), stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
-        while not processes_mentioning(f"sleep(120)', '{marker}") and not processes_mentioning(marker) and time.monotonic() < deadline:
+        while not (log.is_file() and log.read_text()) and time.monotonic() < deadline:
             time.sleep(0.05)
-        while not (tmp_path / "log").is_file() or not (tmp_path / "log").read_text():
-            time.sleep(0.05)
+        assert log.read_text() == "1\n", "the child never started"
+        assert len(processes_mentioning(marker)) == 2, "the build and its child both run"
         parent.send_signal(sig)
         parent.wait(timeout=60)
-        parent.stderr.close()
         assert not wait_until_gone(marker), f"the child outlived its parent after {sig.name}"
 
 

@@ -89,7 +89,7 @@ def cmd_serve(args) -> int:
         code = cmd_build(argparse.Namespace(root=str(root), format="text", no_site=False))
         if code:
             return code
-    site = root / "site"
+    site, _ = render.site_folder(root)  # the site_dir of mkdocs.yml, confined to the project
     if not (site / "index.html").is_file():
         print(f"frontline: error: {site} holds no built site; run without --no-build", file=sys.stderr)
         return EXIT_FAILED
