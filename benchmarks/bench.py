@@ -113,7 +113,7 @@ def bench(n: int, site: bool) -> dict[str, float]:
             figures["export"], release = timed(lambda: data_release.write(dataset, root / "build" / "data"))
             figures["frictionless"], _ = timed(lambda: validation.validate(release))  # also inside export: its share
             try:
-                from frontline.site import render
+                from frontline.site import build as render
             except ImportError:
                 render = None
             if render is not None:

@@ -2,16 +2,18 @@
 
 ``build_project`` copies a dataset (records, seeds and the hand-written docs/) into a temporary
 project folder, validates it, writes the release and the pages, and builds the site with the
-project's mkdocs.yml. ``mini_site`` does that once per session for tests/fixtures/mini, and
+project's mkdocs.yml. ``mini_site`` does that once per test run for tests/fixtures/mini, and
 ``real_site`` for the real dataset (skipped, with the reason, while it has errors or no records).
+Under pytest-xdist (``-n``) the workers share those two builds: the first worker to need one
+builds it in the run's shared temporary folder, under a file lock, and the others reuse it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import pytest
 from frontline import release
 from frontline.checks import check
 from frontline.load import Dataset, load
-from frontline.site import render
+from frontline.site import build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "mini"
@@ -44,8 +46,6 @@ class Built:
     docs: Path  # build/docs
     site: Path  # site/
     release: Path
-    render_seconds: float
-    site_seconds: float
 
 
 def make_release(dataset: Dataset, root: Path) -> Path:
@@ -69,17 +69,32 @@ def build_project(root: Path) -> Built:
     if errors:
         raise ValueError(f"{len(errors)} errors, first: {errors[0]}")
     release = make_release(dataset, root)
-    start = time.perf_counter()
-    docs = render.render(dataset, root, root / "build" / "docs", release)
-    middle = time.perf_counter()
-    site = render.build_site(root, strict=True)
-    end = time.perf_counter()
-    return Built(root, dataset, docs, site, release, middle - start, end - middle)
+    docs = build.render(dataset, root, root / "build" / "docs", release)
+    site = build.build_site(root, strict=True)
+    return Built(root, dataset, docs, site, release)
+
+
+def shared_build(tmp_path_factory, name: str, source: Path) -> Built:
+    """source's project built once per test run, also when pytest-xdist runs the tests in several processes."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build_project(copy_project(source, tmp_path_factory.mktemp(name)))
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, parent of every worker's own
+    root = shared / name
+    done = shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the build fails
+        if not done.exists():
+            if root.exists():
+                shutil.rmtree(root)  # a build that failed half way
+            build_project(copy_project(source, root))
+            done.touch()
+    dataset = load(root)
+    return Built(root, dataset, root / "build" / "docs", root / "site", root / "build" / "data")
 
 
 @pytest.fixture(scope="session")
 def mini_site(tmp_path_factory) -> Built:
-    return build_project(copy_project(FIXTURE, tmp_path_factory.mktemp("mini")))
+    return shared_build(tmp_path_factory, "mini", FIXTURE)
 
 
 def real_dataset_problem() -> str:
@@ -97,12 +112,12 @@ def real_site(tmp_path_factory) -> Built:
     why = real_dataset_problem()
     if why:
         pytest.skip(why)
-    return build_project(copy_project(ROOT, tmp_path_factory.mktemp("real")))
+    return shared_build(tmp_path_factory, "real", ROOT)
 
 
 class Server:
     def __init__(self, site: Path):
-        self.httpd = render.server(site, "127.0.0.1", 0)
+        self.httpd = build.server(site, "127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

@@ -1,23 +1,21 @@
 """The built site in a real browser: Debian's Chromium driven by Playwright, served on localhost.
 
 Search in both scripts, quote links landing on their highlighted span, index filters, map
-markers, no request to any other host, axe-core accessibility, and screenshots of the main
-pages at desktop and phone width in build/screenshots/ for a person to look at.
+markers, no request to any other host, axe-core accessibility, and main pages that fit a
+desktop and a phone window. Screenshots for a person to look at are not a test: they are
+written by ``python3 dev.py screenshots`` (tests/screenshots.py).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT
 from frontline.coverage import spans
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "build" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
@@ -194,29 +192,52 @@ def test_real_no_serious_accessibility_violations(page, real_url, real_site, nam
     assert axe_violations(page, real_url + main_pages(real_site)[name]) == []
 
 
-def shoot(browser, url: str, site, prefix: str) -> list[Path]:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    written = []
-    for size, viewport in SIZES.items():
-        context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=size == "phone", has_touch=size == "phone")
-        page = context.new_page()
-        for name, path in main_pages(site).items():
-            page.goto(url + path)
-            page.wait_for_load_state("networkidle")
-            if name == "map":
-                page.wait_for_selector("#fc-map[data-basemap-loaded]", timeout=15_000)
-            target = SCREENSHOTS / f"{prefix}{name}-{size}.png"
-            page.screenshot(path=str(target), full_page=name not in ("map",))
-            written.append(target)
-        context.close()
-    return written
+def layout_problems(browser, url: str, site, size: str) -> list[str]:
+    """What a reader would notice at this width: a page that scrolls sideways, content cut off at the window's
+    edge (tables may scroll inside their own box), or a heading that is not on the first screen."""
+    viewport = SIZES[size]
+    context = browser.new_context(viewport=viewport, is_mobile=size == "phone", has_touch=size == "phone")
+    page = context.new_page()
+    problems = []
+    for name, path in main_pages(site).items():
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+        found = page.evaluate(
+            """() => {
+                const view = document.documentElement.clientWidth;
+                const h1 = document.querySelector(".md-content h1");
+                const box = h1 ? h1.getBoundingClientRect() : null;
+                const cut = [];  // content past the window's right edge, outside any box that scrolls sideways
+                for (const el of document.querySelectorAll(".md-content *")) {
+                    const r = el.getBoundingClientRect();
+                    if (r.width === 0 || r.right <= view + 1 || el.closest(".leaflet-container")) continue;
+                    let up = el.parentElement, scrolls = false;
+                    for (; up && up !== document.body; up = up.parentElement) {
+                        const o = getComputedStyle(up).overflowX;
+                        if (o === "auto" || o === "scroll") { scrolls = true; break; }
+                    }
+                    if (!scrolls) cut.push(`${el.tagName.toLowerCase()}.${el.className} (right edge ${Math.round(r.right)}px)`);
+                }
+                return {width: document.documentElement.scrollWidth, view, cut: cut.slice(0, 3),
+                        heading: box ? {bottom: box.bottom, height: box.height} : null};
+            }"""
+        )
+        if found["width"] > found["view"]:
+            problems.append(f"{name} at {size}: the page scrolls sideways ({found['width']}px in a {found['view']}px window)")
+        if found["cut"]:
+            problems.append(f"{name} at {size}: content runs past the window's edge: {found['cut']}")
+        heading = found["heading"]
+        if heading is None or heading["height"] == 0 or heading["bottom"] > viewport["height"]:
+            problems.append(f"{name} at {size}: no heading on the first screen ({heading})")
+    context.close()
+    return problems
 
 
-def test_screenshots(browser, mini_url, mini_site):
-    written = shoot(browser, mini_url, mini_site, "mini-")
-    assert all(path.stat().st_size > 5_000 for path in written)
+@pytest.mark.parametrize("size", SIZES)
+def test_main_pages_fit_the_window(browser, mini_url, mini_site, size):
+    assert layout_problems(browser, mini_url, mini_site, size) == []
 
 
-def test_real_screenshots(browser, real_url, real_site):
-    written = shoot(browser, real_url, real_site, "")
-    assert all(path.stat().st_size > 5_000 for path in written)
+@pytest.mark.parametrize("size", SIZES)
+def test_real_main_pages_fit_the_window(browser, real_url, real_site, size):
+    assert layout_problems(browser, real_url, real_site, size) == []

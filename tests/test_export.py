@@ -793,11 +793,10 @@ def test_the_real_dataset_exports_and_validates(tmp_path):
 
 def test_the_cli_build_writes_the_release(tmp_path, monkeypatch):
     """`frontline build` writes the release to the project's build/data (render is the site's concern)."""
-    from frontline import cli
-    from frontline.site import render
+    from frontline import cli, site
 
     root = copy_fixture(tmp_path / "project")
-    monkeypatch.setattr(render, "render", lambda *a, **k: root / "build" / "docs")
+    monkeypatch.setattr(site, "render", lambda *a, **k: root / "build" / "docs")
     with contextlib.redirect_stdout(io.StringIO()) as out:
         assert cli.main(["build", str(root), "--no-site"]) == 0  # a stubbed site would be refused as incomplete
     assert f"release: {root / 'build' / 'data'}" in out.getvalue()

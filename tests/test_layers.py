@@ -159,6 +159,6 @@ def test_the_layer_test_sees_imports():
     """The reader finds the imports it must judge (so that the tests above cannot pass by reading nothing)."""
     found = {target for target, _, _ in imports(PACKAGE / "cli.py")}
     assert {"checks", "load", "release", "site"} <= found
-    assert ("model", False) in {(t, nested) for t, _, nested in imports(PACKAGE / "site" / "render.py")} or any(
-        t == "model" for t, _, _ in imports(PACKAGE / "site" / "render.py")
+    assert ("model", False) in {(t, nested) for t, _, nested in imports(PACKAGE / "site" / "index.py")} or any(
+        t == "model" for t, _, _ in imports(PACKAGE / "site" / "index.py")
     )

@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from frontline import atomic, cli, lock, problems, process, safety
+from frontline import site as pages
 from frontline.load import load
-from frontline.site import render
 from helpers import ROOT, copy_fixture
 
 SCRIPTS = ROOT / "scripts"
@@ -292,7 +292,7 @@ def test_render_refuses_a_link_in_docs_even_without_validate(tmp_path, secrets):
     root = project(tmp_path)
     plant_links(root, "docs", home)
     with pytest.raises(safety.UnsafeBuild, match=r"docs/environ\.md is a symbolic link \(to '/proc/self/environ'\).*\(and 2 more\)"):
-        render.render(load(root), root, root / "build" / "docs")
+        pages.render(load(root), root, root / "build" / "docs")
     assert not (root / "build" / "docs").exists()
     assert_no_secret_published(tmp_path)
 
@@ -302,7 +302,7 @@ def test_build_site_refuses_a_link_among_the_generated_pages(tmp_path):
     assert cli.main(["build", str(root), "--no-site"]) == 0
     (root / "build" / "docs" / "leak.md").symlink_to("/etc/passwd")
     with pytest.raises(safety.UnsafeBuild, match=r"build/docs/leak\.md is a symbolic link"):
-        render.build_site(root)
+        pages.build_site(root)
     assert not (root / "site").exists()
 
 
@@ -390,7 +390,7 @@ def test_an_incomplete_output_is_never_swapped_in(tmp_path, monkeypatch, capsys,
     root = project(tmp_path)
     assert cli.main(["build", str(root)]) == 0
     before = pair(root), snapshot(root / "site")
-    real = render.build_site
+    real = pages.build_site
 
     def damaged(root_, strict=True, out=None):
         site = real(root_, strict=strict, out=out)
@@ -402,7 +402,7 @@ def test_an_incomplete_output_is_never_swapped_in(tmp_path, monkeypatch, capsys,
                 handle.write("x")
         return site
 
-    monkeypatch.setattr(render, "build_site", damaged)
+    monkeypatch.setattr(pages, "build_site", damaged)
     set_statement(root, "A build whose output is damaged.")
     assert cli.main(["build", str(root)]) == 2
     assert "the previous release and site are kept" in capsys.readouterr().err

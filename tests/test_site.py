@@ -22,7 +22,8 @@ import yaml
 
 from conftest import FIXTURE, ROOT, build_project, copy_project, make_release
 from frontline.coverage import spans
-from frontline.site import render
+from frontline.site import annotate, build, env, jsonld, pages, urls
+from frontline.site.index import Site
 
 KIND_FOLDERS = {"claim": "claims", "actor": "actors", "place": "places", "figure": "figures", "source": "sources"}
 
@@ -135,7 +136,7 @@ def test_index_pages_list_every_record_with_filters(mini_site):
 
 def test_record_pages_are_not_in_the_navigation(mini_site):
     nav = mkdocs_config()["nav"]
-    pages = render._nav_pages(nav)
+    pages = build.nav_pages(nav)
     assert not [p for p in pages if re.fullmatch(r"(claims|actors|places|figures|sources)/(?!index\.md).+", p)]
     home = (mini_site.site / "index.html").read_text(encoding="utf-8")
     primary = home[home.index("md-nav--primary") : home.index("</nav>", home.index("md-nav--primary"))]
@@ -176,6 +177,17 @@ def test_every_field_is_shown(mini_site):
         assert text in figure, text
 
 
+def test_absent_values_are_left_out(mini_site):
+    """A field a record does not have gets no row: no 'Wikidata' without an id, never the word None."""
+    for record in mini_site.dataset.records:
+        page = html_page(mini_site.site, f"{KIND_FOLDERS[record.kind]}/{record.id}")
+        fields = re.findall(
+            r"<dt>(.*?)</dt>", (mini_site.site / KIND_FOLDERS[record.kind] / record.id / "index.html").read_text(encoding="utf-8")
+        )
+        assert ("Wikidata" in fields) == bool(record.data.get("wikidata")), record.id
+        assert "None" not in page.text, record.id
+
+
 def test_edit_and_json_links_on_every_record_page(mini_site):
     for record in mini_site.dataset.records:
         page = html_page(mini_site.site, f"{KIND_FOLDERS[record.kind]}/{record.id}")
@@ -185,9 +197,9 @@ def test_edit_and_json_links_on_every_record_page(mini_site):
 
 def test_edit_url_setting_makes_a_link(mini_site, monkeypatch):
     monkeypatch.setenv("FRONTLINE_EDIT_URL", "https://example.org/edit/main/{path}")
-    site = render.Site(mini_site.dataset, mini_site.root, {})
+    site = Site(mini_site.dataset, mini_site.root, {})
     record = records(mini_site, "place")[0]
-    assert f'href="https://example.org/edit/main/{record.path}"' in render.this_record(site, "places/x/", record)
+    assert f'href="https://example.org/edit/main/{record.path}"' in pages.record_page(site, record)
 
 
 # --- links both ways -------------------------------------------------------------------------
@@ -273,8 +285,8 @@ def test_source_text_is_complete(mini_site):
 
 def test_coverage_summary(mini_site):
     source = records(mini_site, "source")[0]
-    site = render.Site(mini_site.dataset, mini_site.root, {})
-    share = render.coverage_share(site, source.id)
+    site = Site(mini_site.dataset, mini_site.root, {})
+    share = annotate.share(site, source.id)
     text = mini_site.dataset.texts[source.id].text
     covered = set()
     for span in spans(mini_site.dataset)[source.id]:
@@ -290,12 +302,12 @@ def test_quote_links_point_at_marks(mini_site):
 
 
 def test_paragraphs_and_segments_unit():
-    assert render.paragraphs("a\n\nb c\n \n\nd") == [(0, 1), (3, 6), (10, 11)]
-    assert render.date_key("2025") < render.date_key("2025-06") < render.date_key("2025-06-01")
-    assert render.href("claims/x/", "places/y/") == "../../places/y/"
-    assert render.href("", "claims/") == "claims/"
-    assert render.href("map/", "assets/a.js") == "../assets/a.js"
-    assert render.page_url("claims/index.md") == "claims/" and render.page_url("index.md") == ""
+    assert annotate.paragraphs("a\n\nb c\n \n\nd") == [(0, 1), (3, 6), (10, 11)]
+    assert env.date_key("2025") < env.date_key("2025-06") < env.date_key("2025-06-01")
+    assert urls.href("claims/x/", "places/y/") == "../../places/y/"
+    assert urls.href("", "claims/") == "claims/"
+    assert urls.href("map/", "assets/a.js") == "../assets/a.js"
+    assert urls.page_url("claims/index.md") == "claims/" and urls.page_url("index.md") == ""
 
 
 # --- map, timeline, downloads ----------------------------------------------------------------
@@ -319,13 +331,13 @@ def test_map_page_lists_places_with_coordinates(mini_site):
 
 def test_map_tiles_only_when_a_setting_turns_them_on(mini_site, monkeypatch):
     monkeypatch.setenv("FRONTLINE_MAP_TILES", "https://tiles.example.org/{z}/{x}/{y}.png")
-    site = render.Site(mini_site.dataset, mini_site.root, {})
-    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in render.map_page(site)
+    site = Site(mini_site.dataset, mini_site.root, {})
+    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in pages.map_page(site)
 
 
 def test_timeline_orders_claims_by_date(mini_site):
     page = (mini_site.site / "timeline" / "index.html").read_text(encoding="utf-8")
-    claims = sorted(records(mini_site, "claim"), key=lambda r: (render.date_key(r.data["date"]["value"]), r.id))
+    claims = sorted(records(mini_site, "claim"), key=lambda r: (env.date_key(r.data["date"]["value"]), r.id))
     positions = [page.index(f"claims/{c.id}/") for c in claims]
     assert positions == sorted(positions)
     assert "(month, inferred)" in page
@@ -356,7 +368,7 @@ def test_jsonld_types(mini_site):
 
 
 def test_jsonld_is_escaped_inside_script():
-    text = render.json_for_script({"name": "</script><script>alert(1)</script> & <!--"})
+    text = jsonld.json_for_script({"name": "</script><script>alert(1)</script> & <!--"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text)["name"] == "</script><script>alert(1)</script> & <!--"
 
@@ -457,6 +469,7 @@ def live_problems(page: Page) -> list[str]:
     return problems
 
 
+@pytest.mark.xdist_group("evil-site")  # one worker builds the module's site
 def test_no_record_can_inject_markup(evil_site):
     pages = [
         "places/brook",
@@ -490,6 +503,7 @@ def test_no_record_can_inject_markup(evil_site):
     assert "<title>&lt;script&gt;" in raw
 
 
+@pytest.mark.xdist_group("evil-site")
 def test_search_index_carries_escaped_text(evil_site):
     index = json.loads((evil_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     for doc in index["docs"]:
@@ -508,7 +522,7 @@ def test_mkdocs_yml_is_plain_yaml_with_search_for_cyrillic():
     search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
     assert "ru" in search["lang"] and "en" in search["lang"]
     assert config["use_directory_urls"] is True and config["strict"] is True
-    for page in render._nav_pages(config["nav"]):
+    for page in build.nav_pages(config["nav"]):
         assert page.endswith(".md")
 
 
@@ -523,9 +537,9 @@ def test_render_is_repeatable(mini_site, tmp_path):
     from frontline.load import load
 
     dataset = load(root)
-    first = render.render(dataset, root, root / "build" / "docs", mini_site.release)
+    first = build.render(dataset, root, root / "build" / "docs", mini_site.release)
     snapshot = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
-    second = render.render(dataset, root, root / "build" / "docs", mini_site.release)
+    second = build.render(dataset, root, root / "build" / "docs", mini_site.release)
     assert snapshot == {p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()}
 
 
@@ -540,7 +554,7 @@ def test_zensical_builds_the_same_config(mini_site):
     zensical = shutil.which("zensical") or (Path(sys.executable).parent / "zensical")
     if not Path(zensical).is_file():
         pytest.skip("zensical is not installed (it comes with the test extras: pip install -e .[test])")
-    config = yaml.safe_load(render.site_config(mini_site.root).read_text(encoding="utf-8"))
+    config = yaml.safe_load(build.site_config(mini_site.root).read_text(encoding="utf-8"))
     # Zensical wants docs_dir and site_dir inside the config file's folder, without '..' or absolute paths.
     config["docs_dir"] = "build/docs"
     config["site_dir"] = "zensical-site"
@@ -584,7 +598,7 @@ def test_source_page_lists_what_no_record_covers(tmp_path):
     dataset = load(root)
     gaps = coverage.gaps(dataset)["example-report"]
     assert [(g.check, g.words) for g in gaps] == [("number", "2"), ("number", "million")]
-    docs = render.render(dataset, root, root / "build" / "docs", make_release(dataset, root))
+    docs = build.render(dataset, root, root / "build" / "docs", make_release(dataset, root))
     page = (docs / "sources" / "example-report.md").read_text(encoding="utf-8")
     for gap in gaps:
         assert f"line {gap.line}, column {gap.column}: {html.escape(gap.describe())}" in page

@@ -10,12 +10,11 @@ import contextlib
 import sys
 from pathlib import Path
 
-from . import __version__, atomic, lock, process, release, rules, safety, scaffold
+from . import __version__, atomic, lock, process, release, rules, safety, scaffold, site
 from .checks import check, sorted_rules
 from .load import load
 from .model import KINDS
 from .problems import summarised
-from .site import render
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 
@@ -58,7 +57,7 @@ def cmd_build(args) -> int:
     build = safety.confine(root, root / "build", "build folder")
     release_dir = safety.confine(root, build / "data", "release folder")
     pages_dir = safety.confine(root, build / "docs", "pages folder")
-    site_dir, keep = (None, ()) if args.no_site else render.site_folder(root)
+    site_dir, keep = (None, ()) if args.no_site else site.site_folder(root)
     with process.interruptible(), lock.hold(build / lock.LOCK_FILE) as held:
         if held.stale_pid:
             print(f"frontline: note: the build with pid {held.stale_pid} ended without releasing the lock; taking it over", file=sys.stderr)
@@ -70,10 +69,10 @@ def cmd_build(args) -> int:
                 return EXIT_PROBLEMS
             staged_release = swap.stage(release_dir)
             release.write(dataset, staged_release)
-            docs = render.render(dataset, root, pages_dir, staged_release)
+            docs = site.render(dataset, root, pages_dir, staged_release)
             staged_site = None if site_dir is None else swap.stage(site_dir, keep=keep)
             if staged_site is not None:
-                render.build_site(root, strict=True, out=staged_site)
+                site.build_site(root, strict=True, out=staged_site)
             safety.check_complete(staged_release, staged_site)  # success means what is swapped in is whole
             swap.commit()
     print(f"release: {release_dir}")
@@ -89,13 +88,13 @@ def cmd_serve(args) -> int:
         code = cmd_build(argparse.Namespace(root=str(root), format="text", no_site=False))
         if code:
             return code
-    site, _ = render.site_folder(root)  # the site_dir of mkdocs.yml, confined to the project
-    if not (site / "index.html").is_file():
-        print(f"frontline: error: {site} holds no built site; run without --no-build", file=sys.stderr)
+    folder, _ = site.site_folder(root)  # the site_dir of mkdocs.yml, confined to the project
+    if not (folder / "index.html").is_file():
+        print(f"frontline: error: {folder} holds no built site; run without --no-build", file=sys.stderr)
         return EXIT_FAILED
-    with render.server(site, args.host, args.port) as httpd:
+    with site.server(folder, args.host, args.port) as httpd:
         host, port = httpd.server_address[:2]
-        print(f"serving {site} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+        print(f"serving {folder} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()
     return EXIT_OK

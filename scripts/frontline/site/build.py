@@ -1,0 +1,221 @@
+"""Build the site: the Markdown pages of a valid dataset into build/docs, then MkDocs into site/.
+
+Reads the loaded dataset, the hand-written pages in ``ROOT/docs/``, ``mkdocs.yml`` (the project's
+own, or ``ROOT/mkdocs.yml`` when a dataset folder has one), the data release folder, the site's
+own scripts and styles in ``assets/`` beside this module and the front-end packages in
+``node_modules/`` (Leaflet, topojson-client, world-atlas).
+
+``render`` writes ``build/docs/``: the hand-written pages, one page per record at
+``<kind>s/<id>.md`` (``/claims/<id>/`` on the site), an index page per kind, the map, the
+timeline, the downloads (with the release files beside it), the codebook, the rules, "What changed", a
+static JSON API under ``api/v1/`` and the assets. ``build_site`` runs ``mkdocs build --strict``
+into ``site/`` (its output in ``build/mkdocs.log``), keeping a host's files there, and ``server``
+serves a built site on localhost. Symbolic links in ``docs/`` and among the generated pages are
+refused, and so is a ``mkdocs.yml`` that would run code or write outside the project (``safety``). The pages are plain Markdown
+files (no MkDocs plugins or hooks), so the same ``mkdocs.yml`` also builds with Zensical.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+from .. import atomic, process, safety
+from ..load import Dataset
+from ..model import PAGE_ORDER, folder
+from . import api, pages
+from .index import Site
+from .urls import ASSET_DIR, DATA, record_doc
+
+PROJECT = Path(__file__).resolve().parent.parent.parent.parent  # the repository: mkdocs.yml, node_modules/
+ASSETS = Path(__file__).resolve().parent / "assets"  # our own JS and CSS
+
+# Vendor files copied from node_modules into the site: (package, file in package, file in the site).
+VENDOR = [
+    ("leaflet", "dist/leaflet.js", "vendor/leaflet/leaflet.js"),
+    ("leaflet", "dist/leaflet.css", "vendor/leaflet/leaflet.css"),
+    ("leaflet", "dist/images", "vendor/leaflet/images"),
+    ("leaflet", "LICENSE", "vendor/leaflet/LICENSE"),
+    ("topojson-client", "dist/topojson-client.min.js", "vendor/topojson-client/topojson-client.min.js"),
+    ("topojson-client", "LICENSE", "vendor/topojson-client/LICENSE"),
+    ("world-atlas", "countries-50m.json", "vendor/world-atlas/countries-50m.json"),
+    ("world-atlas", "LICENSE", "vendor/world-atlas/LICENSE"),
+]
+
+
+def load_config(root: Path) -> tuple[Path, dict]:
+    """The mkdocs.yml that builds this root (its own, else the project's) and its settings."""
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        path = PROJECT / "mkdocs.yml"
+    return path, yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def nav_pages(nav) -> list[str]:
+    """Every Markdown file named in a mkdocs.yml navigation."""
+    out = []
+    for item in nav or []:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                out.extend(nav_pages(value) if isinstance(value, list) else [value] if isinstance(value, str) else [])
+    return out
+
+
+def _node_modules(root: Path) -> Path:
+    for candidate in (root / "node_modules", PROJECT / "node_modules"):
+        if all((candidate / package).is_dir() for package, _, _ in VENDOR):
+            return candidate
+    raise RuntimeError("the site needs Leaflet, topojson-client and world-atlas in node_modules/: run 'npm ci' (python3 dev.py serve does)")
+
+
+def _copy_assets(root: Path, out: Path) -> None:
+    target = out / ASSET_DIR
+    shutil.copytree(ASSETS, target, dirs_exist_ok=True)
+    modules = _node_modules(root)
+    for package, inner, dest in VENDOR:
+        source = modules / package / inner
+        if source.is_dir():
+            shutil.copytree(source, target / dest, dirs_exist_ok=True)
+        else:
+            (target / dest).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target / dest)
+
+
+def _write(out: Path, doc: str, text: str) -> None:
+    path = out / doc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def render(dataset: Dataset, root: str | os.PathLike, out_dir: str | os.PathLike, release_dir: str | os.PathLike | None = None) -> Path:
+    """Write the Markdown pages, the JSON API and the assets of a valid dataset into out_dir.
+
+    out_dir is replaced only when every page is written; a failure leaves the previous pages.
+    """
+    return atomic.replace_dir(out_dir, lambda staging: _render_into(dataset, Path(root), staging, release_dir))
+
+
+def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.PathLike | None) -> Path:
+    release = Path(release_dir) if release_dir is not None else None
+    _, config = load_config(root)
+    site = Site(dataset, root, config)
+    handwritten = root / "docs"
+    safety.refuse_symlinks(root, handwritten)  # copytree would copy what a link points at
+    if handwritten.is_dir():
+        shutil.copytree(handwritten, out, dirs_exist_ok=True)
+
+    def take(doc: str) -> str:
+        """A hand-written page's text, used as the intro of the generated page of the same name."""
+        path = out / doc
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            path.unlink()
+            return text.rstrip() + "\n\n"
+        return ""
+
+    _write(out, "index.md", pages.home_page(site, take("index.md"), release))
+    for kind in PAGE_ORDER:
+        intro = take(f"{folder(kind)}/index.md") or (pages.SOURCES_INTRO if kind == "source" else "")
+        _write(out, f"{folder(kind)}/index.md", pages.index_page(site, kind, intro))
+        for record in site.kinds[kind]:
+            _write(out, record_doc(kind, record.id), pages.record_page(site, record))
+    _write(out, "map.md", pages.map_page(site))
+    _write(out, "timeline.md", pages.timeline_page(site))
+    intro = take("downloads.md") or take(f"{DATA}/index.md")
+    if release is not None and release.is_dir():
+        shutil.copytree(release, out / DATA, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
+    _write(out, f"{DATA}/index.md", pages.downloads_page(site, release, intro))
+    _write(out, "codebook.md", pages.codebook_page(take("codebook.md")))
+    _write(out, "rules.md", pages.rules_page(take("rules.md")))
+    _write(out, "changes.md", pages.changes_page(site, release, take("changes.md")))
+    missing = [doc for doc in nav_pages(config.get("nav")) if not (out / doc).exists()]
+    if missing:  # a page in the navigation must exist: write it in docs/ or take it out of mkdocs.yml
+        raise FileNotFoundError("pages named in the navigation are missing from docs/: " + ", ".join(missing))
+    api.write(site, out)
+    _copy_assets(root, out)
+    safety.refuse_symlinks(root, out)  # mkdocs follows links: the generated pages hold none
+    return out
+
+
+def site_config(root: Path) -> Path:
+    """The config file to build root with: root/mkdocs.yml, or the project's with root's folders."""
+    own = root / "mkdocs.yml"
+    if own.is_file():
+        return own
+    path, config = load_config(root)
+    config["docs_dir"] = str((root / "build" / "docs").resolve())
+    config["site_dir"] = str((root / "site").resolve())
+    derived = root / "build" / "mkdocs.yml"
+    derived.parent.mkdir(parents=True, exist_ok=True)
+    derived.write_text(
+        f"# Derived from {path} by frontline.site.build.site_config; do not edit.\n"
+        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    return derived
+
+
+def site_folder(root: str | os.PathLike) -> tuple[Path, tuple[str, ...]]:
+    """Where the site goes (mkdocs.yml's site_dir, confined to the project) and the host files kept in it.
+
+    Refuses a mkdocs.yml that would run code (safety.mkdocs_code). Kept: safety.HOST_FILES and the
+    names listed under ``extra.frontline.preserve`` in mkdocs.yml.
+    """
+    root = Path(root)
+    path, config = load_config(root)
+    safety.mkdocs_code(path, config)
+    own = root / "mkdocs.yml"
+    if own.is_file():
+        _, final = safety.mkdocs_paths(root, own, config, root / "build" / "docs")
+    else:
+        final = safety.confine(root, root / "site", "site folder")
+    preserve = ((config.get("extra") or {}).get("frontline") or {}).get("preserve") or []
+    if not isinstance(preserve, list) or not all(isinstance(name, str) and name and "/" not in name for name in preserve):
+        raise safety.UnsafeBuild(f"{path}: extra.frontline.preserve must be a list of file names in the site folder")
+    return final, tuple(dict.fromkeys([*safety.HOST_FILES, *preserve]))
+
+
+def build_site(root: str | os.PathLike, strict: bool = True, out: str | os.PathLike | None = None) -> Path:
+    """Run mkdocs on root/build/docs; returns the site folder. Raises on any warning when strict.
+
+    Without out, the site replaces root's site folder (site_folder) when complete, keeping the
+    host files; with out, mkdocs writes into out (a staged folder that the caller swaps in).
+    MkDocs' output goes to build/mkdocs.log; a failure is one line naming it (process.ChildFailed).
+    """
+    root = Path(root)
+    final, keep = site_folder(root)
+    config = site_config(root)
+    safety.refuse_symlinks(root, root / "build" / "docs")
+
+    def mkdocs(staging: Path) -> None:
+        # -P: not the project folder on sys.path, so that a .py file there cannot pose as a Markdown extension
+        command = [sys.executable, "-P", "-m", "mkdocs", "build", "--clean", "-f", str(config), "--site-dir", str(staging)]
+        if strict:  # not -q: it hides the warnings that --strict turns into a failure
+            command.append("--strict")
+        process.run(command, root / "build" / "mkdocs.log", cwd=config.parent, what="mkdocs build")
+
+    if out is not None:
+        mkdocs(Path(out))
+        return Path(out)
+    return atomic.replace_dir(final, mkdocs, keep=keep)  # a failed build leaves the previous site as it was
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".json": "application/json", ".js": "text/javascript"}
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+def server(site_dir: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000) -> http.server.ThreadingHTTPServer:
+    """An HTTP server for a built site (port 0 picks a free port); call serve_forever() on it."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    return http.server.ThreadingHTTPServer((host, port), handler)

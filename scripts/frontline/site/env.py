@@ -1,0 +1,145 @@
+"""The Jinja2 environment the pages are rendered with, and its filters.
+
+Templates live in ``templates/`` beside this module. Autoescape is on and undefined names are
+errors (``StrictUndefined``): every ``{{ value }}`` that is not ``Markup`` is escaped, with its
+line breaks kept as ``<br>`` (a blank line would end the raw HTML block that Markdown passes
+through), and ``None`` prints nothing. Raw HTML only ever comes from our own code as ``Markup``:
+the filters below, the macros, the hand-written docs/ pages and the Markdown of the release.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..model import KIND, PAGE_ORDER
+from .jsonld import json_for_script
+from .urls import API, ASSET_DIR, DATA, api_url, href, record_url
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# How the pages spell the vocabularies' values.
+LABELS = {
+    "relation": {"disputes": "Disputes", "supports": "Supports", "responds-to": "Responds to", "repeats": "Repeats"},
+    "speech": {
+        "direct": "direct (the claimant's own words, in quotation marks)",
+        "reported": "reported (paraphrased by the source)",
+        "authorial": "authorial (the outlet's own statement)",
+    },
+    "basis": {"stated": "stated in the source", "inferred": "inferred", "publication": "the source's publication date"},
+    "precision": {
+        1: "1: the point is the named place itself",
+        2: "2: near the named place or part of a region",
+        3: "3: only the region is known",
+    },
+    "languages": {"en": "English", "uk": "Ukrainian", "ru": "Russian"},
+}
+MONTHS = "January February March April May June July August September October November December".split()
+
+
+def text(value) -> Markup:
+    """Record text as safe HTML: escaped, line breaks kept, no blank lines (they end a raw HTML block)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(html.escape(str(value), quote=True).replace("\r", "").replace("\n", "<br>"))
+
+
+def finalize(value):
+    """What every {{ ... }} prints: Markup as it is, None as nothing, anything else as escaped text."""
+    if value is None:
+        return Markup("")
+    return text(value)
+
+
+def date(value) -> Markup:
+    """An ISO date of reduced precision in words: 2025, June 2025, 8 June 2025."""
+    if not isinstance(value, str):
+        return text(value)
+    parts = value.split("-")
+    try:
+        if len(parts) == 1:
+            return text(parts[0])
+        month = MONTHS[int(parts[1]) - 1]
+        if len(parts) == 2:
+            return Markup("{} {}").format(month, text(parts[0]))
+        return Markup("{} {} {}").format(int(parts[2]), month, text(parts[0]))
+    except (ValueError, IndexError):
+        return text(value)
+
+
+def precision(value) -> str:
+    """year, month or day: how precise an ISO date is."""
+    return {1: "year", 2: "month", 3: "day"}.get(len(str(value).split("-")), "?")
+
+
+def date_key(value) -> str:
+    """Reduced-precision dates sort before the days they contain: 2025 < 2025-06 < 2025-06-01."""
+    parts = str(value).split("-") if value else []
+    return "-".join(parts + ["00"] * (3 - len(parts))) if parts else ""
+
+
+def number(value) -> Markup:
+    """A number with thin spaces between thousands; anything else as text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return text(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return text(f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else value)
+
+
+def percent(value: float, digits: int = 0, missing: str = "–") -> str:
+    return missing if math.isnan(value) else f"{value:.{digits}%}"
+
+
+def yaml_text(value) -> Markup:
+    """A front matter value: HTML-escaped (the theme prints titles raw), then a YAML (JSON) string."""
+    return Markup(json.dumps(html.escape(str(value), quote=True)))
+
+
+def script_json(value) -> Markup:
+    """JSON for a <script> element, with <, > and & as \\u escapes."""
+    return Markup(json_for_script(value))
+
+
+def one_block(value) -> Markup:
+    """Raw HTML with no blank line inside, so that Markdown passes it through as one block."""
+    return Markup(re.sub(r"\n\s*\n", "\n", str(value)))
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # templates are package files: compiled once a process, never checked for changes
+    )
+    env.filters.update(
+        text=text,
+        date=date,
+        precision=precision,
+        date_key=date_key,
+        number=number,
+        percent=percent,
+        yaml_text=yaml_text,
+        script_json=script_json,
+        one_block=one_block,
+    )
+    env.tests.update(
+        wikidata_id=lambda value: isinstance(value, str) and re.fullmatch(r"Q[1-9][0-9]*", value) is not None,
+        web_url=lambda value: isinstance(value, str) and re.match(r"https?://", value) is not None,
+    )
+    env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS)
+    env.globals.update(href=href, record_url=record_url, api_url=api_url, API=API, ASSET_DIR=ASSET_DIR, DATA=DATA)
+    return env
+
+
+ENV = environment()

@@ -1,0 +1,105 @@
+"""The site's index of a valid dataset: records by id and kind, labels, backlinks, settings.
+
+Reads the loaded dataset, its coverage spans and gaps (``coverage``) and the ``extra.frontline``
+settings of ``mkdocs.yml`` (or the ``FRONTLINE_*`` environment variables). Writes nothing.
+Everything here is computed once per build, in linear time, and read by every page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from .. import coverage, model
+from ..load import Dataset, Record
+from ..model import KIND, KINDS, walk
+
+# What a reference means, seen from the record it points at: (kind, field pattern) -> heading.
+BACKLINKS = {
+    ("claim", ("claimant",)): "Claims made",
+    ("claim", ("reported_by", "*")): "Claims reported",
+    ("claim", ("places", "*")): "Claims about this place",
+    ("claim", ("actors", "*")): "Claims about this actor",
+    ("claim", ("figures", "*")): "Claims that state this figure",
+    ("claim", ("status", "assessed_by")): "Claims assessed",
+    ("figure", ("stated_by",)): "Figures stated",
+    ("figure", ("places", "*")): "Figures about this place",
+    ("figure", ("actors", "*")): "Figures about this actor",
+    ("place", ("parent",)): "Places within",
+    ("actor", ("roles", "*", "organization")): "Members and office-holders",
+    ("source", ("publisher",)): "Sources published",
+    ("source", ("agency",)): "Sources from this agency",
+}
+INVERSE_RELATION = {"disputes": "Disputed by", "supports": "Supported by", "responds-to": "Responded to by", "repeats": "Repeated by"}
+
+
+class Site:
+    """Records by id, labels, backlinks and evidence offsets: computed once, in linear time."""
+
+    def __init__(self, dataset: Dataset, root: Path, config: dict):
+        self.dataset = dataset
+        self.root = root
+        self.config = config
+        self.by_id: dict[str, Record] = {r.id: r for r in dataset.records}
+        self.kinds: dict[str, list[Record]] = {kind: sorted(dataset.of_kind(kind), key=lambda r: r.id) for kind in KINDS}
+        # target id -> heading -> [record]
+        self.backlinks: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
+        for record in dataset.records:
+            for pattern, target_kind in model.references(record.kind):
+                if pattern[-1:] == ("source",) and "evidence" in pattern:
+                    continue  # evidence is shown as quotes, not as backlinks
+                if pattern == ("relations", "*", "claim"):
+                    continue  # relations get their own inverse names below
+                for _, value in walk(record.data, pattern):
+                    target = self.by_id.get(value) if isinstance(value, str) else None
+                    if target is None or target.kind != target_kind or target is record:
+                        continue
+                    heading = BACKLINKS.get((record.kind, pattern), f"{KIND[record.kind].many} that refer to it")
+                    bucket = self.backlinks[target.id][heading]
+                    if not bucket or bucket[-1] is not record:
+                        bucket.append(record)
+            if record.kind == "claim":
+                for relation in record.data.get("relations", []) or []:
+                    target = self.by_id.get(relation.get("claim"))
+                    if target is not None:
+                        self.backlinks[target.id][INVERSE_RELATION.get(relation.get("type"), "Related")].append(record)
+        self.locate = dataset.locate  # shared with coverage and the release: each quote is found once per build
+        self.spans = coverage.spans(dataset)
+        self.gaps = coverage.gaps(dataset)
+
+    def get(self, record_id) -> Record | None:
+        """The record with this id, or None (also for a value that is not an id)."""
+        return self.by_id.get(record_id) if isinstance(record_id, str) else None
+
+    def label(self, record: Record) -> str:
+        data = record.data
+        if record.kind in ("actor", "place"):
+            return data.get("name", record.id)
+        if record.kind == "claim":
+            return data.get("statement", record.id)
+        if record.kind == "figure":
+            measure = data.get("measure", record.id)
+            return f"{measure[:1].upper()}{measure[1:]}: {data.get('stated', '')}".rstrip(": ")
+        if record.kind == "source":
+            return data.get("title", record.id)
+        return record.id
+
+    def short(self, record: Record, limit: int = 90) -> str:
+        text = self.label(record)
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+    def where(self, item: dict) -> tuple[int, int] | None:
+        """The character offsets of an evidence item's quote in its source, or None."""
+        return self.locate(item.get("source"), item)
+
+    def referenced_by(self, record_id: str) -> dict[str, list[Record]]:
+        return self.backlinks.get(record_id, {})
+
+    def setting(self, name: str, default: str = "") -> str:
+        """A site setting: the environment variable FRONTLINE_<NAME> wins over mkdocs.yml extra.frontline.<name>."""
+        env = os.environ.get("FRONTLINE_" + name.upper())
+        if env is not None:
+            return env
+        value = ((self.config.get("extra") or {}).get("frontline") or {}).get(name, default)
+        return value if isinstance(value, str) else default

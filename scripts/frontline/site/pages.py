@@ -1,0 +1,321 @@
+"""What each page needs, handed to its template: the text of every generated Markdown page.
+
+Reads the site index (``index.Site``), the annotated sources (``annotate``), the JSON-LD
+(``jsonld``) and the Markdown that the release writes (downloads, codebook, changes). Each
+function returns one page's text; ``build`` writes them. Templates are in ``templates/``
+and escape every value that is not Markup (see ``env``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .. import meta, rules
+from ..load import Record
+from ..markup import md_code
+from ..model import KIND
+from ..release import codebook_markdown, diff, downloads_markdown
+from . import annotate, jsonld
+from .env import ENV, date_key
+from .index import Site
+from .urls import DATA, href, record_doc, record_url
+
+# The fields each kind's template shows; any other field (one a newer schema adds) is shown plainly after them.
+SHOWN = {
+    "claim": {"statement", "claimant", "reported_by", "speech", "topic", "date", "status", "places", "actors", "figures", "relations"},
+    "actor": {"name", "kind", "aliases", "country", "description", "roles", "wikidata"},
+    "place": {"name", "kind", "aliases", "parent", "iso_3166_2", "country", "coordinates", "wikidata"},
+    "figure": {"measure", "stated", "qualifier", "value", "unit", "as_of", "stated_by", "places", "actors"},
+    "source": {"title", "publisher", "agency", "published", "language", "url", "text", "sha256", "coverage_exceptions"},
+}
+ALWAYS = {"$schema", "id", "evidence", "note"}  # shown in their own places, or not at all
+HIDE_TOC = ("toc",)
+
+
+def _render(template: str, **context) -> str:
+    return ENV.get_template(template).render(**context)
+
+
+def _intro(text: str, default: str) -> Markup:
+    """A hand-written page's Markdown (ours, from docs/), or the default heading."""
+    return Markup(text or default)
+
+
+def record_page(site: Site, record: Record) -> str:
+    data = record.data
+    edit = site.setting("edit_url")
+    more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in SHOWN[record.kind] | ALWAYS]
+    context = {
+        "site": site,
+        "src": record_url(record.kind, record.id),
+        "record": record,
+        "data": data,
+        "heading": site.label(record),
+        "more": more,
+        "edit_url": edit.replace("{path}", record.path) if edit and "{path}" in edit else None,
+        "ld": jsonld.for_record(site, record),
+        "title": site.short(record, 80),
+        "description": f"{KIND[record.kind].one} in {meta.TITLE}: {site.short(record, 150)}",
+        "hide": HIDE_TOC,
+    }
+    if record.kind == "source":
+        text = site.dataset.texts.get(record.id)
+        context["paragraphs"] = annotate.annotate(site, record.id) if text is not None else None
+        context["coverage"] = annotate.coverage(site, record) if text is not None else None
+    return _render(f"{record.kind}.md", **context)
+
+
+def _aliases(data: dict) -> str:
+    return " · ".join(a.get("name", "") for a in data.get("aliases") or [] if isinstance(a, dict))
+
+
+def _options(site: Site, ids) -> list[tuple[str, str]]:
+    """(id, short label) of the records among ids, by label: a filter's choices."""
+    found = {i for i in ids if i in site.by_id}
+    return sorted(((i, site.short(site.by_id[i], 60)) for i in found), key=lambda item: (item[1].lower(), item[0]))
+
+
+def _values(records: list[Record], get) -> list[tuple[str, str]]:
+    return [(v, v) for v in sorted({get(r.data) for r in records} - {""})]
+
+
+def _short_of(site: Site, record_id) -> str:
+    record = site.get(record_id)
+    return site.short(record) if record is not None else ""
+
+
+def claim_order(site: Site) -> list[Record]:
+    """Claims by date (reduced precision first), then id."""
+    return sorted(site.kinds["claim"], key=lambda r: (date_key((r.data.get("date") or {}).get("value", "")), r.id))
+
+
+def index_page(site: Site, kind: str, intro: str = "") -> str:
+    """Every record of a kind in a table: rows of {record, attrs (for the filters), sort (a key per column), ...}."""
+    records = site.kinds[kind]
+    rows: list[dict] = []
+    selects: list[tuple[str, str, list[tuple[str, str]]]] = []
+    dates = False
+    if kind == "claim":
+        headers = ["Date", "Claimant", "Statement", "Topic", "Status", "Places"]
+        for r in claim_order(site):
+            d = r.data
+            date = (d.get("date") or {}).get("value", "")
+            status = (d.get("status") or {}).get("value", "")
+            places = " ".join(d.get("places") or [])
+            attrs = {"claimant": d.get("claimant", ""), "topic": d.get("topic", ""), "status": status, "place": places, "date": date}
+            sort = [date_key(date), _short_of(site, d.get("claimant")), d.get("statement", ""), d.get("topic", ""), status, places]
+            rows.append({"record": r, "attrs": attrs, "sort": sort})
+        selects = [
+            ("claimant", "Claimant", _options(site, (r.data.get("claimant") for r in records))),
+            ("topic", "Topic", _values(records, lambda d: d.get("topic", ""))),
+            ("status", "Status", _values(records, lambda d: (d.get("status") or {}).get("value", ""))),
+            ("place", "Place", _options(site, (p for r in records for p in r.data.get("places") or []))),
+        ]
+        dates = True
+    elif kind == "actor":
+        headers = ["Name", "Kind", "Country", "Also known as", "Claims made", "Referenced"]
+        for r in records:
+            d = r.data
+            made = len(site.referenced_by(r.id).get("Claims made", []))
+            refs = sum(len(v) for v in site.referenced_by(r.id).values())
+            aliases = _aliases(d)
+            sort = [d.get("name", ""), d.get("kind", ""), d.get("country", ""), aliases, f"{made:06d}", f"{refs:06d}"]
+            attrs = {"kind": d.get("kind", ""), "country": d.get("country", "")}
+            rows.append({"record": r, "attrs": attrs, "sort": sort, "aliases": aliases, "claims": made, "refs": refs})
+        selects = [
+            ("kind", "Kind", _values(records, lambda d: d.get("kind", ""))),
+            ("country", "Country", _values(records, lambda d: d.get("country", ""))),
+        ]
+    elif kind == "place":
+        headers = ["Name", "Kind", "Lies in", "Also known as", "On the map", "Claims"]
+        for r in records:
+            d = r.data
+            claims = len(site.referenced_by(r.id).get("Claims about this place", []))
+            aliases = _aliases(d)
+            mapped = isinstance(d.get("coordinates"), dict)
+            parent = d.get("parent", "")
+            sort = [d.get("name", ""), d.get("kind", ""), _short_of(site, parent), aliases, "1" if mapped else "0", f"{claims:06d}"]
+            attrs = {"kind": d.get("kind", ""), "parent": parent}
+            rows.append({"record": r, "attrs": attrs, "sort": sort, "aliases": aliases, "mapped": mapped, "claims": claims})
+        selects = [
+            ("kind", "Kind", _values(records, lambda d: d.get("kind", ""))),
+            ("parent", "Lies in", _options(site, (r.data.get("parent") for r in records if r.data.get("parent")))),
+        ]
+    elif kind == "figure":
+        headers = ["Measure", "Stated", "Best", "Low", "High", "Unit", "Stated by"]
+        for r in records:
+            d = r.data
+            v = d.get("value") or {}
+            numbers = [f"{v[name]:020.4f}" if isinstance(v.get(name), (int, float)) else "" for name in ("best", "low", "high")]
+            sort = [d.get("measure", ""), d.get("stated", ""), *numbers, d.get("unit", ""), _short_of(site, d.get("stated_by"))]
+            attrs = {"unit": d.get("unit", ""), "qualifier": d.get("qualifier", ""), "stated_by": d.get("stated_by", "")}
+            rows.append({"record": r, "attrs": attrs, "sort": sort})
+        selects = [
+            ("unit", "Unit", _values(records, lambda d: d.get("unit", ""))),
+            ("qualifier", "Qualifier", _values(records, lambda d: d.get("qualifier", ""))),
+            ("stated_by", "Stated by", _options(site, (r.data.get("stated_by") for r in records if r.data.get("stated_by")))),
+        ]
+    else:
+        headers = ["Title", "Published", "Language", "Quotes", "Coverage"]
+        for r in records:
+            d = r.data
+            quotes = len(site.spans.get(r.id, []))
+            share = annotate.share(site, r.id)
+            published = (d.get("published") or {}).get("value", "")
+            sort = [d.get("title", ""), date_key(published), d.get("language", ""), f"{quotes:06d}", f"{share:08.4f}"]
+            rows.append({"record": r, "attrs": {}, "sort": sort, "quotes": quotes, "share": share})
+    return _render(
+        "index.md",
+        site=site,
+        src=f"{KIND[kind].folder}/",
+        kind=kind,
+        intro=_intro(intro, f"# {KIND[kind].many}\n\n"),
+        table_id=f"fc-{KIND[kind].folder}",
+        caption=f"{KIND[kind].many} in {meta.TITLE}",
+        headers=headers,
+        rows=rows,
+        selects=selects,
+        dates=dates,
+        title=KIND[kind].many,
+        description=f"Every {KIND[kind].one.lower()} in {meta.TITLE}",
+        hide=HIDE_TOC,
+    )
+
+
+SOURCES_INTRO = (
+    "# Sources\n\nThe documents the records come from. Each source's page shows its full text with every quoted span marked "
+    "and linked to its records.\n\n"
+)
+
+
+def home_page(site: Site, intro: str, release: Path | None) -> str:
+    default = f"# {meta.TITLE}\n\nWhat was claimed, by whom, about which places, with which figures, in news reports about Russia's war against Ukraine.\n\n"
+    return _render(
+        "home.md",
+        site=site,
+        src="",
+        intro=_intro(intro, default),
+        sources=[{"record": r, "share": annotate.share(site, r.id)} for r in site.kinds["source"]],
+        title_name=meta.TITLE,
+        version=meta.VERSION,
+        ld=jsonld.dataset(site, release, DATA + "/"),
+        title="Home",
+        description=f"{meta.TITLE}: a source-anchored dataset of claims in news reports on Russia's war against Ukraine",
+        hide=(),
+    )
+
+
+def map_page(site: Site) -> str:
+    src = "map/"
+    places = []
+    unmapped = []
+    for r in site.kinds["place"]:
+        coords = r.data.get("coordinates")
+        if isinstance(coords, dict) and isinstance(coords.get("lat"), (int, float)) and isinstance(coords.get("lon"), (int, float)):
+            places.append(
+                {
+                    "id": r.id,
+                    "name": r.data.get("name", r.id),
+                    "kind": r.data.get("kind", ""),
+                    "lat": coords["lat"],
+                    "lon": coords["lon"],
+                    "precision": coords.get("precision"),
+                    "url": href(src, record_url("place", r.id)),
+                }
+            )
+        else:
+            unmapped.append(r)
+    return _render(
+        "map.md",
+        site=site,
+        src=src,
+        places=places,
+        unmapped=unmapped,
+        tiles=site.setting("map_tiles"),
+        attribution=site.setting("map_attribution"),
+        title="Map",
+        description=f"The places in {meta.TITLE} on a map",
+        hide=HIDE_TOC,
+    )
+
+
+def timeline_page(site: Site) -> str:
+    groups: dict[str, list[Record]] = {}
+    for r in claim_order(site):
+        value = (r.data.get("date") or {}).get("value", "")
+        groups.setdefault(value[:7] if len(value) >= 7 else value, []).append(r)
+    return _render(
+        "timeline.md",
+        site=site,
+        src="timeline/",
+        groups=list(groups.items()),
+        title="Timeline",
+        description=f"Claims in {meta.TITLE} by date",
+        hide=HIDE_TOC,
+    )
+
+
+# --- Pages whose body is Markdown written by the release (its own escaping: markup.md_text, md_code).
+
+
+def _generated(title: str, description: str, intro: str, default: str, body: str, ld: dict | None = None) -> str:
+    return _render(
+        "generated.md",
+        site=None,
+        src="",
+        title=title,
+        description=description,
+        hide=(),
+        intro=_intro(intro, default),
+        body=Markup(body),
+        ld=ld,
+    )
+
+
+def downloads_page(site: Site, release: Path | None, intro: str) -> str:
+    """The downloads table of the release under the hand-written intro, with the Dataset's JSON-LD."""
+    return _generated(
+        "Downloads",
+        f"Download the {meta.TITLE} data release",
+        intro,
+        "# Downloads\n\nThe dataset as files: CSV tables, JSON, an SQLite database and a Frictionless data package.\n\n",
+        downloads_markdown(release) if release is not None else "No release has been built yet.\n",
+        jsonld.dataset(site, release),
+    )
+
+
+def codebook_page(intro: str) -> str:
+    """Every table and field of the release under the hand-written intro."""
+    return _generated("Codebook", f"Every table and field of {meta.TITLE}", intro, "# Codebook\n\n", codebook_markdown())
+
+
+def rules_page(intro: str) -> str:
+    """Every validation rule with its code; the registry is filled by the checks that validated the dataset."""
+    return _generated(
+        "Rules", f"Every validation rule of {meta.TITLE}, with its code", intro, "# Rules\n\n", rules.markdown(rules.sorted_rules())
+    )
+
+
+def changes_page(site: Site, release: Path | None, intro: str) -> str:
+    """Records added, removed and changed: since FRONTLINE_PREVIOUS_RELEASE (a release folder or git
+    revision) when it is set, otherwise since the last git tag."""
+    previous = os.environ.get("FRONTLINE_PREVIOUS_RELEASE")
+    if previous and release is not None:
+
+        def link(kind: str, record_id: str) -> str | None:
+            record = site.get(record_id)
+            return record_doc(kind, record_id) if record is not None and record.kind == kind else None
+
+        body = f"Changes since {md_code(previous)}:\n\n" + diff.changes_markdown(diff.diff(site.root, previous, str(release)), link)
+    else:
+        body = diff.what_changed(site.root, current=site.dataset)
+    return _generated(
+        "What changed",
+        f"Changes between releases of {meta.TITLE}",
+        intro,
+        "# What changed\n\nRecords added, removed and changed between releases.\n\n",
+        body,
+    )
