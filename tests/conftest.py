@@ -14,18 +14,15 @@ import fcntl
 import os
 import shutil
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from frontline import release
 from frontline.checks import check
-from frontline.load import Dataset, load
+from frontline.load import load
 from frontline.site import build
+from helpers import FIXTURE, ROOT, Built, build_project, copy_project
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "mini"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -37,41 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@dataclass
-class Built:
-    root: Path  # the temporary project folder
-    dataset: Dataset
-    docs: Path  # build/docs
-    site: Path  # site/
-    release: Path
-
-
-def make_release(dataset: Dataset, root: Path) -> Path:
-    """The data release, by the real build."""
-    return Path(release.write(dataset, root / "build" / "data"))
-
-
-def copy_project(source: Path, target: Path) -> Path:
-    """A temporary project: source's dataset/ and seeds/, and the repository's hand-written docs/."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("dataset", "seeds"):
-        shutil.copytree(source / name, target / name)
-    if (ROOT / "docs").is_dir():
-        shutil.copytree(ROOT / "docs", target / "docs")
-    return target
-
-
-def build_project(root: Path) -> Built:
-    dataset = load(root)
-    errors = [p for p in check(dataset) if p.severity == "error"]
-    if errors:
-        raise ValueError(f"{len(errors)} errors, first: {errors[0]}")
-    release = make_release(dataset, root)
-    docs = build.render(dataset, root, root / "build" / "docs", release)
-    site = build.build_site(root, strict=True)
-    return Built(root, dataset, docs, site, release)
 
 
 def shared_build(tmp_path_factory, name: str, source: Path) -> Built:

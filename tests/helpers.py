@@ -1,13 +1,19 @@
-"""Shared test helpers: project paths and a fresh copy of the mini fixture."""
+"""Shared test helpers: project paths, a fresh copy of the mini fixture, and building a project's release and site.
+
+conftest.py holds the fixtures; the plain functions live here, so tests import them from one place."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from hypothesis import strategies as st
 
-from frontline import model
+from frontline import model, release
+from frontline.checks import check
+from frontline.load import Dataset, load
+from frontline.site import build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "mini"
@@ -45,3 +51,38 @@ VALUES = st.recursive(
     ),
     max_leaves=12,
 )
+
+
+@dataclass
+class Built:
+    root: Path  # the temporary project folder
+    dataset: Dataset
+    docs: Path  # build/docs
+    site: Path  # site/
+    release: Path
+
+
+def make_release(dataset: Dataset, root: Path) -> Path:
+    """The data release, by the real build."""
+    return Path(release.write(dataset, root / "build" / "data"))
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A temporary project: source's dataset/ and seeds/, and the repository's hand-written docs/."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("dataset", "seeds"):
+        shutil.copytree(source / name, target / name)
+    if (ROOT / "docs").is_dir():
+        shutil.copytree(ROOT / "docs", target / "docs")
+    return target
+
+
+def build_project(root: Path) -> Built:
+    dataset = load(root)
+    errors = [p for p in check(dataset) if p.severity == "error"]
+    if errors:
+        raise ValueError(f"{len(errors)} errors, first: {errors[0]}")
+    release = make_release(dataset, root)
+    docs = build.render(dataset, root, root / "build" / "docs", release)
+    site = build.build_site(root, strict=True)
+    return Built(root, dataset, docs, site, release)

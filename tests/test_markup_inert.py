@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURE, build_project, copy_project
 from frontline.model import KINDS, fields, folder, walk
+from helpers import FIXTURE, build_project, copy_project
 
 pytestmark = pytest.mark.xdist_group("hostile-site")  # under pytest-xdist, one worker builds this module's site
 

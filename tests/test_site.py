@@ -20,10 +20,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from conftest import FIXTURE, ROOT, build_project, copy_project, make_release
 from frontline.coverage import spans
 from frontline.site import annotate, build, env, jsonld, pages, urls
 from frontline.site.index import Site
+from helpers import FIXTURE, ROOT, build_project, copy_project, make_release
 
 KIND_FOLDERS = {"claim": "claims", "actor": "actors", "place": "places", "figure": "figures", "source": "sources"}
 
