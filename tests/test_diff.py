@@ -27,10 +27,10 @@ def _edit(root: Path) -> None:
     """Change a status, a list and a quote, remove a figure (and its mentions) and add an actor."""
     claim = root / "dataset" / "claims" / "northland-enters-brook.yaml"
     text = claim.read_text(encoding="utf-8")
-    text = text.replace("  value: disputed", "  value: refuted").replace("places: [brook, eastshire]", "places: [brook]")
+    text = text.replace("  value: disputed", "  value: refuted").replace("places:\n- brook\n- eastshire\n", "places:\n- brook\n")
     claim.write_text(text, encoding="utf-8")
     place = root / "dataset" / "places" / "brook.yaml"
-    place.write_text(place.read_text(encoding="utf-8").replace("  - name: Струмок\n    lang: uk\n", ""), encoding="utf-8")
+    place.write_text(place.read_text(encoding="utf-8").replace("- name: Струмок\n  lang: uk\n", ""), encoding="utf-8")
     (root / "dataset" / "figures" / "eastshire-population.yaml").unlink()
     (root / "dataset" / "actors" / "eastshire-council.yaml").write_text(
         "id: eastshire-council\nname: Eastshire council\nkind: government-body\n", encoding="utf-8"

@@ -10,35 +10,49 @@ from helpers import ROOT
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
-    captured = {}
-    original = argparse.ArgumentParser.parse_args
-
-    def capture(self, args=None, namespace=None):
-        for action in self._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                captured.update(action.choices)
-        raise SystemExit(0)
-
-    argparse.ArgumentParser.parse_args = capture
-    try:
-        cli.main(["validate"])
-    except SystemExit:
-        pass
-    finally:
-        argparse.ArgumentParser.parse_args = original
-    return captured
+    parser = cli.parser()
+    found = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    assert len(found) == 1
+    return dict(found[0].choices)
 
 
-def test_every_command_and_option_is_in_the_readme():
+def _docs() -> str:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return "\n".join(page.read_text(encoding="utf-8") for page in pages)
+
+
+def test_every_command_and_option_is_documented():
+    """Every `frontline` command is in the README's table, and each of its options in the README or docs/."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docs = _docs()
     commands = _subcommands()
-    assert set(commands) == {"validate", "build", "serve", "new", "diff", "rules"}
+    assert set(commands) == {"validate", "build", "serve", "new", "diff", "rules", "quote", "fmt"}
     for name, parser in commands.items():
         assert f"`frontline {name}" in readme, f"README does not document 'frontline {name}'"
         for action in parser._actions:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
-                    assert f"`{option}" in readme, f"README does not document {option} of 'frontline {name}'"
+                    assert re.search(rf"`[^`]*{re.escape(option)}\b", docs), (
+                        f"neither README nor docs/ document {option} of 'frontline {name}'"
+                    )
+
+
+def test_the_documentation_check_sees_an_undocumented_option(monkeypatch):
+    original = cli.parser
+
+    def with_extra():
+        parser = original()
+        _sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        _sub.choices["fmt"].add_argument("--undocumented-option")
+        return parser
+
+    monkeypatch.setattr(cli, "parser", with_extra)
+    try:
+        test_every_command_and_option_is_documented()
+    except AssertionError as exc:
+        assert "--undocumented-option" in str(exc)
+    else:
+        raise AssertionError("an undocumented option went unnoticed")
 
 
 def test_readme_gives_the_two_commands_that_ci_runs():

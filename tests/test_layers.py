@@ -28,12 +28,14 @@ LAYERS = {
     "atomic": 1,
     "safety": 2,
     "yamlsafe": 2,
+    "fmt": 2,
     "load": 3,
     "coverage": 4,
     "checks": 5,
     "release": 6,
     "site": 7,
     "scaffold": 6,
+    "live": 8,
     "cli": 9,
 }
 # Layers that may not be imported by these units, even where the number would allow it.

@@ -6,11 +6,11 @@ Exit codes: 0 clean, 1 the dataset has problems, 2 the command could not run.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
+import threading
 from pathlib import Path
 
-from . import __version__, atomic, lock, process, release, rules, safety, scaffold, site
+from . import __version__, atomic, fmt, live, lock, process, quotes, release, rules, safety, scaffold, site, yamlsafe
 from .checks import check, sorted_rules
 from .load import load
 from .model import KINDS
@@ -45,28 +45,27 @@ def cmd_validate(args) -> int:
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
-def cmd_build(args) -> int:
+def _build(root: Path, fmt_name: str, no_site: bool) -> list[str]:
     """validate (the one load) -> release (build/data, passed by frictionless) -> render (build/docs) -> mkdocs (site/).
 
-    Every output folder is checked to lie inside the project before anything is written. The
-    release and the site are staged and swapped into place together once both are complete
-    (atomic.Swap), under the project's build lock: an interrupted or failed build leaves the
-    previous release and site, consistent with each other.
+    Returns the errors that stopped it ([] when everything was written). Every output folder is
+    checked to lie inside the project before anything is written. The release and the site are
+    staged and swapped into place together once both are complete (atomic.Swap), under the
+    project's build lock (lock.hold): an interrupted or failed build leaves the previous release
+    and site, consistent with each other.
     """
-    root = _root(args.root)
     build = safety.confine(root, root / "build", "build folder")
     release_dir = safety.confine(root, build / "data", "release folder")
     pages_dir = safety.confine(root, build / "docs", "pages folder")
-    site_dir, keep = (None, ()) if args.no_site else site.site_folder(root)
+    site_dir, keep = (None, ()) if no_site else site.site_folder(root)
     with process.interruptible(), lock.hold(build / lock.LOCK_FILE) as held:
         if held.stale_pid:
             print(f"frontline: note: the build with pid {held.stale_pid} ended without releasing the lock; taking it over", file=sys.stderr)
         with atomic.Swap(build / atomic.JOURNAL) as swap:
             dataset, problems = validate(root)
-            errors, _ = _report(problems, args.format)
+            errors, _ = _report(problems, fmt_name)
             if errors:
-                print("build stopped: fix the errors above first", file=sys.stderr)
-                return EXIT_PROBLEMS
+                return [str(p) for p in problems if p.severity == "error"]
             staged_release = swap.stage(release_dir)
             release.write(dataset, staged_release)
             docs = site.render(dataset, root, pages_dir, staged_release)
@@ -79,24 +78,58 @@ def cmd_build(args) -> int:
     print(f"pages: {docs}")
     if site_dir is not None:
         print(f"site: {site_dir}")
+    return []
+
+
+def cmd_build(args) -> int:
+    if _build(_root(args.root), args.format, args.no_site):
+        print("build stopped: fix the errors above first", file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 
 def cmd_serve(args) -> int:
+    """Build, serve site/, and rebuild whenever a watched file changes; errors are shown, never fatal."""
     root = _root(args.root)
-    if not args.no_build:
-        code = cmd_build(argparse.Namespace(root=str(root), format="text", no_site=False))
-        if code:
-            return code
     folder, _ = site.site_folder(root)  # the site_dir of mkdocs.yml, confined to the project
-    if not (folder / "index.html").is_file():
+    state = live.State()
+
+    def rebuild(why: str) -> None:
+        print(why, flush=True)
+        try:
+            errors = _build(root, "text", no_site=False)
+        except Exception as exc:  # a failed page or mkdocs run: show it and keep serving
+            errors = [f"build failed: {type(exc).__name__}: {process.clean_line(str(exc), 1000)}"]
+            print(errors[0], file=sys.stderr)
+        if errors:
+            state.failed(errors)
+            print("serving the last site that built; the errors are shown on every page until fixed", flush=True)
+        else:
+            state.built()
+            print("built; open pages reload", flush=True)
+
+    if not args.no_build:
+        rebuild("building ...")
+    elif not (folder / "index.html").is_file():
         print(f"frontline: error: {folder} holds no built site; run without --no-build", file=sys.stderr)
         return EXIT_FAILED
-    with site.server(folder, args.host, args.port) as httpd:
-        host, port = httpd.server_address[:2]
-        print(f"serving {folder} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            httpd.serve_forever()
+    httpd = live.server(folder, state, args.host, args.port)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    host, port = httpd.server_address[:2]
+    watched = ", ".join(live.WATCHED)
+    print(f"serving {folder} on http://{host}:{port}/ and rebuilding when {watched} change (Ctrl-C stops)", flush=True)
+
+    def changed(paths: list[str]) -> None:
+        shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        rebuild(f"changed: {shown}; rebuilding ...")
+
+    try:
+        live.watch(root, changed, threading.Event())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
     return EXIT_OK
 
 
@@ -126,13 +159,89 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+SOURCE_OPTIONS = ("title", "url", "published", "publisher", "language")
+
+
 def cmd_new(args) -> int:
-    path = scaffold.new_record(_root(args.root), args.kind, args.id)
-    print(f"created {path}")
+    root = _root(args.root)
+    given = [f"--{name}" for name in ("text", *SOURCE_OPTIONS) if getattr(args, name) is not None]
+    if args.kind != "source" or args.text is None:
+        if given:
+            print(f"frontline: error: {', '.join(given)} need 'new source ID --text FILE'", file=sys.stderr)
+            return EXIT_FAILED
+        path = scaffold.new_record(root, args.kind, args.id)
+        print(f"created {path}")
+        return EXIT_OK
+    made = scaffold.new_source(root, args.id, Path(args.text), **{name: getattr(args, name) for name in SOURCE_OPTIONS})
+    print(f"{'copied' if made.copied else 'kept (same bytes)'} {made.seed} (sha256 {made.sha256})")
+    print(f"created {made.record}: replace the placeholders the template still holds (and its note), then run frontline validate")
     return EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
+def _evidence(source: str, exact: str, extra: dict | None = None) -> str:
+    return fmt.dump([{"source": source, "quote": exact, **(extra or {})}])
+
+
+def cmd_quote(args) -> int:
+    """Find rough words in a source's archived text and print the evidence item to paste."""
+    root = _root(args.root)
+    dataset = load(root)
+    text = dataset.texts.get(args.source)
+    if text is None:
+        known = ", ".join(sorted(dataset.texts)) or "none"
+        print(f"frontline: error: no archived text for source '{args.source}' (sources with texts: {known})", file=sys.stderr)
+        return EXIT_FAILED
+    words = " ".join(args.words)
+    match = quotes.closest(text.text, words)
+    if match is None:
+        print(f"# no passage of {text.path} resembles these words; check the source id and the words")
+        return EXIT_PROBLEMS
+    if not match.found:
+        print(f"# not in {text.path}; the closest passage ({match.similarity:.0%} alike) is at characters {match.start}-{match.end}:")
+        print(_evidence(args.source, match.exact), end="")
+        print(f"# {quotes.describe(match.exact, words.strip(), 'your quote')}")
+        return EXIT_PROBLEMS
+    many = len(match.spans) > 1
+    if many:
+        print(f"# found {len(match.spans)} times in {text.path}; each with the prefix or suffix that singles it out:")
+    for start, end in match.spans:
+        exact = text.text[start:end]
+        print(_evidence(args.source, exact, quotes.disambiguate(text.text, exact, start)), end="")
+        print(f"# {text.path}, characters {start}-{end}")
+        if exact != words.strip():
+            print(f"# copy the quote above, not your words: {quotes.describe(exact, words.strip(), 'your quote')}")
+    return EXIT_OK
+
+
+def cmd_fmt(args) -> int:
+    paths = args.paths or [str(Path("dataset"))]
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        print(f"frontline: error: {', '.join(missing)} does not exist", file=sys.stderr)
+        return EXIT_FAILED
+    changed = unchanged = failed = 0
+    for path in fmt.record_files(paths):
+        outcome = fmt.format_file(path, check=args.check)
+        if isinstance(outcome.error, yamlsafe.YamlError):
+            error = outcome.error
+            hint = f" ({error.hint})" if error.hint else ""
+            print(f"{path}:{error.line}:{error.column}: error: {error.message}{hint}")
+            failed += 1
+        elif outcome.error is not None:
+            print(f"{path}:1:1: error: {outcome.error}")
+            failed += 1
+        elif outcome.changed:
+            print(f"{'not formatted' if args.check else 'formatted'}: {path}")
+            changed += 1
+        else:
+            unchanged += 1
+    verb = "to format" if args.check else "formatted"
+    print(f"{changed} file{'s' * (changed != 1)} {verb}, {unchanged} unchanged, {failed} not readable")
+    return EXIT_PROBLEMS if failed or (args.check and changed) else EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser: every command, option and help text (the docs test reads it too)."""
     parser = argparse.ArgumentParser(prog="frontline", description="Validate, build and serve the Frontline Claims dataset.")
     parser.add_argument("--version", action="version", version=f"frontline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -148,11 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-site", action="store_true", help="stop after writing build/docs; skip mkdocs")
     p.set_defaults(func=cmd_build)
 
-    p = commands.add_parser("serve", help="build, then serve site/ on localhost")
+    p = commands.add_parser("serve", help="build, serve site/ on localhost, and rebuild when a record, seed, doc or schema changes")
     p.add_argument("root", nargs="?", help="project folder (default: the current one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--no-build", action="store_true", help="serve the existing site/ without building")
+    p.add_argument("--no-build", action="store_true", help="serve the existing site/ without building it first (changes still rebuild)")
     p.set_defaults(func=cmd_serve)
 
     p = commands.add_parser("diff", help="list records added, removed and changed between two releases or git revisions")
@@ -170,9 +279,30 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("kind", choices=KINDS)
     p.add_argument("id", help="the new record's id (kebab-case); the file is named after it")
     p.add_argument("--root", help="project folder (default: the current one)")
+    p.add_argument("--text", metavar="FILE", help="source only: copy FILE into seeds/ byte for byte and fill in text and sha256")
+    p.add_argument("--title", help="source only: the title, as written")
+    p.add_argument("--url", help="source only: the address where you read the document")
+    p.add_argument("--published", metavar="DATE", help="source only: publication date (2025, 2025-06 or 2025-06-08)")
+    p.add_argument("--publisher", metavar="ACTOR-ID", help="source only: the outlet's actor id")
+    p.add_argument("--language", metavar="TAG", help="source only: language of the text (en, uk, ru)")
     p.set_defaults(func=cmd_new)
 
-    args = parser.parse_args(argv)
+    p = commands.add_parser("quote", help="find rough words in a source's text and print the exact quote to paste")
+    p.add_argument("source", help="the source record's id")
+    p.add_argument("words", nargs="+", help="the words as you remember them (quote marks, dashes, spacing and case may differ)")
+    p.add_argument("--root", help="project folder (default: the current one)")
+    p.set_defaults(func=cmd_quote)
+
+    p = commands.add_parser("fmt", help="rewrite record files in the canonical form (key order, quoting); values never change")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="record files or folders (default: dataset)")
+    p.add_argument("--check", action="store_true", help="change nothing; list the files not in canonical form and exit 1 if any")
+    p.set_defaults(func=cmd_fmt)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -153,7 +153,8 @@ def _pos(mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def _plain(text: str):
+def plain_scalar(text: str):
+    """The value of an unquoted scalar with this text: null, a boolean, a JSON number, else the text."""
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -274,7 +275,7 @@ def _read_value(events, event, path: Path, doc: Document, depth: int):
         if event.style:  # '' or None: plain
             return event.value
         try:
-            return _plain(event.value)
+            return plain_scalar(event.value)
         except ValueError:  # more digits than Python converts
             raise YamlError(
                 *_pos(event.start_mark),
@@ -307,7 +308,7 @@ def _read_value(events, event, path: Path, doc: Document, depth: int):
                 if key == "<<":
                     raise YamlError(*where, "merge key '<<' is not allowed", "write the fields out in full", MERGE_KEY)
                 try:
-                    plain = _plain(key)
+                    plain = plain_scalar(key)
                 except ValueError:  # more digits than Python converts
                     plain = None
                 if not isinstance(plain, str):
