@@ -39,7 +39,7 @@ def _edit(root: Path) -> None:
 
 EXPECTED = [
     Change("+", "actor", "eastshire-council"),
-    Change("~", "place", "brook", (FieldChange("aliases[1]", {"name": "Струмок", "lang": "uk"}, MISSING),)),
+    Change("~", "place", "brook", (FieldChange("aliases[2]", {"name": "Струмок", "lang": "uk"}, MISSING),)),
     Change("-", "figure", "eastshire-population"),
     Change(
         "~",
@@ -76,7 +76,7 @@ def test_the_lines_name_each_record_and_field():
     lines = list(diff.format_changes(EXPECTED))
     assert lines == [
         "+ actors/eastshire-council",
-        "~ places/brook: aliases[1]: {'name': 'Струмок', 'lang': 'uk'} -> (absent)",
+        "~ places/brook: aliases[2]: {'name': 'Струмок', 'lang': 'uk'} -> (absent)",
         "- figures/eastshire-population",
         "~ claims/northland-enters-brook: places: ['brook', 'eastshire'] -> ['brook']",
         "~ claims/northland-enters-brook: status.value: 'disputed' -> 'refuted'",

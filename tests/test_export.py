@@ -37,7 +37,7 @@ from helpers import ROOT, copy_fixture
 
 EDGE_TEXT = """Edge wire report 🙂
 
-Colonel Ada Stone, a former commander of the Southland army command, said on Tuesday that the front near Hill Town had moved 2.5 kilometres. "It moved 2.5 kilometres," she said.
+Colonel Ada Stone, a former commander of the Southland army command, said on Tuesday, June 3, 2025, that the front near Hill Town had moved 2.5 kilometres. "It moved 2.5 kilometres," she said.
 
 Saying it is one thing, doing it another. Temperatures fell to -5 degrees.
 
@@ -53,11 +53,17 @@ def _edge_records(sha: str) -> dict[str, dict]:
             "title": "Edge wire report",
             "publisher": "example-agency",
             "agency": "example-agency",
-            "published": {"value": "2025-06-03", "basis": "stated", "wording": "on Tuesday", "note": "Dated in the text."},
+            "published": {
+                "value": "2025-06-03",
+                "basis": "stated",
+                "wording": "on Tuesday",
+                "source": "edge-report",
+                "note": "Dated in the text.",
+            },
             "language": "en",
             "text": "seeds/edge.txt",
             "sha256": sha,
-            "url": "https://www.example.org/edge",
+            "url": "https://192.0.2.1/edge",  # a documentation address (RFC 5737): no example domain, which validate refuses
             "coverage_exceptions": [
                 {"check": "number", "quote": "one thing", "prefix": "Saying it is ", "suffix": ", doing", "reason": "Idiom, not a count."},
                 {"check": "number", "quote": "-5 degrees", "reason": "Weather, not a figure of the war."},
@@ -76,7 +82,13 @@ def _edge_records(sha: str) -> dict[str, dict]:
                     "role": "commander",
                     "organization": "southland-army-command",
                     "status": "former",
-                    "as_of": {"value": "2025-06", "basis": "inferred", "wording": "former", "note": "From the word 'former'."},
+                    "as_of": {
+                        "value": "2025-06",
+                        "basis": "inferred",
+                        "wording": "former",
+                        "source": "edge-report",
+                        "note": "From the word 'former'.",
+                    },
                     "start": "2022-02",
                     "end": "2024-12",
                     "evidence": [
@@ -100,14 +112,17 @@ def _edge_records(sha: str) -> dict[str, dict]:
         "places/edge-hill-town": {
             "id": "edge-hill-town",
             "name": "Hill Town",
-            "kind": "town",
-            "aliases": [{"name": "Хілл-Таун", "lang": "uk"}],
+            "kind": "region",
+            "aliases": [
+                {"name": "Хілл-Таун", "lang": "uk"},
+                {"name": "Mezhova", "lang": "en", "note": "The gazetteer row the point is borrowed from."},
+            ],
             "parent": "eastshire",
             "iso_3166_2": "UA-12",
             "country": "UA",
             "coordinates": {
-                "lat": 48.0,
-                "lon": 36.25,
+                "lat": 48.25318,
+                "lon": 36.73468,
                 "precision": 2,
                 "gazetteer": {
                     "dataset": "geonames-cities1000",
@@ -128,7 +143,13 @@ def _edge_records(sha: str) -> dict[str, dict]:
             "stated": "2.5 kilometres",
             "qualifier": "approximate",
             "value": {"best": 2.5, "low": 2, "high": 3.0},
-            "as_of": {"value": "2025-06-03", "basis": "stated", "wording": "on Tuesday", "note": "The day of the report."},
+            "as_of": {
+                "value": "2025-06-03",
+                "basis": "stated",
+                "wording": "on Tuesday",
+                "source": "edge-report",
+                "note": "The day of the report.",
+            },
             "stated_by": "edge-colonel",
             "places": ["edge-hill-town"],
             "actors": ["southland-army-command"],
@@ -145,7 +166,7 @@ def _edge_records(sha: str) -> dict[str, dict]:
             "places": ["edge-hill-town", "brook"],
             "actors": ["southland-army-command"],
             "figures": ["edge-front-move"],
-            "date": {"value": "2025-06-03", "basis": "stated", "wording": "on Tuesday", "note": "Stated."},
+            "date": {"value": "2025-06-03", "basis": "stated", "wording": "on Tuesday", "source": "edge-report", "note": "Stated."},
             "status": {"value": "disputed", "assessed_by": "northland-defence-ministry", "reason": "Northland officials call it false."},
             "relations": [
                 {"type": "responds-to", "claim": "northland-enters-brook", "note": "Relation note."},

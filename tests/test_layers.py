@@ -25,6 +25,7 @@ LAYERS = {
     "quotes": 1,
     "process": 1,
     "lock": 1,
+    "gazetteer": 1,
     "atomic": 1,
     "safety": 2,
     "yamlsafe": 2,

@@ -14,20 +14,186 @@ from dataclasses import dataclass
 from .load import Dataset
 from .model import evidence, walk
 
-NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
-    "twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion billions "
-    "dozen dozens half quarter"
-).split()
-NUMBERS = re.compile(r"\b(?:\d[\d,.]*\d|\d|(?:" + "|".join(NUMBER_WORDS) + r"))\b", re.IGNORECASE)
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-DATES = re.compile(r"\b(?:(?:" + MONTHS + r")\s+\d{1,2}(?:,\s+\d{4})?|(?:" + MONTHS + r"\s+)?(?:19|20)\d{2})\b")
-ATTRIBUTION = re.compile(
-    r"\b(?:said|says|say|stated|states|claimed|claims|claiming|announced|announces|remarked|demanded|demands|cautioned|argued|"
-    r"indicated|warned|told|asserted|assert|insisted|denied|accused|reported|according to|dismissed|rejected|depicted)\b",
+# Numbers written as words, in English, Ukrainian and Russian (every case ending of the Cyrillic ones:
+# "трьох", "тисячі", "миллионов"). Matched as whole words (an apostrophe belongs to the word: "сім'я" is no
+# seven), case-insensitively.
+NUMBER_WORDS = {
+    "en": (
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+        "nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions "
+        "billion billions dozen dozens half quarter"
+    ).split(),
+    "uk": [
+        "од(?:ин|на|не|ного|нієї|ному|ній|ним|нією)",
+        "дв(?:а|і|ох|ом|ома)",
+        "тр(?:и|ьох|ьом|ьома)",
+        "дво(?:є|х)|тро(?:є|х)|четверо|п[’'ʼ]ятеро|шестеро|семеро|десятеро",  # collective numerals
+        "чотир(?:и|ьох|ьом|ьома)",
+        "п[’'ʼ]ят(?:ь|и|ьох|ьом|ьма|надцять\\w*|десят\\w*|сот\\w*)",
+        "шіст(?:ь|и|ьох|надцять\\w*|десят\\w*)",
+        "шістсот\\w*",
+        "с(?:ім|ьом|ьох|еми|ьома|імнадцять\\w*|імдесят\\w*|імсот\\w*)",
+        "віс(?:ім|ьом|ьох|ьома|імнадцять\\w*|імдесят\\w*|імсот\\w*)",
+        "дев[’'ʼ]ят(?:ь|и|ьох|ьом|надцять\\w*|сот\\w*)",
+        "дев[’'ʼ]яност\\w*",
+        "десят(?:ь|и|ьох|ок|ки|ків|ками)",
+        "\\w+надцят(?:ь|и|ьох)",
+        "\\w+дцят(?:ь|и|ьох)",
+        "сор(?:ок|ока)",
+        "ст(?:о|а)",
+        "сотн(?:я|і|ю|ею|ям|ями|ях)|сотень",
+        "двісті|трист(?:а|ам)|чотириста",
+        "тисяч\\w*",
+        "мільйон\\w*",
+        "мільярд\\w*",
+        "дюжин\\w*",
+        "половин\\w*",
+        "чверт\\w*",
+        "півтор(?:а|и)",
+    ],
+    "ru": [
+        "од(?:ин|на|но|ного|ной|ному|ним|ною)",
+        "дв(?:а|е|ух|ум|умя)",
+        "тр(?:и|ех|ём|ем|ёх|ям|ями)",
+        "четыр(?:е|ех|ём|ем|ьмя)",
+        "дво(?:е|их)|тро(?:е|их)|четвер(?:о|ых)|пятер(?:о|ых)|шестеро|семеро|десятеро",  # collective numerals
+        "пят(?:ь|и|ью|надцат\\w*|ьдесят\\w*|ьсот\\w*|исот\\w*)",
+        "шест(?:ь|и|ью|надцат\\w*|ьдесят\\w*|ьсот\\w*|исот\\w*)",
+        "сем(?:ь|и|ью|надцат\\w*|ьдесят\\w*|ьсот\\w*|исот\\w*)",
+        "восем(?:ь|надцат\\w*|ьдесят\\w*|ьсот\\w*)|восьм(?:и|ью|исот\\w*)",
+        "девят(?:ь|и|ью|надцат\\w*|ьсот\\w*|исот\\w*)",
+        "девяност\\w*",
+        "десят(?:ь|и|ью|ок|ка|ки|ков|ками)",
+        "\\w+надцат(?:ь|и|ью)",
+        "\\w+дцат(?:ь|и|ью)",
+        "сор(?:ок|ока)",
+        "ст(?:о|а)",
+        "сотн(?:я|и|ю|ей|ям|ями|ях)|сотен",
+        "двест(?:и)|двухсот\\w*|трист(?:а)|трехсот\\w*|четырест(?:а)|четырехсот\\w*",
+        "тысяч\\w*",
+        "миллион\\w*",
+        "миллиард\\w*",
+        "дюжин\\w*",
+        "половин\\w*",
+        "четверт\\w*",
+        "полтор(?:а|ы)",
+    ],
+}
+NUMBERS = re.compile(
+    r"(?<![\w'’ʼ])(?:\d[\d,.]*\d|\d|(?:" + "|".join(w for words in NUMBER_WORDS.values() for w in words) + r"))(?![\w'’ʼ])",
     re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+|\n\s*\n")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Ukrainian and Russian month names as dates write them ("2 червня", "2 июня", "у червні 2025").
+MONTHS_CYRILLIC = (
+    "січ(?:ень|ня|ні)|лют(?:ий|ого|ому)|берез(?:ень|ня|ні)|квіт(?:ень|ня|ні)|трав(?:ень|ня|ні)|черв(?:ень|ня|ні)|"
+    "лип(?:ень|ня|ні)|серп(?:ень|ня|ні)|верес(?:ень|ня|ні)|жовт(?:ень|ня|ні)|листопад[аі]?|груд(?:ень|ня|ні)|"
+    "январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?|сентябр[ьяе]|октябр[ьяе]|"
+    "ноябр[ьяе]|декабр[ьяе]"
+)
+DATES = re.compile(
+    r"\b(?:(?:" + MONTHS + r")\s+\d{1,2}(?:,\s+\d{4})?|\d{1,2}\s+(?:" + MONTHS + r")(?:\s+\d{4})?"
+    r"|\d{1,2}(?:-?(?:го|е))?\s+(?:" + MONTHS_CYRILLIC + r")(?:\s+\d{4})?"
+    r"|(?:(?:" + MONTHS + r"|" + MONTHS_CYRILLIC + r")\s+)?(?:19|20)\d{2})(?:\s+(?:року|р\.|года|г\.))?(?!\w)",
+    re.IGNORECASE,
+)
+# Reporting verbs and phrases that attribute a statement to someone, in English, Ukrainian and Russian.
+ATTRIBUTION_WORDS = {
+    "en": [
+        "sa(?:y|ys|id|ying)",
+        "tell|tells|told|telling",
+        "wrote|writes|writing",
+        "posted|posting",
+        "den(?:y|ies|ied|ying)",
+        "reject(?:s|ed|ing)?",
+        "according to",
+        "cit(?:e|es|ed|ing)",
+        "quoted|quoting",
+        "insist(?:s|ed|ing)?",
+        "dismiss(?:es|ed|ing)?",
+        "stated|states|stating",
+        "claim(?:s|ed|ing)?",
+        "announc(?:e|es|ed|ing)",
+        "remarked",
+        "demanded|demands|demanding",
+        "cautioned",
+        "argu(?:e|es|ed|ing)",
+        "indicat(?:e|es|ed|ing)",
+        "warn(?:s|ed|ing)?",
+        "assert(?:s|ed|ing)?",
+        "accus(?:e|es|ed|ing)",
+        "reported",
+        "depicted|depicting",
+        "added",
+        "noted",
+        "confirm(?:s|ed|ing)?",
+        "acknowledg(?:e|es|ed|ing)",
+        "alleg(?:e|es|ed|ing)",
+        "admit(?:s|ted|ting)?",
+        "declar(?:e|es|ed|ing)",
+        "vowed",
+        "urged|urging",
+        "explain(?:s|ed|ing)?",
+        "in a statement",
+        "in an interview",
+    ],
+    "uk": [
+        "сказа(?:в|ла|ли|но)|каже|кажуть",
+        "заяв(?:ив|ила|или|ило|ляє|ляють|ляв|ляла)|заяв[аіу]",
+        "повідом(?:ив|ила|или|ило|ляє|ляють|ляв|лення\\w*)",
+        "написа(?:в|ла|ли)|пише|пишуть",
+        "опублікува(?:в|ла|ли)",
+        "запереч(?:ив|ила|или|ує|ують|ував)",
+        "відки(?:нув|нула|нули|дає|дають)|відхили(?:в|ла|ли)",
+        "спростува(?:в|ла|ли)|спростову(?:є|ють)",
+        "звинува(?:тив|тила|тили)|звинувачу(?:є|ють|вав)",
+        "попереди(?:в|ла|ли)|попереджа(?:є|ють|в)",
+        "наголоси(?:в|ла|ли)|наголошу(?:є|ють|вав)",
+        "підкресли(?:в|ла|ли)|підкреслю(?:є|ють)",
+        "зазначи(?:в|ла|ли)|зазнача(?:є|ють|в)",
+        "дода(?:в|ла|ли)",
+        "розпові(?:в|ла|ли)|розповіда(?:є|ють)",
+        "стверджу(?:є|ють|вав|вала|вали)",
+        "оголоси(?:в|ла|ли)|оголошу(?:є|ють)",
+        "підтверди(?:в|ла|ли)|підтверджу(?:є|ють)",
+        "цитує|цитують|процитува(?:в|ла|ли)",
+        "вимага(?:є|ють|в|ла|ли)",
+        "за словами",
+        "за даними",
+        "згідно з",
+        "як зазначи(?:в|ла|ли)",
+    ],
+    "ru": [
+        "сказа(?:л|ла|ли|но)|говорит|говорят",
+        "заяв(?:ил|ила|или|ило|ляет|ляют|лял|ляла)|заявлени\\w*",
+        "сообщ(?:ил|ила|или|ило|ает|ают|ал|ала)",
+        "написа(?:л|ла|ли)|пишет|пишут",
+        "опубликова(?:л|ла|ли)",
+        "отрица(?:л|ла|ли|ет|ют)",
+        "отвер(?:г|гла|гли|гает|гают)|отклони(?:л|ла|ли)",
+        "опроверг(?:|ла|ли|ает|ают)",
+        "обвини(?:л|ла|ли)|обвиня(?:ет|ют|л)",
+        "предупреди(?:л|ла|ли)|предупрежда(?:ет|ют|л)",
+        "подчеркну(?:л|ла|ли)|подчеркива(?:ет|ют)",
+        "отмети(?:л|ла|ли)|отмеча(?:ет|ют|л)",
+        "добави(?:л|ла|ли)",
+        "рассказа(?:л|ла|ли)|рассказыва(?:ет|ют)",
+        "утвержда(?:ет|ют|л|ла|ли)",
+        "объяви(?:л|ла|ли)|объявля(?:ет|ют)",
+        "подтверди(?:л|ла|ли)|подтвержда(?:ет|ют)",
+        "цитиру(?:ет|ют)|процитирова(?:л|ла|ли)",
+        "требова(?:л|ла|ли)|требу(?:ет|ют)",
+        "по словам",
+        "по данным",
+        "согласно",
+        "как отмети(?:л|ла|ли)",
+    ],
+}
+ATTRIBUTION = re.compile(
+    r"(?<![\w'’ʼ])(?:" + "|".join(w for words in ATTRIBUTION_WORDS.values() for w in words) + r")(?![\w'’ʼ])",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’'»]?\s+|\n\s*\n")
 
 
 @dataclass(frozen=True)
@@ -63,7 +229,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in SENTENCE_END.finditer(text):
         if text[start : match.start()].strip():
-            out.append((start, match.start() + (1 if text[match.start() : match.end()].startswith(("”", '"', "’", "'")) else 0)))
+            out.append((start, match.start() + (1 if text[match.start() : match.end()].startswith(("”", '"', "’", "'", "»")) else 0)))
         start = match.end()
     if text[start:].strip():
         out.append((start, len(text.rstrip())))

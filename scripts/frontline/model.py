@@ -13,6 +13,7 @@ list position. ``walk(value, pattern)`` yields every (path, value) that a patter
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -207,6 +208,32 @@ def walk(value, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, objec
                 yield from walk(item, rest, (*path, index))
     elif isinstance(value, dict) and head in value:
         yield from walk(value[head], rest, (*path, head))
+
+
+# --- record ids written in free text ---------------------------------------------------------------
+
+# Notes and reasons name other records by id in backticks: "disputed by `ukraine-rejects-recognition-demand`".
+MENTION = re.compile(r"`([^`\n]*)`")
+ID_FORM = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TEXT_WITH_IDS = frozenset({"reason", "note"})  # the fields whose text may name records
+
+
+def mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, what) of every backticked mention in text; what is the text between the backticks."""
+    return [(m.start(), m.end(), m.group(1)) for m in MENTION.finditer(text)]
+
+
+def texts_with_ids(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path, text) for every reason and note in a record, at any depth."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in TEXT_WITH_IDS and isinstance(item, str):
+                yield (*path, key), item
+            else:
+                yield from texts_with_ids(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from texts_with_ids(item, (*path, index))
 
 
 def dotted(path: tuple) -> str:

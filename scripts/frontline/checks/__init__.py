@@ -4,9 +4,12 @@
 raises on bad data. The rules live in one module per concern, each registering its rules (code,
 name, severity, summary, explanation) with ``frontline.rules`` when imported:
 
-- ``schema`` FC1xx, ``text`` FC8xx, ``dates`` FC5xx, ``figures`` FC6xx, ``claims`` FC7xx and
-  ``places`` FC9xx look at one record at a time (``RECORD_CHECKS``);
-- ``ids`` FC2xx, ``references`` FC3xx and ``sources`` FC4xx look across records (``DATASET_CHECKS``);
+- ``schema`` FC1xx, ``text`` FC801-FC805, ``placeholders`` FC810-FC813, ``dates`` FC5xx, ``figures``
+  FC6xx, ``claims`` FC701-FC703, ``places`` FC9xx and ``coordinates`` FC904-FC910 look at one record
+  at a time (``RECORD_CHECKS``; the gazetteer and the record templates are fixed reference data);
+- ``ids`` FC2xx, ``references`` FC3xx, ``sources`` FC4xx, ``graph`` FC704-FC706 (statuses against
+  the claims around them), ``dates`` FC503 (a date's source mentions it) and ``coordinates`` FC911
+  (the gazetteer row lies in the place's region) look across records (``check_dataset``);
 - the loader's rules (FC0xx, FC401, FC402) are registered by ``yamlsafe`` and ``load``.
 """
 
@@ -17,16 +20,18 @@ from collections.abc import Callable
 from ..load import Dataset, Record
 from ..problems import Problem
 from ..rules import RULES, sorted_rules
-from . import claims, dates, figures, ids, places, references, schema, sources, text
+from . import claims, coordinates, dates, figures, graph, ids, placeholders, places, references, schema, sources, text
 
 # Rules that look at one record alone, in order: their problems depend on that record's bytes only.
 RECORD_CHECKS: tuple[Callable[[Record], list[Problem]], ...] = (
     schema.check,
     text.check,
+    placeholders.check,
     dates.check,
     figures.check,
     claims.check,
     places.check,
+    coordinates.check,
 )
 
 
@@ -39,11 +44,14 @@ def check_record(record: Record) -> list[Problem]:
 
 
 def check_dataset(dataset: Dataset) -> list[Problem]:
-    """The problems across records: ids, references, quotes in their sources, coverage."""
+    """The problems across records: ids, references, quotes in their sources, coverage, statuses, date sources, regions."""
     out: list[Problem] = []
     index = ids.index(dataset, out)
     out.extend(references.check(dataset, index))
     out.extend(sources.check(dataset))
+    out.extend(graph.check(dataset, index))
+    out.extend(dates.check_dataset(dataset))
+    out.extend(coordinates.check_dataset(dataset, index))
     return out
 
 

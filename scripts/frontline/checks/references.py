@@ -47,6 +47,16 @@ PARENT_LOOP = rule(
     "# brook.yaml\nparent: eastshire\n# eastshire.yaml\nparent: brook",
     "# eastshire.yaml: parent left out, or a larger place",
 )
+MENTION = rule(
+    "FC305",
+    "unknown-id-in-text",
+    "error",
+    "Every record id written in a reason or note (in backticks) exists",
+    "Reasons and notes name other records by id in backticks, `like-this`, so that a reader can follow them and the "
+    "site can link them; backticks hold nothing else. A renamed or misspelt id would otherwise point nowhere.",
+    "reason: Kyiv rejected it (`ukraine-rejects-demand`).",
+    "reason: Kyiv rejected it (`ukraine-rejects-recognition-demand`).",
+)
 
 
 def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
@@ -78,6 +88,29 @@ def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
                         )
                     )
     out.extend(_parents(dataset, ids))
+    out.extend(_mentions(dataset, ids))
+    return out
+
+
+def _mentions(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
+    out = []
+    for record in dataset.records:
+        for path, text in model.texts_with_ids(record.data):
+            for _, _, name in model.mentions(text):
+                if name in ids:
+                    continue
+                field = dotted(path)
+                if not model.ID_FORM.match(name):
+                    message = f"{field} has `{name}` in backticks, which is no record id"
+                    hint = "backticks hold record ids only; write other text without them"
+                elif name in dataset.unreadable:
+                    message = f"{field} names `{name}`, whose file {dataset.unreadable[name]} could not be read"
+                    hint = "fix the errors in that file first"
+                else:
+                    message = f"{field} names `{name}`, which is no record"
+                    near = difflib.get_close_matches(name, list(ids), n=1, cutoff=0.5)
+                    hint = f"did you mean `{near[0]}`?" if near else "write an existing record's id, or the words without backticks"
+                out.append(record.problem(MENTION, path, message, hint))
     return out
 
 

@@ -39,29 +39,38 @@ NEAR_MISS = rule(
     "FC406",
     "quote-near-miss",
     "error",
-    "A quote is copied exactly, quote marks, apostrophes and spacing included",
-    "Copy what the source has, whatever it is: straight or typographic quote marks, one space or two.",
+    "A quote is copied exactly: quote marks, apostrophes, dashes, case and spacing included",
+    "Copy what the source has, whatever it is: straight or typographic quote marks, a hyphen or a dash, one space or two. "
+    "The message names the first character that differs and quotes the source's passage.",
+    "quote: '\"We will hold every position,\" the command said'  # the source has “ ”",
+    "quote: “We will hold every position,” the command said",
 )
 ABSENT = rule(
     "FC407",
     "quote-absent",
     "error",
     "A quote is the source's exact words",
-    "Quotes are verbatim so that every record can be checked against its source; `frontline quote SOURCE WORDS` finds the passage.",
+    "Quotes are verbatim so that every record can be checked against its source. When a passage of the source is close "
+    "to the quote, the message quotes it and names the first character that differs; `frontline quote SOURCE WORDS` "
+    "finds a passage from rough words.",
 )
+SHOWN = 120  # characters of a source's passage quoted in a message
 UNCOVERED_NUMBER = rule(
     "FC450",
     "uncovered-number",
     "warning",
     "Every number in a source is covered by a figure's quote, or by a coverage exception",
-    "A number in the text that no figure records may be a figure the dataset is missing; a coverage exception says why not.",
+    "A number in the text, in digits or in words (English, Ukrainian or Russian: 'three', 'двісті', 'тысячи'), that no "
+    "figure records may be a figure the dataset is missing; a coverage exception says why not.",
 )
 UNCOVERED_ATTRIBUTION = rule(
     "FC451",
     "uncovered-attribution",
     "warning",
     "Every sentence of a source that attributes a statement is covered by a claim's quote, or by a coverage exception",
-    "A sentence with 'said', 'told', 'according to' and the like that no claim quotes may be a claim the dataset is missing.",
+    "A sentence with a reporting verb or phrase (said, told, wrote, posted, denied, rejected, according to, cited, quoted, "
+    "insisted, dismissed...; in Ukrainian заявив, повідомила, за словами...; in Russian заявил, сообщила, по словам...) "
+    "that no claim quotes may be a claim the dataset is missing.",
 )
 
 
@@ -124,16 +133,37 @@ def _quote(record: Record, path: tuple, item: dict, text: str, text_path: str) -
                 "copy the prefix and suffix exactly from the text",
             )
         ]
-    if quotes.loose(quote) and quotes.loose(quote) in quotes.loose(text):
+    match = quotes.closest(text, quote)
+    if match is not None and match.found:
         return [
             record.problem(
                 NEAR_MISS,
                 where,
-                f"quote is not in {text_path} exactly: it differs only in quote marks, apostrophes or spacing",
-                "copy the quote from the text, keeping its typographic quote marks (“ ” ’)",
+                f"quote is not in {text_path} exactly: {quotes.describe(match.exact, quote.strip())}",
+                f"copy the source's text (characters {match.start}-{match.end}): {_shown(match.exact)}",
             )
         ]
-    return [record.problem(ABSENT, where, f"quote is not in {text_path}", "copy the exact words from the source text")]
+    if match is not None:
+        return [
+            record.problem(
+                ABSENT,
+                where,
+                f"quote is not in {text_path}; the closest passage (characters {match.start}-{match.end}) is {_shown(match.exact)}, "
+                f"and {quotes.describe(match.exact, quote.strip())}",
+                "copy the exact words from the source (frontline quote SOURCE WORDS finds them)",
+            )
+        ]
+    return [
+        record.problem(
+            ABSENT, where, f"quote is not in {text_path}", "copy the exact words from the source (frontline quote SOURCE WORDS finds them)"
+        )
+    ]
+
+
+def _shown(passage: str) -> str:
+    """A source's passage for a message: in quotes, cut short when long, line breaks shown as spaces."""
+    flat = " ".join(passage.split())
+    return "'" + (flat if len(flat) <= SHOWN else flat[: SHOWN - 1] + "…") + "'"
 
 
 def _coverage(dataset: Dataset) -> list[Problem]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..model import KIND, PAGE_ORDER
+from ..model import KIND, PAGE_ORDER, mentions
 from .jsonld import json_for_script
 from .urls import API, ASSET_DIR, DATA, api_url, href, record_url
 
@@ -47,6 +47,21 @@ def text(value) -> Markup:
     if isinstance(value, Markup):
         return value
     return Markup(html.escape(str(value), quote=True).replace("\r", "").replace("\n", "<br>"))
+
+
+def mentioned(value) -> list[tuple[str, str | None]]:
+    """A reason or note cut at the record ids it names in backticks: (text, None) and (id, id) in order."""
+    value = str(value)
+    parts: list[tuple[str, str | None]] = []
+    at = 0
+    for start, end, name in mentions(value):
+        if start > at:
+            parts.append((value[at:start], None))
+        parts.append((name, name))
+        at = end
+    if at < len(value):
+        parts.append((value[at:], None))
+    return parts
 
 
 def finalize(value):
@@ -132,6 +147,7 @@ def environment() -> Environment:
         yaml_text=yaml_text,
         script_json=script_json,
         one_block=one_block,
+        mentioned=mentioned,
     )
     env.tests.update(
         wikidata_id=lambda value: isinstance(value, str) and re.fullmatch(r"Q[1-9][0-9]*", value) is not None,
