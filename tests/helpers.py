@@ -23,7 +23,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "mini"
 
 def copy_fixture(dest: Path) -> Path:
     """A writable copy of the mini fixture project at dest."""
-    shutil.copytree(FIXTURE, dest, symlinks=True)
+    shutil.copytree(FIXTURE, dest, symlinks=True, ignore=shutil.ignore_patterns(".frontline-cache"))
     return dest
 
 

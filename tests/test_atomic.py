@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from frontline import atomic
+from frontline import atomic, cache
 
 
 def test_replace_dir_swaps_in_complete_output(tmp_path: Path):
@@ -53,5 +53,5 @@ def test_failed_build_keeps_the_previous_site(tmp_path: Path, breakage: str):
     assert cli.main(["build", str(project)]) == 2
     assert index.read_bytes() == before
     assert (project / "site" / "claims" / "northland-enters-brook" / "index.html").is_file()
-    assert not [p.name for p in project.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".") and p.name != cache.FOLDER], "no staging folder is left"
     assert not [p.name for p in (project / "build").iterdir() if p.name.startswith(".")]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from frontline import rules
 from frontline.checks import schema
 from frontline.checks.text import INVISIBLE_RE, invisible
 from frontline.cli import main
 from frontline.load import Record
-from frontline.yamlsafe import parse
+from frontline.yamlsafe import Document, parse
 
 
 def test_printable_shortcut_misses_no_invisible_character():
@@ -57,3 +59,44 @@ def test_rules_command_lists_and_explains(capsys):
     assert main(["rules", "--format", "markdown"]) == 0
     page = capsys.readouterr().out
     assert page.count("### FC") == len(rules.RULES) and "{#fc301}" in page
+
+
+PIECES = ["a", " ", "\n", "\t", "=", "-", "é", "e\u0301", "\u200b", "\u3164", "\ufe0f", "\x7f", "\u2028", "\u00a0"]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=6).map("".join) | st.text(max_size=6)
+TREES = st.recursive(
+    st.one_of(TEXTS, st.integers(-(2**60), 2**60), st.floats(allow_nan=False), st.booleans(), st.none()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["quote", "prefix", "name", "note"]), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.sampled_from(["statement", "quote", "evidence", "value"]), TREES, max_size=4))
+def test_clean_text_shortcut_agrees_with_the_full_walk(data):
+    """text.check skips records its quick pass finds clean; it must report exactly what the value-by-value walk reports."""
+    from frontline.checks import text
+
+    record = Record("claim", "dataset/claims/c.yaml", Document(data))
+    assert text.check(record) == text.walk_values(record)
+
+
+def _walk_reference(value, pattern: tuple, path: tuple = ()):
+    """The plain recursive definition that model.walk must agree with."""
+    if not pattern:
+        yield path, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _walk_reference(item, rest, (*path, index))
+    elif isinstance(value, dict) and head in value:
+        yield from _walk_reference(value[head], rest, (*path, head))
+
+
+@settings(max_examples=400, deadline=None)
+@given(TREES, st.lists(st.sampled_from(["quote", "name", "*"]), max_size=4).map(tuple))
+def test_walk_agrees_with_its_recursive_definition(value, pattern):
+    from frontline.model import walk
+
+    assert list(walk(value, pattern)) == list(_walk_reference(value, pattern))

@@ -27,6 +27,8 @@ LAYERS = {
     "lock": 1,
     "gazetteer": 1,
     "atomic": 1,
+    "cache": 1,
+    "parallel": 1,
     "safety": 2,
     "yamlsafe": 2,
     "fmt": 2,

@@ -168,3 +168,34 @@ def test_a_key_too_long_to_be_a_number_is_a_clean_error():
     with pytest.raises(YamlError) as caught:
         parse(b"? " + b"1" * 5000 + b"\n: x\n")
     assert caught.value.line == 1 and "is not a string" in caught.value.message and len(caught.value.message) < 100
+
+
+def _outcome(reader, data: bytes):
+    try:
+        doc = reader(data)
+    except YamlError as exc:
+        return ("error", exc)
+    return ("value", repr(doc.value), doc.positions, doc.key_positions)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.binary(max_size=200) | YAMLISH | st.just(GOOD))
+def test_fast_reader_agrees_with_the_position_keeping_reader(data):
+    """parse() builds values without positions; it must accept, refuse and locate exactly as the tracked reader does."""
+    assert _outcome(parse, data) == _outcome(yamlsafe.parse_tracked, data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_fast_reader_agrees_on_mutated_records(data):
+    index = data.draw(st.integers(0, len(GOOD) - 1))
+    mutated = GOOD[:index] + bytes([data.draw(st.integers(0, 255))]) + GOOD[index + 1 :]
+    assert _outcome(parse, mutated) == _outcome(yamlsafe.parse_tracked, mutated)
+
+
+def test_positions_survive_pickling():
+    import pickle
+
+    doc = pickle.loads(pickle.dumps(parse(GOOD)))
+    assert doc.value == parse(GOOD).value
+    assert doc.where(("perm",)) == (4, 7)

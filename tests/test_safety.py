@@ -26,6 +26,7 @@ from helpers import ROOT, copy_fixture
 
 SCRIPTS = ROOT / "scripts"
 CLAIM = Path("dataset/claims/northland-enters-brook.yaml")
+STAGING = re.compile(r"^\..*\.(staged|new|old)-")  # the hidden folders a build stages its outputs in
 
 
 def project(tmp_path: Path, name: str = "project") -> Path:
@@ -382,7 +383,7 @@ def test_a_build_killed_at_random_moments_leaves_a_consistent_pair_and_no_mkdocs
         assert release is not None and release == site, f"the release and the site differ after a kill (seed {seed}, attempt {attempt})"
         pairs.add((release, site))
     assert run_build(root).returncode == 0  # and the project still builds
-    assert not [p.name for p in [*root.iterdir(), *(root / "build").iterdir()] if p.name.startswith(".")]
+    assert not [p.name for p in [*root.iterdir(), *(root / "build").iterdir()] if STAGING.match(p.name)]
 
 
 @pytest.mark.parametrize("damage", ["site without home page", "release file changed after its checksum"])
@@ -443,7 +444,7 @@ def test_a_commit_cut_short_is_finished_by_the_next_build(tmp_path, monkeypatch,
     assert (root / "site" / "CNAME").read_text() == "example.org"
     assert not journal.exists()
     if crash_at:
-        assert not [p.name for p in [*root.iterdir(), *(root / "build").iterdir()] if p.name.startswith(".")]
+        assert not [p.name for p in [*root.iterdir(), *(root / "build").iterdir()] if STAGING.match(p.name)]
 
 
 def test_recover_refuses_a_journal_it_did_not_write(tmp_path):

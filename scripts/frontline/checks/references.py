@@ -68,6 +68,8 @@ def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
                 if not isinstance(value, str):
                     continue
                 target = ids.get(value)
+                if target is not None and target.kind == kind:
+                    continue
                 field = dotted(path)
                 if target is None and value in dataset.unreadable:
                     where = dataset.unreadable[value]

@@ -102,7 +102,8 @@ def check(dataset: Dataset) -> list[Problem]:
                 text = dataset.texts.get(source) if isinstance(source, str) else None
                 if text is None:
                     continue  # a missing or unreadable source is reported elsewhere
-                out.extend(_quote(record, (*base, index), item, text.text, text.path))
+                if dataset.locate(source, item) is None:  # found once: no problem (and the lookup serves coverage too)
+                    out.extend(_quote(record, (*base, index), item, text.text, text.path))
     out.extend(_coverage(dataset))
     return out
 

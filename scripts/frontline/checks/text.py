@@ -66,9 +66,45 @@ _CONTROL_NAMES = {
 
 
 def check(record: Record) -> list[Problem]:
+    if _clean(record.data, False):
+        return []  # the common case, found without building a path for every value
+    return walk_values(record)
+
+
+def walk_values(record: Record) -> list[Problem]:
+    """Every text and number problem of a record, found value by value (what check returns)."""
     out: list[Problem] = []
     _values(record, record.data, (), out)
     return out
+
+
+def _clean(value, verbatim: bool) -> bool:
+    """True only when _values would find nothing in value: a quick pass for the common, clean record."""
+    kind = type(value)
+    if kind is str:
+        return _clean_text(value, verbatim)
+    if kind is dict:
+        for key, item in value.items():
+            if type(item) is str and item.isascii() and item.isprintable():  # most values: ASCII is NFC and has no invisible letters
+                if key not in VERBATIM_FIELDS and (item.startswith(FORMULA_TRIGGERS) or item != item.strip()):
+                    return False
+            elif not _clean(item, key in VERBATIM_FIELDS):
+                return False
+        return True
+    if kind is list:
+        return all(_clean(item, False) for item in value)
+    if kind is int or kind is float:
+        return math.isfinite(value) and abs(value) <= MAX_NUMBER
+    return kind is bool or value is None
+
+
+def _clean_text(value: str, verbatim: bool) -> bool:
+    if not (value.isascii() and value.isprintable()):
+        if not (value.isprintable() or value.replace("\n", "").isprintable()) or INVISIBLE_RE.search(value):
+            return False
+        if not unicodedata.is_normalized("NFC", value):
+            return False
+    return verbatim or (not value.startswith(FORMULA_TRIGGERS) and value == value.strip())
 
 
 def _values(record: Record, value, path: tuple, out: list[Problem]) -> None:

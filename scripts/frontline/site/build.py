@@ -35,9 +35,12 @@ import yaml
 from .. import atomic, process, safety
 from ..load import Dataset
 from ..model import PAGE_ORDER, folder
+from ..parallel import map_forked
 from . import api, geo, pages
 from .index import Site
 from .urls import ASSET_DIR, DATA, record_doc
+
+PARALLEL_FROM = 2000  # records before worker processes pay for themselves
 
 PROJECT = Path(__file__).resolve().parent.parent.parent.parent  # the repository: mkdocs.yml, node_modules/
 ASSETS = Path(__file__).resolve().parent / "assets"  # our own JS and CSS
@@ -126,6 +129,32 @@ def _write(out: Path, doc: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+SHARE = 500  # record pages per task of a worker process
+
+# What the forked workers that write record pages read: (site, out). Set just before they fork,
+# so that they inherit the site's index instead of receiving a copy of it.
+_SHARED: tuple[Site, Path] | None = None
+
+
+def _record_pages(kind: str, start: int, stop: int) -> None:
+    site, out = _SHARED  # type: ignore[misc]
+    for record in site.kinds[kind][start:stop]:
+        _write(out, record_doc(kind, record.id), pages.record_page(site, record))
+
+
+def _write_record_pages(site: Site, out: Path) -> None:
+    """One page per record, shared out between a process per core (rendering is most of the pages' time)."""
+    global _SHARED
+    for kind in PAGE_ORDER:
+        (out / folder(kind)).mkdir(parents=True, exist_ok=True)
+    shares = [(kind, start, start + SHARE) for kind in PAGE_ORDER for start in range(0, len(site.kinds[kind]), SHARE)]
+    _SHARED = (site, out)
+    try:
+        map_forked(_record_pages, shares, None if len(site.dataset.records) >= PARALLEL_FROM else 1)
+    finally:
+        _SHARED = None
+
+
 def render(dataset: Dataset, root: str | os.PathLike, out_dir: str | os.PathLike, release_dir: str | os.PathLike | None = None) -> Path:
     """Write the Markdown pages, the JSON API and the assets of a valid dataset into out_dir.
 
@@ -156,8 +185,7 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
     for kind in PAGE_ORDER:
         intro = take(f"{folder(kind)}/index.md") or (pages.SOURCES_INTRO if kind == "source" else "")
         _write(out, f"{folder(kind)}/index.md", pages.index_page(site, kind, intro))
-        for record in site.kinds[kind]:
-            _write(out, record_doc(kind, record.id), pages.record_page(site, record))
+    _write_record_pages(site, out)
     geometry = _regions(site, root, out)
     _write(out, "map.md", pages.map_page(site, {f["properties"]["code"] for f in geometry.pop("features")}, geometry))
     _write(out, "timeline.md", pages.timeline_page(site))

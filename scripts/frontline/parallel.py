@@ -1,0 +1,36 @@
+"""Share work out between processes, one per core: the record files to read, the tables to validate, the pages to write.
+
+Reads and writes nothing itself. ``map_forked(fn, shares, jobs)`` is ``[fn(*share) for share in
+shares]``, run by ``jobs`` forked worker processes when there is more than one share and the
+platform can fork (the workers inherit the parent's modules and compiled validators, so they
+start at once); elsewhere, or with ``jobs`` 1, it runs in this process. Results keep the order
+of the shares. An exception in a worker is raised here.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def cores() -> int:
+    """The processes to use by default: one per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def map_forked(fn: Callable[..., T], shares: Sequence[tuple], jobs: int | None = None) -> list[T]:
+    """fn(*share) for every share, in order, in up to jobs processes (default: one per core)."""
+    jobs = min(jobs or cores(), len(shares))
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(fn, *zip(*shares, strict=True)))
+    return [fn(*share) for share in shares]
