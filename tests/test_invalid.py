@@ -21,12 +21,18 @@ import pytest
 
 from frontline.checks import RULES
 from frontline.cli import main
+from frontline.load import MAX_TEXT_BYTES
+from frontline.problems import MAX_OF_A_KIND
 from frontline.rules import RETIRED
 from helpers import ROOT, copy_fixture
 
 CASES = sorted(p for p in (ROOT / "tests" / "invalid").glob("*/*") if not p.name.endswith(".errors.txt"))
 # Rules that no file in tests/invalid/ can produce, with the test here that does.
-GENERATED = {"FC003": "test_oversized_file_reports_its_real_size"}
+GENERATED = {
+    "FC003": "test_oversized_file_reports_its_real_size",
+    "FC408": "test_a_huge_archived_text_is_refused_unread",
+    "FC014": "tests/test_safety.py::test_links_to_secrets_are_neither_followed_by_validate_nor_by_build",
+}
 # Rules that no record can break today, with the test that proves their message.
 UNREACHABLE = {"FC100": "tests/test_checks.py::test_schema_fallback_rule"}
 # Every code ever retired; add to it when a rule is removed (and to rules.RETIRED), never take away.
@@ -133,6 +139,36 @@ def test_oversized_file_reports_its_real_size(tmp_path: Path, capsys):
         lines[0]
         == "dataset/claims/huge.yaml:1:1: error[FC003]: file is 3,000,016 bytes, more than the limit of 1,000,000 (split the record or shorten its text)"
     )
+
+
+def test_a_huge_archived_text_is_refused_unread(tmp_path: Path, capsys):
+    project = copy_fixture(tmp_path / "project")
+    seed = project / "seeds" / "example.txt"
+    with open(seed, "r+b") as handle:
+        handle.truncate(MAX_TEXT_BYTES + 1)  # sparse: the size alone must refuse it
+    code, lines = run_validate(project, capsys)
+    assert code == 1
+    assert lines == [
+        f"dataset/sources/example-report.yaml:10:7: error[FC408]: text file 'seeds/example.txt' is {MAX_TEXT_BYTES + 1:,} bytes, "
+        f"more than the limit of {MAX_TEXT_BYTES:,} for an archived text (archive the article alone, not a whole page, feed or book)",
+        "1 error, 0 warnings",
+    ]
+
+
+def test_warnings_of_one_rule_in_one_file_are_counted_after_a_limit(tmp_path: Path, capsys):
+    project = copy_fixture(tmp_path / "project")
+    with open(project / "seeds" / "example.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nThe ministry said 12 units moved.\n" * 150)
+    code, lines = run_validate(project, capsys)
+    numbers = [line for line in lines if "warning[FC450]" in line]
+    sentences = [line for line in lines if "warning[FC451]" in line]
+    assert len(numbers) == MAX_OF_A_KIND + 1 and numbers[-1].endswith(
+        f"warning[FC450]: ... and {150 - MAX_OF_A_KIND:,} more like the {MAX_OF_A_KIND} above"
+    )
+    assert len(sentences) == MAX_OF_A_KIND + 1 and sentences[-1].endswith(
+        f"... and {150 - MAX_OF_A_KIND:,} more like the {MAX_OF_A_KIND} above"
+    )
+    assert lines[-1].endswith(", 300 warnings"), "the count line counts every warning"
 
 
 def test_every_rule_is_produced_by_a_case():

@@ -13,12 +13,13 @@ import sys
 import threading
 from pathlib import Path
 
-from . import __version__, fmt, live, quotes, release, rules, scaffold, site, yamlsafe
+from . import __version__, atomic, fmt, live, lock, process, quotes, release, rules, safety, scaffold, site, yamlsafe
 from .cache import Cache
 from .checks import check, check_record, prepare, rules_key, sorted_rules
 from .load import load, parser_key
 from .model import KINDS
 from .parallel import cores
+from .problems import summarised
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 
@@ -31,7 +32,7 @@ def _report(problems, fmt: str, out=None) -> tuple[int, int]:
     out = out or sys.stdout
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    for problem in problems:
+    for problem in summarised(problems):  # at most MAX_OF_A_KIND warnings of one rule in one file, then a count
         print(problem.github() if fmt == "github" else str(problem), file=out)
     print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=out)
     return errors, warnings
@@ -76,19 +77,36 @@ def cmd_validate(args) -> int:
 def _build(root: Path, fmt_name: str, no_site: bool, cache: bool = True) -> list[str]:
     """validate (the one load) -> release (build/data, passed by frictionless) -> render (build/docs) -> mkdocs (site/).
 
-    Returns the errors that stopped it ([] when everything was written).
+    Returns the errors that stopped it ([] when everything was written). Every output folder is
+    checked to lie inside the project before anything is written. The release and the site are
+    staged and swapped into place together once both are complete (atomic.Swap), under the
+    project's build lock (lock.hold): an interrupted or failed build leaves the previous release
+    and site, consistent with each other.
     """
-    dataset, problems = validate(root, cache=cache)
-    errors, _ = _report(problems, fmt_name)
-    if errors:
-        return [str(p) for p in problems if p.severity == "error"]
-    folder = release.write(dataset, root / "build" / "data")
-    print(f"release: {folder}")
-    docs = site.render(dataset, root, root / "build" / "docs", folder)
+    build = safety.confine(root, root / "build", "build folder")
+    release_dir = safety.confine(root, build / "data", "release folder")
+    pages_dir = safety.confine(root, build / "docs", "pages folder")
+    site_dir, keep = (None, ()) if no_site else site.site_folder(root)
+    with process.interruptible(), lock.hold(build / lock.LOCK_FILE) as held:
+        if held.stale_pid:
+            print(f"frontline: note: the build with pid {held.stale_pid} ended without releasing the lock; taking it over", file=sys.stderr)
+        with atomic.Swap(build / atomic.JOURNAL) as swap:
+            dataset, problems = validate(root, cache=cache)
+            errors, _ = _report(problems, fmt_name)
+            if errors:
+                return [str(p) for p in problems if p.severity == "error"]
+            staged_release = swap.stage(release_dir)
+            release.write(dataset, staged_release)
+            docs = site.render(dataset, root, pages_dir, staged_release)
+            staged_site = None if site_dir is None else swap.stage(site_dir, keep=keep)
+            if staged_site is not None:
+                site.build_site(root, strict=True, out=staged_site)
+            safety.check_complete(staged_release, staged_site)  # success means what is swapped in is whole
+            swap.commit()
+    print(f"release: {release_dir}")
     print(f"pages: {docs}")
-    if not no_site:
-        built = site.build_site(root, strict=True)
-        print(f"site: {built}")
+    if site_dir is not None:
+        print(f"site: {site_dir}")
     return []
 
 
@@ -102,7 +120,7 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     """Build, serve site/, and rebuild whenever a watched file changes; errors are shown, never fatal."""
     root = _root(args.root)
-    folder = root / "site"
+    folder, _ = site.site_folder(root)  # the site_dir of mkdocs.yml, confined to the project
     state = live.State()
 
     def rebuild(why: str) -> None:
@@ -110,7 +128,7 @@ def cmd_serve(args) -> int:
         try:
             errors = _build(root, "text", no_site=False)
         except Exception as exc:  # a failed page or mkdocs run: show it and keep serving
-            errors = [f"build failed: {type(exc).__name__}: {exc}"]
+            errors = [f"build failed: {type(exc).__name__}: {process.clean_line(str(exc), 1000)}"]
             print(errors[0], file=sys.stderr)
         if errors:
             state.failed(errors)
@@ -119,6 +137,7 @@ def cmd_serve(args) -> int:
             state.built()
             print("built; open pages reload", flush=True)
 
+    seen = live.files(root)  # before the first build: an edit made while it runs triggers the next one
     if not args.no_build:
         rebuild("building ...")
     elif not (folder / "index.html").is_file():
@@ -135,7 +154,7 @@ def cmd_serve(args) -> int:
         rebuild(f"changed: {shown}; rebuilding ...")
 
     try:
-        live.watch(root, changed, threading.Event())
+        live.watch(root, changed, threading.Event(), before=seen)
     except KeyboardInterrupt:
         pass
     finally:
@@ -363,12 +382,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
+        print("frontline: interrupted (a build leaves the previous release and site in place)", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:  # the reader (head, less) stopped reading: not an error of ours
         sys.stderr.close()
         return EXIT_OK
-    except Exception as exc:  # never a traceback: say what failed and stop
-        print(f"frontline: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except (safety.UnsafeBuild, lock.BuildLocked, process.ChildFailed) as exc:
+        print(f"frontline: error: {process.clean_line(str(exc), 1000)}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # never a traceback: say what failed and stop, on one line
+        print(f"frontline: error: {type(exc).__name__}: {process.clean_line(str(exc), 1000)}", file=sys.stderr)
         return EXIT_FAILED
 
 

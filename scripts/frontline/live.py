@@ -166,13 +166,17 @@ def server(site_dir: str | os.PathLike, state: State, host: str = "127.0.0.1", p
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
-def watch(root: Path, on_change: Callable[[list[str]], None], stop: threading.Event, interval: float = 0.5) -> None:
+def watch(
+    root: Path, on_change: Callable[[list[str]], None], stop: threading.Event, interval: float = 0.5, before: dict | None = None
+) -> None:
     """Call on_change(paths) after files under root's watched paths change, until stop is set.
 
     A change is acted on once the files have stood still for one interval, so that an editor's
-    save in several steps (or a git checkout) gives one rebuild.
+    save in several steps (or a git checkout) gives one rebuild. before: the files (``files``) to
+    compare with, taken before the first build so that an edit made while it ran is not missed;
+    by default the files as they are now.
     """
-    before = files(root)
+    before = files(root) if before is None else before
     while not stop.wait(interval):
         now = files(root)
         if now == before:

@@ -7,9 +7,11 @@ unsafe or missing text paths) are returned with the records, never raised.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os
+import stat as filemode
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,14 +19,15 @@ from pathlib import Path
 
 import yaml
 
-from . import quotes, yamlsafe
+from . import quotes, safety, yamlsafe
 from .cache import Cache, Entry, digest, signature
-from .model import FOLDERS, REDIRECTS, REDIRECTS_PATH
+from .model import FOLDERS, REDIRECTS, REDIRECTS_PATH, dotted, integers, walk
 from .parallel import map_forked
 from .problems import Problem
 from .rules import Rule, rule
 
 SEEDS = "seeds"
+MAX_TEXT_BYTES = 4_000_000  # an archived text: a long article is 100 kB; a book does not belong here
 IGNORED = {".gitkeep", ".DS_Store"}  # housekeeping files that may sit in dataset folders
 
 NOT_A_RECORD = rule(
@@ -56,6 +59,24 @@ TEXT_UNREADABLE = rule(
     "error",
     "A source's archived text exists and is UTF-8",
     "Copy the source text into seeds/ byte for byte (frontline new source ID --text FILE does it) and convert it to UTF-8 if needed.",
+)
+
+WHOLE_NUMBER = rule(
+    "FC111",
+    "whole-number-with-decimals",
+    "error",
+    "A whole-number field is written without a decimal point",
+    "JSON Schema counts 1.0 as an integer, but the release's table schema and SQLite do not: write the number as the codebook's type says.",
+    "precision: 1.0",
+    "precision: 1",
+)
+TEXT_TOO_LARGE = rule(
+    "FC408",
+    "text-too-large",
+    "error",
+    f"An archived text is at most {MAX_TEXT_BYTES:,} bytes",
+    "Each quote is looked up in its source's text and every number in the text is checked for coverage: "
+    "a text far longer than an article makes validation slow and its warnings endless. Archive the article alone.",
 )
 
 
@@ -168,8 +189,11 @@ def load(
             files.append((kind, path, item.path, item.stat()))
     _read_records(dataset, files, cache, per_record, jobs)
     for record in dataset.records:
+        dataset.problems.extend(_whole_numbers(record))
+    for record in dataset.records:
         if record.kind == "source":
             _read_text(dataset, record)
+    dataset.problems.extend(safety.symlink_problems(root))  # links in seeds/ and docs/ are listed, never followed
     return dataset
 
 
@@ -195,6 +219,23 @@ def _read(dataset: Dataset, item: os.DirEntry, path: str) -> yamlsafe.Document |
     except yamlsafe.YamlError as exc:
         dataset.problems.append(Problem.of(exc.rule, path, exc.line, exc.column, exc.message, exc.hint))
         return None
+
+
+def _whole_numbers(record: Record) -> list[Problem]:
+    """Whole-number fields written as decimals (precision: 1.0): JSON Schema counts 1.0 as an integer, the release's table schema does not."""
+    if not isinstance(record.data, dict):
+        return []
+    out = []
+    for pattern in integers(record.kind):
+        for path, value in walk(record.data, pattern):
+            if isinstance(value, float):
+                hint = f"write {int(value)}" if value.is_integer() else "give a whole number"
+                out.append(
+                    record.problem(
+                        WHOLE_NUMBER, path, f"{dotted(path)} must be a whole number written without a decimal point, got {value!r}", hint
+                    )
+                )
+    return out
 
 
 PARALLEL_FROM = 2000  # files to read before worker processes pay for themselves
@@ -337,7 +378,13 @@ def _read_text(dataset: Dataset, record: Record) -> None:
         )
         return
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))  # a FIFO or device must not block the build
+        with open(fd, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not filemode.S_ISREG(status.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "not a regular file")
+            size = status.st_size
+            data = handle.read(MAX_TEXT_BYTES + 1) if size <= MAX_TEXT_BYTES else b""
     except FileNotFoundError:
         dataset.problems.append(
             record.problem(
@@ -347,6 +394,16 @@ def _read_text(dataset: Dataset, record: Record) -> None:
         return
     except OSError as exc:
         dataset.problems.append(record.problem(TEXT_UNREADABLE, ("text",), f"text file '{text}' cannot be read ({exc.strerror})"))
+        return
+    if size > MAX_TEXT_BYTES or len(data) > MAX_TEXT_BYTES:
+        dataset.problems.append(
+            record.problem(
+                TEXT_TOO_LARGE,
+                ("text",),
+                f"text file '{text}' is {max(size, len(data)):,} bytes, more than the limit of {MAX_TEXT_BYTES:,} for an archived text",
+                "archive the article alone, not a whole page, feed or book",
+            )
+        )
         return
     try:
         decoded = data.decode("utf-8")

@@ -196,6 +196,17 @@ def datings(kind: str) -> tuple[tuple, ...]:
     return tuple(f.pattern for f in fields(kind) if f.ref == "dating")
 
 
+@cache
+def integers(kind: str) -> tuple[tuple, ...]:
+    """Patterns of every whole-number field of a kind (schema type integer)."""
+    out = []
+    for f in fields(kind):
+        types = f.node.get("type")
+        if types == "integer" or (isinstance(types, list) and "integer" in types):
+            out.append(f.pattern)
+    return tuple(out)
+
+
 def walk(value, pattern: tuple, path: tuple = ()) -> list[tuple[tuple, object]]:
     """(path, value) for every value matching pattern ('*' = any list item), in document order."""
     if pattern and pattern[0] != "*" and not (isinstance(value, dict) and pattern[0] in value):

@@ -4,17 +4,22 @@ Reads and writes nothing itself. ``map_forked(fn, shares, jobs)`` is ``[fn(*shar
 shares]``, run by ``jobs`` forked worker processes when there is more than one share and the
 platform can fork (the workers inherit the parent's modules and compiled validators, so they
 start at once); elsewhere, or with ``jobs`` 1, it runs in this process. Results keep the order
-of the shares. An exception in a worker is raised here.
+of the shares. An exception in a worker is raised here. The workers die with the process that
+forked them (``process.die_with_parent``): a build killed with SIGKILL leaves no worker behind
+holding its pipes open, and an interrupted map cancels the shares not yet started.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+from . import process
 
 T = TypeVar("T")
 
@@ -31,6 +36,13 @@ def map_forked(fn: Callable[..., T], shares: Sequence[tuple], jobs: int | None =
     """fn(*share) for every share, in order, in up to jobs processes (default: one per core)."""
     jobs = min(jobs or cores(), len(shares))
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool = concurrent.futures.ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=functools.partial(process.die_with_parent, os.getpid()),
+        )
+        try:
             return list(pool.map(fn, *zip(*shares, strict=True)))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     return [fn(*share) for share in shares]

@@ -3,7 +3,8 @@
 One module a concern: ``files`` (names, CSV dialect, date), ``tables`` (the table model derived
 from the schemas, the flat tables' columns), ``dates`` (the span of a date), ``rows`` (rows and
 records as JSON, with quote offsets and date spans), ``flat`` (claims_flat, figures_flat and
-their SQLite views), ``writers`` (CSV and SQLite), ``parquet``, ``geojson``, ``jsonfiles``,
+their SQLite views), ``writers`` (CSV and SQLite),
+``spreadsheet`` (the .xlsx, where text is always text), ``parquet``, ``geojson``, ``jsonfiles``,
 ``documents`` (codebook, changelog, citation, licences), ``stamp`` (the build's version),
 ``datapackage``, ``archive`` (README.txt, SHA256SUMS, zip), ``validation`` (frictionless),
 ``build`` (all of it, validated, swapped in atomically), ``publish`` (``frontline release``),

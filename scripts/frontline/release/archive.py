@@ -29,6 +29,7 @@ from .files import (
     LICENSE_DATA,
     SQLITE,
     SUMS,
+    XLSX,
     epoch,
     zip_folder,
     zip_name,
@@ -72,12 +73,21 @@ and, where known, its URL, so that a reader who has the text can check every quo
 - `*.parquet`: the same tables as Parquet files, with the same column types.
 - `{SQLITE}`: the same tables in SQLite, with primary and foreign keys, an index on every foreign
   key, the views `claims_flat` and `figures_flat`, and a `meta` table with the version.
+- `{XLSX}`: the same tables as a spreadsheet, one sheet each, every text cell stored as text.
 - `{GEOJSON}`: the places as a GeoJSON FeatureCollection.
 - `{JSON_ALL}`: every record as in its YAML file, by kind, with the offsets of every quote and the
   span of every date, under the build's `meta`; {kinds}: one kind each.
 - `{CODEBOOK_MD}`, `{CODEBOOK_HTML}`: every table and field explained.
 - `{CHANGELOG}`: what changed in each release; `{CITATION}`: how to cite this version.
 - `{SUMS}`: the SHA-256 of every other file (`sha256sum -c {SUMS}`).
+
+## Text cells and spreadsheets
+
+Text is verbatim in the CSV, JSON and SQLite files: quotes (and their prefix and suffix) copy the
+source word for word, so a quote may start with `=`, `+`, `-` or `@`, which a spreadsheet that
+opens a CSV file runs as a formula (other record text never starts so: the validator refuses
+it). Open the CSV files through a spreadsheet's import dialog with every column as text, or use
+`{XLSX}`, where every text cell is stored as text and none runs as a formula.
 """
     return text.encode("utf-8")
 

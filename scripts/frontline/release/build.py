@@ -1,15 +1,16 @@
 """Write the whole release into a folder, validate it, and only then put it in place.
 
 Reads the loaded (and already validated) dataset; writes, into a hidden staging folder beside the
-target, the tables as CSV and SQLite (``writers.py``), the records as JSON (``jsonfiles.py``), the
-datapackage (``datapackage.py``), README.txt, SHA256SUMS and the zip (``archive.py``). frictionless
+target, the tables as CSV and SQLite (``writers.py``) and as a spreadsheet (``spreadsheet.py``),
+the records as JSON (``jsonfiles.py``), the datapackage (``datapackage.py``), README.txt,
+SHA256SUMS and the zip (``archive.py``). frictionless
 then validates what was written (``validation.py``); only a release that passes takes the
 target's place (``atomic.replace_dir``: two renames), so a failed or invalid build leaves the
 previous release as it was and no half-written folder.
 
 Reproducible: rows are sorted by id (then position), keys follow the schemas' order, no clock is
-read (SOURCE_DATE_EPOCH, when set, dates the package and the zip entries), and the zip and the
-SQLite file are laid out the same way each time.
+read (SOURCE_DATE_EPOCH, when set, dates the package, the spreadsheet and the zip entries), and the
+zip, the spreadsheet and the SQLite file are laid out the same way each time.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .geojson import write_geojson
 from .jsonfiles import dump_json, write_json
 from .parquet import write_parquet
 from .rows import Offsets
+from .spreadsheet import write_xlsx
 from .stamp import Stamp
 from .validation import validate
 from .writers import write_tables
@@ -37,6 +39,7 @@ def write_files(dataset: Dataset, folder: Path) -> None:
     offsets = Offsets(dataset)
     stamp = Stamp.of(dataset)
     write_tables(dataset, folder, offsets, stamp, sink=lambda table, made: write_parquet(folder, table, made))
+    write_xlsx(dataset, folder, offsets)
     write_geojson(dataset, folder)
     write_json(dataset, folder, offsets, stamp)
     write_documents(dataset, folder, stamp)

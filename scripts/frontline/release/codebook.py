@@ -12,7 +12,7 @@ import re
 from ..markup import md_code, md_text
 from ..meta import RIGHTS
 from ..model import KINDS, folder
-from .files import DATAPACKAGE, JSON_ALL, LINE_TERMINATOR, SQLITE
+from .files import DATAPACKAGE, JSON_ALL, LINE_TERMINATOR, SQLITE, XLSX
 from .tables import Column, Table, tables
 
 _TRAILING = re.compile(r"(?:^|[\s;,.])(?:or|and)$|[\s;,.]+$")  # separators between values
@@ -167,6 +167,9 @@ from the JSON Schemas in `schemas/`, as are the field descriptions in `{DATAPACK
   (the validator refuses it, since spreadsheets run such cells as formulas); the `quote`, `prefix`
   and `suffix` columns copy the source verbatim and are the exception, so open the files through a
   spreadsheet's import dialog.
+- **Text is verbatim** in the CSV, JSON and SQLite files: no cell is altered to defuse a formula,
+  since a quote must match its source byte for byte. For spreadsheets, `{XLSX}` holds the same
+  tables with every text cell stored as text, so that no cell runs as a formula.
 - **JSON**: `{JSON_ALL}` holds the build's `meta` (version, release date, data digest), every
   record as it is in its YAML file (`{{"claims": [...], ...}}`), with `start` and `end` added
   beside every quote and the span of every date (`start`, `end`, `precision` inside a dated

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..load import Dataset
 from ..meta import CONTRIBUTORS, DESCRIPTION, KEYWORDS, LICENSES, NAME, RIGHTS, TITLE
-from .files import GEOJSON, JSON_ALL, LINE_TERMINATOR, SQLITE, csv_name, epoch, parquet_name
+from .files import GEOJSON, JSON_ALL, LINE_TERMINATOR, SQLITE, XLSX, csv_name, epoch, parquet_name
 from .stamp import Stamp
 from .tables import Column, tables
 
@@ -40,7 +40,10 @@ def table_schema_pattern(pattern: str) -> str:
 
 def description() -> str:
     """The package's description: the project's, its rights, and where else the tables are."""
-    return f"{DESCRIPTION} {RIGHTS} The same tables are in {SQLITE}; the records as JSON, with offsets, are in {JSON_ALL}."
+    return (
+        f"{DESCRIPTION} {RIGHTS} The same tables are in {SQLITE} and, for spreadsheets, in {XLSX} (text cells stored as text); "
+        f"the records as JSON, with offsets, are in {JSON_ALL}."
+    )
 
 
 def datapackage(dataset: Dataset, folder: Path, stamp: Stamp) -> dict:

@@ -26,6 +26,7 @@ from .files import (
     README,
     SQLITE,
     SUMS,
+    XLSX,
     json_name,
     parquet_name,
     zip_name,
@@ -34,6 +35,7 @@ from .files import (
 FILE_NOTES = {
     DATAPACKAGE: "Frictionless data package: tables, fields (types, meanings, allowed values), keys, licence",
     SQLITE: "All tables in one SQLite database, with primary and foreign keys",
+    XLSX: "All tables in one spreadsheet, a sheet each; text cells are stored as text, so none runs as a formula",
     JSON_ALL: "Every record as in its YAML file, by kind, with the offsets of every quote",
     README: "What the release holds and the rights in it",
     SUMS: "SHA-256 of every other file (check them with: sha256sum -c SHA256SUMS)",
@@ -110,7 +112,7 @@ def downloads_markdown(release_dir: Path, link_prefix: str = "") -> str:
         if resource.get("format") == "csv":
             notes[resource["path"]] = resource["description"].split(":")[0].rstrip(".") + " (table)"
             notes[parquet_name(resource["name"])] = f"The table {resource['name']} as Parquet"
-    order = [archive, DATAPACKAGE, SQLITE, JSON_ALL, *JSON_KINDS]
+    order = [archive, DATAPACKAGE, SQLITE, XLSX, JSON_ALL, *JSON_KINDS]
     order += [r["path"] for r in package["resources"]] + [README, SUMS]
     # The .md documents (codebook, changelog) are in the zip; the site does not serve them beside this page.
     present = {p.name for p in release_dir.iterdir() if p.is_file() and not p.name.endswith(".md")}

@@ -14,6 +14,7 @@ from ..model import KINDS, folder
 
 LINE_TERMINATOR = "\r\n"  # every CSV row ends with CRLF, as RFC 4180 asks
 SQLITE = "frontline.sqlite"
+XLSX = "frontline.xlsx"  # the tables as a spreadsheet, every text cell stored as text
 JSON_ALL = "frontline.json"
 DATAPACKAGE = "datapackage.json"
 SUMS = "SHA256SUMS"

@@ -3,9 +3,9 @@
 Modules: ``urls`` (where pages are, relative links), ``index`` (the Site: records by id, labels,
 backlinks, settings), ``jsonld``, ``api`` (the static JSON API), ``annotate`` (annotated source
 texts and coverage), ``env`` (the Jinja2 environment: autoescape, StrictUndefined, filters),
-``pages`` (what each page's template gets), ``build`` (render, build_site, server).
+``pages`` (what each page's template gets), ``build`` (render, build_site, site_folder, server).
 """
 
-from .build import build_site, render, server
+from .build import build_site, render, server, site_folder
 
-__all__ = ["build_site", "render", "server"]
+__all__ = ["build_site", "render", "server", "site_folder"]

@@ -11,7 +11,11 @@ outlines, cut to the regions the places name: ``geo``).
 timeline, the threads, the downloads (with the release files beside it), the codebook, the rules,
 "What changed", a static JSON API under ``api/v1/`` and the assets. ``build_site`` runs ``mkdocs
 build --strict`` into ``site/`` with the theme overrides in ``overrides/`` and then Pagefind, which
-writes the search index into ``site/pagefind/``; ``server`` serves a built site on localhost. The pages are plain Markdown
+writes the search index into ``site/pagefind/`` (both as child processes that die with the build,
+their output in ``build/mkdocs.log`` and ``build/pagefind.log``), keeping a host's files in the site
+folder; ``server`` serves a built site on localhost. Symbolic links in ``docs/`` and among the
+generated pages are refused, and so is a ``mkdocs.yml`` that would run code or write outside the
+project (``safety``). The pages are plain Markdown
 files (no MkDocs plugins or hooks), so the same ``mkdocs.yml`` also builds with Zensical.
 """
 
@@ -23,13 +27,13 @@ import http.server
 import json
 import os
 import shutil
-import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
 
-from .. import atomic, version
+from .. import atomic, process, safety, version
 from ..load import Dataset
 from ..model import PAGE_ORDER, folder
 from ..parallel import map_forked
@@ -185,6 +189,7 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
     site = Site(dataset, root, config)
     site.version = build_version(dataset, release)
     handwritten = root / "docs"
+    safety.refuse_symlinks(root, handwritten)  # copytree would copy what a link points at
     if handwritten.is_dir():
         shutil.copytree(handwritten, out, dirs_exist_ok=True)
 
@@ -222,14 +227,20 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
         raise FileNotFoundError("pages named in the navigation are missing from docs/: " + ", ".join(missing))
     api.write(site, out)
     _copy_assets(root, out)
+    safety.refuse_symlinks(root, out)  # mkdocs follows links: the generated pages hold none
     return out
 
 
 def _release_info(root: Path) -> dict:
-    """The data release the site is built beside: {version, date} from build/data/datapackage.json, or {}."""
-    try:
-        package = json.loads((root / "build" / DATA / "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The data release the site is built from: {version, date} from the copy of its datapackage.json
+    among the pages (build/docs/data/; the release itself may still be staged), else build/data/, or {}."""
+    for path in (root / "build" / "docs" / DATA / "datapackage.json", root / "build" / DATA / "datapackage.json"):
+        try:
+            package = json.loads(path.read_text(encoding="utf-8"))
+            break
+        except (OSError, ValueError):
+            continue
+    else:
         return {}
     info = {"version": str(package.get("version", ""))}
     created = package.get("created")
@@ -276,28 +287,55 @@ def site_config(root: Path) -> Path:
     return derived
 
 
-def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True) -> Path:
-    """Run mkdocs on root/build/docs, then Pagefind over the result; returns the site folder (root/site).
-    Raises on any warning when strict. search=False leaves out the search index (a faster build)."""
+def site_folder(root: str | os.PathLike) -> tuple[Path, tuple[str, ...]]:
+    """Where the site goes (mkdocs.yml's site_dir, confined to the project) and the host files kept in it.
+
+    Refuses a mkdocs.yml that would run code (safety.mkdocs_code). Kept: safety.HOST_FILES and the
+    names listed under ``extra.frontline.preserve`` in mkdocs.yml.
+    """
     root = Path(root)
+    path, config = load_config(root)
+    safety.mkdocs_code(path, config)
+    own = root / "mkdocs.yml"
+    if own.is_file():
+        _, final = safety.mkdocs_paths(root, own, config, root / "build" / "docs")
+    else:
+        final = safety.confine(root, root / "site", "site folder")
+    preserve = ((config.get("extra") or {}).get("frontline") or {}).get("preserve") or []
+    if not isinstance(preserve, list) or not all(isinstance(name, str) and name and "/" not in name for name in preserve):
+        raise safety.UnsafeBuild(f"{path}: extra.frontline.preserve must be a list of file names in the site folder")
+    return final, tuple(dict.fromkeys([*safety.HOST_FILES, *preserve]))
+
+
+def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True, out: str | os.PathLike | None = None) -> Path:
+    """Run mkdocs on root/build/docs, then Pagefind over the result; returns the site folder.
+
+    Raises on any warning when strict. search=False leaves out the search index (a faster build).
+    Without out, the site replaces root's site folder (site_folder) when complete, keeping the
+    host files; with out, mkdocs writes into out (a staged folder that the caller swaps in).
+    MkDocs' output goes to build/mkdocs.log; a failure is one line naming it (process.ChildFailed).
+    """
+    root = Path(root)
+    final, keep = site_folder(root)
     config = site_config(root)
-    loaded = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    final = (config.parent / loaded.get("site_dir", "site")).resolve()
+    safety.refuse_symlinks(root, root / "build" / "docs")
 
     def mkdocs(staging: Path) -> None:
-        command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), "--site-dir", str(staging)]
+        # -P: not the project folder on sys.path, so that a .py file there cannot pose as a Markdown extension
+        command = [sys.executable, "-P", "-m", "mkdocs", "build", "--clean", "-f", str(config), "--site-dir", str(staging)]
         if strict:  # not -q: it hides the warnings that --strict turns into a failure
             command.append("--strict")
-        done = subprocess.run(command, cwd=config.parent, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError("mkdocs build failed:\n" + (done.stderr or done.stdout).strip()[-4000:])
+        process.run(command, root / "build" / "mkdocs.log", cwd=config.parent, what="mkdocs build")
         if search:
-            search_index(staging)
+            search_index(staging, root / "build" / "pagefind.log")
 
-    return atomic.replace_dir(final, mkdocs)  # a failed build leaves the previous site as it was
+    if out is not None:
+        mkdocs(Path(out))
+        return Path(out)
+    return atomic.replace_dir(final, mkdocs, keep=keep)  # a failed build leaves the previous site as it was
 
 
-def search_index(site: Path) -> None:
+def search_index(site: Path, log: Path | None = None) -> None:
     """Pagefind's chunked index of the built pages, in site/pagefind/: only what the pages mark with
     data-pagefind-body (a record's own content, the hand-written pages), one language for all of them
     (the aliases are in three languages on English pages)."""
@@ -315,9 +353,7 @@ def search_index(site: Path) -> None:
         ".headerlink",
         "--quiet",
     ]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError("pagefind failed:\n" + (done.stderr or done.stdout).strip()[-4000:])
+    process.run(command, log or Path(tempfile.gettempdir()) / f"frontline-pagefind-{os.getpid()}.log", what="pagefind")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

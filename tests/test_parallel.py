@@ -1,0 +1,71 @@
+"""Forked workers (parallel.map_forked) die with the process that forked them.
+
+A build killed with SIGKILL must leave no worker behind: an orphaned worker keeps the build's
+pipes open, so whoever reads the build's output (a terminal, CI, a test) waits for ever.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from helpers import ROOT
+
+SCRIPT = textwrap.dedent(
+    """
+    import os, sys, time
+    from pathlib import Path
+    from frontline.parallel import map_forked
+
+    def work(folder, name):
+        (Path(folder) / name).write_text(str(os.getpid()))
+        time.sleep(120)
+
+    map_forked(work, [(sys.argv[1], "a"), (sys.argv[1], "b")], jobs=2)
+    """
+)
+
+
+def _running(pid: int) -> bool:
+    """pid is a live process (a zombie waiting for its reaper counts as gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def _wait(condition, limit: float = 30.0) -> bool:
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def test_workers_die_when_the_forking_process_is_killed(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    parent = subprocess.Popen([sys.executable, "-c", SCRIPT, str(tmp_path)], env=env, stdout=subprocess.PIPE)
+    pids: list[int] = []
+    try:
+        assert _wait(lambda: all((tmp_path / n).is_file() and (tmp_path / n).read_text() for n in "ab")), "the workers never started"
+        pids = [int((tmp_path / n).read_text()) for n in "ab"]
+        assert all(_running(pid) for pid in pids)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+        assert _wait(lambda: not any(_running(pid) for pid in pids)), "a worker outlived the process that forked it"
+        assert parent.stdout.read() == b""  # end of file: no worker holds the pipe open
+    finally:
+        parent.kill()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        parent.stdout.close()
+        parent.wait()

@@ -1,0 +1,111 @@
+"""Spreadsheet safety without changing the data: formula-like text is verbatim in CSV, JSON and SQLite, and text in the .xlsx.
+
+A synthetic line added to the fixture's text gives quotes that start with each formula trigger;
+the release must carry them byte for byte in CSV, JSON and SQLite (a quote matches its source),
+list the spreadsheet everywhere files are listed, and store each of them in frontline.xlsx as a
+string cell, never as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from frontline import release
+from frontline.checks import check
+from frontline.load import load
+from frontline.release.files import SQLITE, SUMS, XLSX
+from helpers import copy_fixture
+
+# Synthetic text written for this test: each phrase starts with a character spreadsheets run.
+LINE = '=CONCAT("to ","click")*2 then +1+2 and -3-4 and @SUM(A1:A2) and #N/A.'
+QUOTES = ['=CONCAT("to ","click")*2', "+1+2", "-3-4", "@SUM(A1:A2)", "#N/A"]
+
+
+@pytest.fixture(scope="module")
+def formula_release(tmp_path_factory) -> Path:
+    root = copy_fixture(tmp_path_factory.mktemp("formulas") / "project")
+    seed = root / "seeds" / "example.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n" + LINE + "\n", encoding="utf-8")
+    source = root / "dataset" / "sources" / "example-report.yaml"
+    source.write_text(
+        re.sub(r"sha256: [0-9a-f]+", "sha256: " + hashlib.sha256(seed.read_bytes()).hexdigest(), source.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    place = root / "dataset" / "places" / "brook.yaml"
+    data = yaml.safe_load(place.read_text(encoding="utf-8"))
+    data["evidence"] += [{"source": "example-report", "quote": quote} for quote in QUOTES]
+    place.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    dataset = load(root)
+    errors = [p for p in check(dataset) if p.severity == "error"]
+    assert not errors, errors
+    return release.write(dataset, root / "build" / "data")
+
+
+def test_formula_like_quotes_are_verbatim_in_csv_json_and_sqlite(formula_release):
+    with open(formula_release / "evidence.csv", encoding="utf-8", newline="") as handle:
+        in_csv = {row["quote"] for row in csv.DictReader(handle)}
+    in_json = {item["quote"] for item in json.loads((formula_release / "places.json").read_text(encoding="utf-8"))[0]["evidence"]}
+    in_sqlite = {row[0] for row in sqlite3.connect(formula_release / SQLITE).execute("SELECT quote FROM evidence")}
+    for quote in QUOTES:
+        assert quote in in_csv and quote in in_json and quote in in_sqlite, quote
+
+
+def test_the_spreadsheet_stores_every_text_cell_as_text(formula_release):
+    book = openpyxl.load_workbook(formula_release / XLSX)
+    sheet = book["evidence"]
+    header = [cell.value for cell in sheet[1]]
+    cells = {row[header.index("quote")].value: row[header.index("quote")] for row in sheet.iter_rows(min_row=2)}
+    for quote in QUOTES:
+        assert quote in cells, quote
+        assert cells[quote].data_type == "s", f"{quote} is stored as {cells[quote].data_type}"
+    for quote in QUOTES[:4]:
+        assert cells[quote].quotePrefix, f"{quote} is not marked as text for editing"
+    with zipfile.ZipFile(formula_release / XLSX) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        assert sheets and not any(re.search(rb"<f[ >]", archive.read(name)) for name in sheets), "a formula cell in the spreadsheet"
+
+
+def test_the_spreadsheet_holds_every_table_with_its_rows(formula_release):
+    package = json.loads((formula_release / "datapackage.json").read_text(encoding="utf-8"))
+    book = openpyxl.load_workbook(formula_release / XLSX, read_only=True)
+    tables = [resource for resource in package["resources"] if resource.get("format") == "csv"]  # not the Parquet or GeoJSON files
+    assert len(tables) == len(book.sheetnames)
+    for resource in tables:
+        with open(formula_release / resource["path"], encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        sheet = list(book[resource["name"]].iter_rows(values_only=True))
+        assert [list(r) for r in sheet][0] == rows[0]
+        assert len(sheet) == len(rows), resource["name"]
+        for got, want in zip(sheet[1:], rows[1:], strict=True):
+            got = [*got, *[None] * (len(want) - len(got))]  # a read-only sheet drops empty cells at the end of a row
+            assert ["" if v is None else (repr(v) if isinstance(v, float) else str(v)) for v in got] == want
+
+
+def test_the_spreadsheet_is_listed_with_the_release(formula_release):
+    assert XLSX in (formula_release / SUMS).read_text(encoding="ascii")
+    assert XLSX in json.loads((formula_release / "datapackage.json").read_text(encoding="utf-8"))["description"]
+    assert XLSX in release.downloads_markdown(formula_release)
+    readme = (formula_release / "README.txt").read_text(encoding="utf-8")
+    assert XLSX in readme and "verbatim in the CSV, JSON and SQLite" in readme
+    assert "stored as text" in release.codebook_markdown() and "verbatim" in release.codebook_markdown()
+    version = json.loads((formula_release / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    with zipfile.ZipFile(formula_release / release.zip_name(version)) as archive:
+        assert any(name.endswith("/" + XLSX) for name in archive.namelist())
+
+
+def test_the_spreadsheet_opens_in_pandas_with_its_text_intact(formula_release):
+    pandas = pytest.importorskip("pandas")
+    data = io.BytesIO((formula_release / XLSX).read_bytes())
+    frame = pandas.read_excel(data, sheet_name="evidence", dtype=str, keep_default_na=False)
+    assert set(QUOTES) <= set(frame["quote"])
