@@ -41,6 +41,7 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?\Z")
+_NUMBER_START = frozenset("-0123456789")
 
 Path = tuple  # a JSON-pointer-like path: tuple of str keys and int indexes
 
@@ -199,10 +200,11 @@ def plain_scalar(text: str):
         return True
     if text in _FALSE:
         return False
-    if _INT.match(text):
-        return int(text)
-    if _FLOAT.match(text):
-        return float(text)
+    if text[0] in _NUMBER_START:  # a JSON number starts with '-' or a digit: other text skips both patterns
+        if _INT.match(text):
+            return int(text)
+        if _FLOAT.match(text):
+            return float(text)
     return text
 
 
@@ -403,22 +405,6 @@ class _Slow(Exception):
 
 _Scalar, _SeqStart, _SeqEnd = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _MapStart, _MapEnd, _StreamEnd = yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.StreamEndEvent
-_NUMBER_START = frozenset("-0123456789")
-
-
-def _fast_plain(text: str):
-    if text in _NULL:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    if text[0] in _NUMBER_START:
-        if _INT.match(text):
-            return int(text)
-        if _FLOAT.match(text):
-            return float(text)
-    return text
 
 
 def _fast_stream(events):
@@ -448,7 +434,7 @@ def _fast_value(events, event, depth: int):
     if kind is _Scalar:
         if event.style:
             return event.value
-        return _fast_plain(event.value)
+        return plain_scalar(event.value)
     if kind is _MapStart:
         mapping: dict = {}
         depth += 1
@@ -463,7 +449,7 @@ def _fast_value(events, event, depth: int):
                 raise _Slow
             key = key_event.value
             if not key_event.style and key not in _STRING_KEYS:
-                if key == "<<" or not isinstance(_fast_plain(key) if key else None, str):
+                if key == "<<" or not isinstance(plain_scalar(key) if key else None, str):
                     raise _Slow
                 if len(_STRING_KEYS) < _STRING_KEYS_MAX:
                     _STRING_KEYS.add(key)
@@ -471,7 +457,7 @@ def _fast_value(events, event, depth: int):
                 raise _Slow
             item = get()
             if type(item) is _Scalar and depth <= MAX_DEPTH and item.anchor is None and item.tag is None:  # _fast_value, inline
-                mapping[key] = item.value if item.style else _fast_plain(item.value)
+                mapping[key] = item.value if item.style else plain_scalar(item.value)
             else:
                 mapping[key] = _fast_value(events, item, depth)
     if kind is _SeqStart:
