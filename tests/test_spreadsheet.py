@@ -18,6 +18,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import openpyxl.cell
+import openpyxl.styles
+import openpyxl.utils.exceptions
 import pytest
 import yaml
 
@@ -25,6 +28,8 @@ from frontline import release
 from frontline.checks import check
 from frontline.load import load
 from frontline.release.files import SQLITE, SUMS, XLSX
+from frontline.release.spreadsheet import Spreadsheet
+from frontline.release.tables import Column, Table
 from helpers import copy_fixture
 
 # Synthetic text written for this test: each phrase starts with a character spreadsheets run.
@@ -109,3 +114,98 @@ def test_the_spreadsheet_opens_in_pandas_with_its_text_intact(formula_release):
     data = io.BytesIO((formula_release / XLSX).read_bytes())
     frame = pandas.read_excel(data, sheet_name="evidence", dtype=str, keep_default_na=False)
     assert set(QUOTES) <= set(frame["quote"])
+
+
+# --- the rows written as openpyxl's own cell writer writes them -------------------------------------------
+
+# Synthetic values written for this test: what a cell's XML depends on (type, escaping, spaces, formula triggers).
+AWKWARD = [
+    "plain",
+    "",
+    " leading",
+    "trailing ",
+    "   ",
+    "a & b < c > d",
+    "quotes \"x\" 'y'",
+    "line\nbreak",
+    "crlf\r\nend",
+    "\ttab first",
+    "=SUM(A1:A2)",
+    "=",
+    "+1",
+    "-2",
+    "@name",
+    "#N/A",
+    "Село Мирне",
+    "snowman \u2603 and \U0001f600",
+    0,
+    -3,
+    2**40,
+    1.5,
+    1e-7,
+    1e22,
+    0.1 + 0.2,
+    True,
+    False,
+    float("nan"),
+    float("inf"),
+    None,
+]
+
+
+def _openpyxl_parts(tables_and_rows) -> dict[str, bytes]:
+    """Every part of the workbook as openpyxl writes it cell by cell: the spreadsheet's rules, through openpyxl's own cells."""
+    book = openpyxl.Workbook(write_only=True)
+    book.properties.creator = "frontline"
+    bold = openpyxl.styles.Font(bold=True)
+    for table, made in tables_and_rows:
+        sheet = book.create_sheet(title=table.name[:31])
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in table.columns:
+            cell = openpyxl.cell.WriteOnlyCell(sheet, value=column.name)
+            cell.data_type = "s"
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in made:
+            cells = []
+            for value in row:
+                cell = openpyxl.cell.WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+                    cell.quotePrefix = value.startswith(("=", "+", "-", "@", "\t", "\r"))
+                cells.append(cell)
+            sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    with zipfile.ZipFile(out) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+def test_the_rows_are_the_xml_openpyxl_writes_for_them(tmp_path):
+    columns = [Column(f"c{i}", "string", "") for i in range(3)]
+    first = Table("awkward", "", columns, ["c0"], [])
+    made = [(f"r{i}", value, value) for i, value in enumerate(AWKWARD)] + [(None, None, None)]
+    plain = Table("plain_numbers_and_a_name_longer_than_a_sheet_title", "", columns[:2], ["c0"], [])
+    empty = Table("empty", "", columns[:1], ["c0"], [])
+    tables_and_rows = [(plain, [("x", 1), ("y", None)]), (first, made), (empty, [])]
+    spreadsheet = Spreadsheet()
+    for table, rows in tables_and_rows:
+        spreadsheet.add(table, rows)
+    with zipfile.ZipFile(spreadsheet.write(tmp_path)) as archive:
+        ours = {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+    theirs = _openpyxl_parts(tables_and_rows)
+    assert list(ours) == list(theirs)
+    for name in theirs:
+        assert ours[name] == theirs[name], name
+    assert b' s="2" t="inlineStr"><is><t>=SUM(A1:A2)</t>' in ours["xl/worksheets/sheet2.xml"], "the quote prefix's style"
+
+
+def test_text_a_spreadsheet_cannot_hold_is_refused(tmp_path):
+    table = Table("t", "", [Column("c", "string", "")], ["c"], [])
+    for text, refusal in [("bell \x07", openpyxl.utils.exceptions.IllegalCharacterError), ("x" * 40_000, ValueError)]:
+        spreadsheet = Spreadsheet()
+        with pytest.raises(refusal):
+            spreadsheet.add(table, [(text,)])
+        spreadsheet.close()

@@ -28,8 +28,9 @@ from .geojson import write_geojson
 from .jsonfiles import dump_json, write_json
 from .parquet import write_parquet
 from .rows import Offsets
-from .spreadsheet import write_xlsx
+from .spreadsheet import Spreadsheet
 from .stamp import Stamp
+from .tables import Table
 from .validation import validate
 from .writers import write_tables
 
@@ -38,8 +39,17 @@ def write_files(dataset: Dataset, folder: Path) -> None:
     """Every file of the release, into folder (which exists and is empty)."""
     offsets = Offsets(dataset)
     stamp = Stamp.of(dataset)
-    write_tables(dataset, folder, offsets, stamp, sink=lambda table, made: write_parquet(folder, table, made))
-    write_xlsx(dataset, folder, offsets)
+    spreadsheet = Spreadsheet()
+
+    def sink(table: Table, made: list[tuple]) -> None:  # each table's rows, made once, to Parquet and the spreadsheet too
+        write_parquet(folder, table, made)
+        spreadsheet.add(table, made)
+
+    try:
+        write_tables(dataset, folder, offsets, stamp, sink=sink)
+        spreadsheet.write(folder)
+    finally:
+        spreadsheet.close()
     write_geojson(dataset, folder)
     write_json(dataset, folder, offsets, stamp)
     write_documents(dataset, folder, stamp)
