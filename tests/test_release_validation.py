@@ -32,3 +32,52 @@ def test_a_broken_foreign_key_is_found_by_the_process_that_validates_its_table(r
     several = validation.report_errors(broken, jobs=3)
     assert several == one
     assert any(kind == "foreign-key" and resource == "claims" for resource, _, _, kind, _ in one)
+
+
+def _frictionless_alone(folder) -> list[tuple]:
+    """The errors of frictionless's own validation of every table of the package (foreign keys read its way), as report_errors gives them."""
+    import frictionless
+
+    package = frictionless.Package(str(folder / "datapackage.json"))
+    out = []
+    for resource in package.resources:
+        if resource.profile != validation.TABULAR:
+            continue
+        for task in package.validate(name=resource.name).tasks:
+            for e in task.errors:
+                note = e.note or e.message
+                if getattr(e, "cell", None) is not None:
+                    note += f" (cell {e.cell!r})"
+                out.append((task.name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note))
+    return out
+
+
+# Each break changes a table's bytes (so its size and hash no longer match) and more: a reference to nothing,
+# a row that others refer to taken away, a parent that is not a place, a duplicate key and a value of the wrong type.
+BREAKS = [
+    ("claims.csv", b",northland-defence-ministry,", b",nobody-at-all,"),
+    ("records.csv", b"brook,place\r\n", b""),
+    ("places.csv", b",village,eastshire,", b",village,westshire,"),
+    (
+        "evidence.csv",
+        b"brook,place,evidence/0,example-report,the village of Brook,,,90,",
+        b"brook,place,evidence/0,nowhere,the village of Brook,,,ninety,",
+    ),
+    ("actors.csv", b"example-agency,Example Agency", b"northland-defence-ministry,Example Agency"),
+]
+
+
+def test_the_foreign_keys_checked_once_find_what_frictionless_finds_alone(release, tmp_path):
+    broken = tmp_path / "data"
+    broken.mkdir()
+    for path in release.iterdir():
+        (broken / path.name).write_bytes(path.read_bytes())
+    for name, old, new in BREAKS:
+        data = (broken / name).read_bytes()
+        assert old in data, (name, old)
+        (broken / name).write_bytes(data.replace(old, new, 1))
+    expected = _frictionless_alone(broken)
+    kinds = {kind for _, _, _, kind, _ in expected}
+    assert {"foreign-key", "primary-key", "type-error", "hash-count", "byte-count"} <= kinds, kinds
+    assert validation.report_errors(broken, jobs=1) == expected
+    assert validation.report_errors(broken, jobs=3) == expected

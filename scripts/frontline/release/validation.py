@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..parallel import cores, map_forked
@@ -18,14 +19,17 @@ from .files import DATAPACKAGE
 
 TABULAR = "tabular-data-resource"
 
+Error = tuple[str, int | None, str | None, str, str]  # (resource, row, field, frictionless's error type, note)
+
 SHOWN = 5  # errors quoted in the summary; the count says how many there are
 NOTE_LENGTH = 200  # characters of each error's note in the summary
+LIMIT_ERRORS = 1000  # errors reported for one table at most (frictionless stops reading it there)
 
 
 class InvalidRelease(ValueError):
     """The release written does not validate; the message summarises frictionless's report on one line."""
 
-    def __init__(self, summary: str, errors: list[tuple[str, int | None, str | None, str, str]]):
+    def __init__(self, summary: str, errors: list[Error]):
         super().__init__(summary)
         self.errors = errors  # (resource, row, field, error type, note) for every error
 
@@ -44,7 +48,7 @@ def _where(resource: str, row: int | None, field: str | None) -> str:
     return out
 
 
-def summary(errors: list[tuple[str, int | None, str | None, str, str]]) -> str:
+def summary(errors: list[Error]) -> str:
     """'the release does not validate (frictionless found N errors): where: type: note; ...'."""
     shown = "; ".join(f"{_where(resource, row, field)}: {kind}: {_one_line(note)}" for resource, row, field, kind, note in errors[:SHOWN])
     more = f"; and {len(errors) - SHOWN} more" if len(errors) > SHOWN else ""
@@ -52,7 +56,7 @@ def summary(errors: list[tuple[str, int | None, str | None, str, str]]) -> str:
     return f"the release does not validate (frictionless found {count}): {shown}{more}"
 
 
-def _files(folder: Path) -> list[tuple[str, int | None, str | None, str, str]]:
+def _files(folder: Path) -> list[Error]:
     """The size and SHA-256 of each file resource that is not a table (Parquet, GeoJSON), checked here."""
     errors = []
     descriptor = json.loads((Path(folder) / DATAPACKAGE).read_text(encoding="utf-8"))
@@ -72,17 +76,18 @@ def _files(folder: Path) -> list[tuple[str, int | None, str | None, str, str]]:
     return errors
 
 
-def report_errors(folder: Path, jobs: int | None = None, tables_only: bool = True) -> list[tuple[str, int | None, str | None, str, str]]:
+def report_errors(folder: Path, jobs: int | None = None, tables_only: bool = True) -> list[Error]:
     """Every error frictionless finds in the release in folder, as (resource, row, field, type, note); [] when valid.
 
     With tables_only (the build's check), frictionless reads the tables (CSV) and the other files
     (Parquet, GeoJSON) are checked here by size and SHA-256: frictionless reads a Parquet file row
     by row, which costs more than the whole rest of the build; the tests run it on everything.
 
-    frictionless reads every row in Python, by far the slowest part of a release; the tables are
-    shared out between jobs processes (default: one per core), each validating its share within
-    the whole package (so foreign keys are checked as before), and the errors come back in the
-    package's order.
+    frictionless reads every row in Python, by far the slowest part of a release. So the package's
+    descriptor is validated once, the tables are shared out between jobs processes (default: one
+    per core), and the foreign keys are checked once (``_foreign_keys``) rather than by frictionless
+    reading every referenced table again for every table that refers to it (more rows than the
+    tables themselves hold). The errors come back as frictionless reports them, in its order.
     """
     import frictionless  # half a second to import: only the build pays it, not every command (validate, fmt, quote)
 
@@ -92,10 +97,15 @@ def report_errors(folder: Path, jobs: int | None = None, tables_only: bool = Tru
         names = [resource.name for resource in package.resources if not tables_only or resource.profile == TABULAR]
         others = _files(folder) if tables_only else []
         sizes = {resource.name: _size(folder, resource) for resource in package.resources}
+        keys = _keys(package, names)
     except frictionless.FrictionlessException as exc:  # a descriptor frictionless cannot even read
         return [("", None, None, exc.error.type, exc.error.note or exc.error.message)]
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         return [("", None, None, "package-error", f"{DATAPACKAGE} cannot be read: {exc}")]
+    try:
+        package.to_descriptor(validate=True)
+    except frictionless.FrictionlessException as exc:  # as package.validate reports it: the descriptor's errors, no table read
+        return [("", None, None, e.type, e.note or e.message) for e in exc.to_errors()] + others
     jobs = max(1, min(jobs or cores(), len(names)))
     shares: list[list[str]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
@@ -103,10 +113,120 @@ def report_errors(folder: Path, jobs: int | None = None, tables_only: bool = Tru
         least = loads.index(min(loads))
         shares[least].append(name)
         loads[least] += sizes[name]
-    results = map_forked(_validate_share, [(path, share) for share in shares], jobs)
-    package_errors = results[0][0]  # the descriptor's own errors, the same in every share
-    by_name = {name: errors for _, found in results for name, errors in found.items()}
-    return package_errors + others + [error for name in names for error in by_name.get(name, [])]
+    results = map_forked(_validate_share, [(path, share, keys) for share in shares if share], jobs)
+    found = {name: result for share in results for name, result in share.items()}
+    return others + [error for name in names for error in _foreign_keys(name, found, keys)]
+
+
+@dataclass
+class _Found:
+    """What validating one table gave: frictionless's errors, and the keys that the foreign keys need."""
+
+    errors: list[tuple[Error, bool]]  # each error, and whether frictionless reports it after the rows (sizes, hashes, counts)
+    complete: bool  # every row was read (frictionless stops at its limit of errors)
+    keys: dict[tuple[str, ...], set[tuple]]  # for each key other tables (or this one) refer to: every value in this table
+    references: list[list[tuple[int, tuple]]]  # for each of its foreign keys: (row, values) of every row that refers
+
+
+@dataclass(frozen=True)
+class _ForeignKey:
+    fields: tuple[str, ...]
+    resource: str  # the referenced table; "" for the table itself, as in the descriptor
+    key: tuple[str, ...]
+
+
+def _keys(package, names: list[str]) -> dict[str, tuple[list[_ForeignKey], list[tuple[str, ...]]]]:
+    """For every table to validate: its foreign keys to check once, and the keys of it that foreign keys refer to.
+
+    A table whose foreign key names a table the package lacks keeps it for frictionless, which
+    refuses to open such a table (its one error, as before).
+    """
+    foreign = {}
+    referred: dict[str, list[tuple[str, ...]]] = {name: [] for name in names}
+    for name in names:
+        schema = package.get_resource(name).schema
+        foreign[name] = [
+            _ForeignKey(tuple(_fields(fk["fields"])), fk["reference"]["resource"], tuple(_fields(fk["reference"]["fields"])))
+            for fk in schema.foreign_keys
+        ]
+        if any(fk.resource and fk.resource not in referred for fk in foreign[name]):
+            foreign[name] = []
+        for fk in foreign[name]:
+            target = fk.resource or name
+            if target in referred and fk.key not in referred[target]:
+                referred[target].append(fk.key)
+    return {name: (foreign[name], referred[name]) for name in names}
+
+
+def _fields(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+END_OF_TABLE = {"hash-count", "byte-count", "field-count", "row-count"}  # what frictionless checks once the rows are read
+
+
+def _validate_share(path: str, names: list[str], keys: dict) -> dict[str, _Found]:
+    """{table: what validating it found} for the named tables of the package at path, their foreign keys left to the caller."""
+    import frictionless
+
+    package = frictionless.Package(path)
+    out: dict[str, _Found] = {}
+    for name in names:
+        fks, referred = keys[name]
+        resource = package.get_resource(name)
+        if fks:
+            resource.schema.foreign_keys = []  # checked once by the caller, not by reading the referenced tables again here
+        found = _Found([], True, {key: set() for key in referred}, [[] for _ in fks])
+        pairs = [(fk.fields, found.references[i]) for i, fk in enumerate(fks)]
+
+        def on_row(row, found=found, pairs=pairs) -> None:
+            for key, values in found.keys.items():
+                cells = tuple(row.get(f) for f in key)
+                if any(cell is not None for cell in cells):
+                    values.add(cells)
+            for fields, references in pairs:
+                cells = tuple(row.get(f) for f in fields)
+                if any(cell is not None for cell in cells):
+                    references.append((row.row_number, cells))
+
+        report = resource.validate(on_row=on_row)
+        for task in report.tasks:
+            found.complete = found.complete and len(task.errors) < LIMIT_ERRORS  # frictionless stops reading at its limit
+            for e in task.errors:
+                note = e.note or e.message
+                if getattr(e, "cell", None) is not None:
+                    note += f" (cell {e.cell!r})"
+                error = (name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note)
+                found.errors.append((error, e.type in END_OF_TABLE))
+        out[name] = found
+    return out
+
+
+def _foreign_keys(name: str, found: dict[str, _Found], keys: dict) -> list[Error]:
+    """name's errors with those of its foreign keys, placed as frictionless places them (after the row's other errors)."""
+    mine = found[name]
+    fks, _ = keys[name]
+    missing: list[Error] = []
+    for fk, references in zip(fks, mine.references, strict=True):
+        target = found.get(fk.resource or name)
+        if target is None or not target.complete:  # not validated, or stopped at the limit of errors: its keys are not all known
+            continue
+        known = target.keys[fk.key]
+        for row, cells in references:
+            if cells not in known:
+                note = 'for "{}": values "{}" not found in the lookup table "{}" as "{}"'.format(
+                    ", ".join(fk.fields), ", ".join(str(c) for c in cells), fk.resource, ", ".join(fk.key)
+                )
+                missing.append((name, row, None, "foreign-key", note))
+    if not missing:
+        return [error for error, _ in mine.errors]
+    missing.sort(key=lambda e: e[1])
+    out: list[Error] = []
+    for error, at_end in mine.errors:
+        while missing and (at_end or (error[1] is not None and error[1] > missing[0][1])):
+            out.append(missing.pop(0))
+        out.append(error)
+    return (out + missing)[:LIMIT_ERRORS]
 
 
 def _size(folder: Path, resource) -> int:
@@ -114,28 +234,6 @@ def _size(folder: Path, resource) -> int:
         return (Path(folder) / str(resource.path)).stat().st_size
     except (OSError, TypeError):
         return 0
-
-
-def _validate_share(path: str, names: list[str]) -> tuple[list, dict[str, list]]:
-    """(errors of the descriptor, {resource: its errors}) for the named resources of the package at path."""
-    import frictionless
-
-    package = frictionless.Package(path)
-    package_errors: list = []
-    found: dict[str, list] = {}
-    for name in names:
-        report = package.validate(name=name)
-        package_errors = [("", None, None, e.type, e.note or e.message) for e in report.errors]
-        for task in report.tasks:
-            errors = found.setdefault(task.name, [])
-            for e in task.errors:
-                note = e.note or e.message
-                if getattr(e, "cell", None) is not None:
-                    note += f" (cell {e.cell!r})"
-                errors.append((task.name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note))
-    if not names:
-        package_errors = [("", None, None, e.type, e.note or e.message) for e in package.validate(name=None, limit_rows=0).errors]
-    return package_errors, found
 
 
 def validate(folder: Path) -> None:
