@@ -15,7 +15,7 @@ import pytest
 import frontline.load
 from frontline import cli
 from frontline.load import load
-from frontline.release import InvalidRelease, build, validation, writers
+from frontline.release import InvalidRelease, build, validation
 from frontline.release import write as write_release
 from helpers import ROOT, copy_fixture
 
@@ -38,14 +38,22 @@ def _duplicate_a_claim(real_write_tables):
     return write_tables
 
 
-def _bad_numbers(real_cell):
-    """cell, but every float written as a word: the CSV's number columns no longer hold numbers."""
-    return lambda value: "about-two" if isinstance(value, float) else real_cell(value)
+def _bad_number(real_write_tables):
+    """write_tables, then a place's latitude in places.csv written as a word: a number column that no longer holds a number."""
+
+    def write_tables(dataset, folder, offsets, stamp, **kwargs):
+        real_write_tables(dataset, folder, offsets, stamp, **kwargs)
+        path = folder / "places.csv"
+        data = path.read_bytes()
+        assert b",48.25318," in data, "the fixture's village has this latitude"
+        path.write_bytes(data.replace(b",48.25318,", b",about-two,", 1))
+
+    return write_tables
 
 
 BREAKS = {
     "duplicate key": (build, "write_tables", _duplicate_a_claim, "primary-key", "claims"),
-    "bad value": (writers, "cell", _bad_numbers, "type-error", "places"),
+    "bad value": (build, "write_tables", _bad_number, "type-error", "places"),
 }
 
 

@@ -2,14 +2,14 @@
 
 Reads a table's columns (``tables.py``) and the rows the CSV and SQLite writer made for it; writes
 ``<table>.parquet`` into the folder it is given. Types follow the Table Schema types of the
-datapackage: string → UTF-8 string, integer → int64, number → float64, date → date32; a missing
-field is null. Each column carries its description in the field metadata, and each file the
-table's description. pyarrow writes the same bytes for the same rows each time.
+datapackage: string → UTF-8 string, integer → int64, number → float64, date → date32 (parsed by
+Arrow from the ISO text); a missing field is null. Each column carries its description in the
+field metadata, and each file the table's description. pyarrow converts whole columns at once and
+writes the same bytes for the same rows each time.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pyarrow as pa
@@ -28,22 +28,21 @@ def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema(fields, metadata={"name": table.name, "description": table.description})
 
 
-def _convert(value, type_: str):
-    if value is None:
-        return None
-    if type_ == "date":
-        return dt.date.fromisoformat(value)
-    if type_ == "number":
-        return float(value)
-    return value
+def _array(values: tuple, column_type: str, arrow_type: pa.DataType) -> pa.Array:
+    """One column's values as an Arrow array: pyarrow converts them, dates parsed from their ISO text by Arrow's cast."""
+    if column_type == "date":
+        return pa.array(values, type=pa.string()).cast(arrow_type)
+    if column_type == "number":
+        try:
+            return pa.array(values, type=arrow_type)
+        except pa.ArrowInvalid:  # a whole number beyond 2**53, which pyarrow will not round: Python rounds it as before
+            return pa.array([None if v is None else float(v) for v in values], type=arrow_type)
+    return pa.array(values, type=arrow_type)
 
 
 def write_parquet(folder: Path, table: Table, made: list[tuple]) -> None:
     """One table's rows (as the CSV and SQLite writer made them) as <table>.parquet in folder."""
     schema = arrow_schema(table)
     columns = list(zip(*made, strict=True)) if made else [() for _ in table.columns]
-    arrays = [
-        pa.array([_convert(v, column.type) for v in values], type=field.type)
-        for values, column, field in zip(columns, table.columns, schema, strict=True)
-    ]
+    arrays = [_array(values, column.type, field.type) for values, column, field in zip(columns, table.columns, schema, strict=True)]
     pq.write_table(pa.Table.from_arrays(arrays, schema=schema), folder / parquet_name(table.name), compression="zstd")

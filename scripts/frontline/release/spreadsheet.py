@@ -109,14 +109,35 @@ class Spreadsheet:
         self.rows.append(out)
         letters = [get_column_letter(i) for i in range(1, len(table.columns) + 1)]
         for start in range(0, len(made), CHUNK):
+            chunk = made[start : start + CHUNK]
             parts: list[str] = []
-            for number, row in enumerate(made[start : start + CHUNK], start + 2):
-                parts.append(f'<row r="{number}">')
+            append = parts.append
+            for number, row in enumerate(chunk, start + 2):
+                append(f'<row r="{number}">')
                 for letter, value in zip(letters, row, strict=True):
-                    if value is not None:
-                        parts.append(self._cell_xml(sheet, f"{letter}{number}", value))
-                parts.append("</row>")
-            out.write("".join(parts).encode("utf-8", "xmlcharrefreplace"))
+                    if value is None:
+                        continue
+                    if (  # the common case inline: text without a formula trigger or spaces at its ends
+                        value.__class__ is str
+                        and value
+                        and len(value) <= MAX_CELL
+                        and not value.startswith(FORMULA_TRIGGERS)
+                        and not value[0].isspace()
+                        and not value[-1].isspace()
+                    ):
+                        if "&" in value or "<" in value or ">" in value:
+                            value = _escape(value)
+                        append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                    else:
+                        append(self._cell_xml(sheet, f"{letter}{number}", value))
+                append("</row>")
+            text = "".join(parts)
+            if ILLEGAL_CHARACTERS_RE.search(text):  # the markup has none: a text has one; refuse it by name
+                for row in chunk:
+                    for value in row:
+                        if isinstance(value, str):
+                            _check_text(value)
+            out.write(text.encode("utf-8", "xmlcharrefreplace"))
 
     def _cell_xml(self, sheet, where: str, value) -> str:
         """One cell as openpyxl's cell writer (etree_write_cell) writes it."""

@@ -35,17 +35,6 @@ from .tables import TYPES, Table, tables
 BATCH = 1000  # rows per executemany
 
 
-def cell(value) -> str:
-    """A value as CSV cell text: '' for an absent field, true/false, floats as Python writes them."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
 def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -110,7 +99,7 @@ def write_tables(
             with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
                 writer.writerow([c.name for c in table.columns])
-                writer.writerows([cell(v) for v in row] for row in made)
+                writer.writerows(made)  # None as an empty cell, numbers as str() writes them (no table holds a bool: tables.TYPES)
             if table.name not in flat:  # a flat table is a view in SQLite
                 insert = f"INSERT INTO {_quote_ident(table.name)} VALUES ({', '.join('?' * len(table.columns))})"  # noqa: S608 - names are ours
                 for start in range(0, len(made), BATCH):
