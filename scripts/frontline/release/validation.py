@@ -2,15 +2,19 @@
 
 Reads the release folder's ``datapackage.json`` and every CSV file it lists; writes nothing.
 frictionless checks each table against its Table Schema (types, required fields, allowed values,
-patterns), its primary key and its foreign keys, and each file's size and SHA-256 against the
-descriptor. ``validate(folder)`` raises ``InvalidRelease`` with a one-line summary of
-frictionless's report when anything is wrong.
+patterns), its primary key and its foreign keys (looked up once for all tables, see ``Check``),
+and each file's size and SHA-256 against the descriptor; the other files (Parquet, GeoJSON) are
+checked here by size and SHA-256. ``report_errors(folder)`` lists what is wrong; the build runs
+a ``Check``'s tasks beside its own work and raises ``InvalidRelease`` with a one-line summary of
+the errors (``summary``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,40 +86,79 @@ def report_errors(folder: Path, jobs: int | None = None, tables_only: bool = Tru
     With tables_only (the build's check), frictionless reads the tables (CSV) and the other files
     (Parquet, GeoJSON) are checked here by size and SHA-256: frictionless reads a Parquet file row
     by row, which costs more than the whole rest of the build; the tests run it on everything.
+    The tables are validated by jobs processes (default: one per core); see ``Check``.
+    """
+    check = Check(folder, tables_only)
+    if check.failed:
+        return check.failed
+    with check.running():
+        results = map_forked(check_tables, check.tasks(), jobs or cores())
+    return check.errors(results)
+
+
+class Check:
+    """The frictionless validation of a written release, as tasks that may run beside other work.
 
     frictionless reads every row in Python, by far the slowest part of a release. So the package's
-    descriptor is validated once, the tables are shared out between jobs processes (default: one
-    per core), and the foreign keys are checked once (``_foreign_keys``) rather than by frictionless
+    descriptor is read and validated once, here; each table is a task (``check_tables(name)``,
+    run in this process or in forked workers inside ``running()``, which inherit the package);
+    and the foreign keys are checked once (``_foreign_keys``) rather than by frictionless
     reading every referenced table again for every table that refers to it (more rows than the
-    tables themselves hold). The errors come back as frictionless reports them, in its order.
+    tables themselves hold). ``errors(results)`` gives them as frictionless reports them, in its
+    order; ``failed`` holds the errors that stop the check before any table is read.
     """
-    import frictionless  # half a second to import: only the build pays it, not every command (validate, fmt, quote)
 
-    path = str(Path(folder) / DATAPACKAGE)
-    try:
-        package = frictionless.Package(path)
-        names = [resource.name for resource in package.resources if not tables_only or resource.profile == TABULAR]
-        others = _files(folder) if tables_only else []
-        sizes = {resource.name: _size(folder, resource) for resource in package.resources}
-        keys = _keys(package, names)
-    except frictionless.FrictionlessException as exc:  # a descriptor frictionless cannot even read
-        return [("", None, None, exc.error.type, exc.error.note or exc.error.message)]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [("", None, None, "package-error", f"{DATAPACKAGE} cannot be read: {exc}")]
-    try:
-        package.to_descriptor(validate=True)
-    except frictionless.FrictionlessException as exc:  # as package.validate reports it: the descriptor's errors, no table read
-        return [("", None, None, e.type, e.note or e.message) for e in exc.to_errors()] + others
-    jobs = max(1, min(jobs or cores(), len(names)))
-    shares: list[list[str]] = [[] for _ in range(jobs)]
-    loads = [0] * jobs
-    for name in sorted(names, key=lambda n: -sizes[n]):  # the largest tables first, each to the least loaded process
-        least = loads.index(min(loads))
-        shares[least].append(name)
-        loads[least] += sizes[name]
-    results = map_forked(_validate_share, [(path, share, keys) for share in shares if share], jobs)
-    found = {name: result for share in results for name, result in share.items()}
-    return others + [error for name in names for error in _foreign_keys(name, found, keys)]
+    def __init__(self, folder: Path, tables_only: bool = True):
+        import frictionless  # half a second to import: only the build pays it, not every command (validate, fmt, quote)
+
+        self.failed: list[Error] = []
+        self.names: list[str] = []
+        try:
+            self.package = frictionless.Package(str(Path(folder) / DATAPACKAGE))
+            self.names = [resource.name for resource in self.package.resources if not tables_only or resource.profile == TABULAR]
+            self.others = _files(folder) if tables_only else []
+            self.sizes = {resource.name: _size(folder, resource) for resource in self.package.resources}
+            self.keys = _keys(self.package, self.names)
+        except frictionless.FrictionlessException as exc:  # a descriptor frictionless cannot even read
+            self.failed = [("", None, None, exc.error.type, exc.error.note or exc.error.message)]
+            return
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            self.failed = [("", None, None, "package-error", f"{DATAPACKAGE} cannot be read: {exc}")]
+            return
+        try:
+            self.package.to_descriptor(validate=True)
+        except frictionless.FrictionlessException as exc:  # as package.validate reports it: the descriptor's errors, no table read
+            self.failed = [("", None, None, e.type, e.note or e.message) for e in exc.to_errors()] + self.others
+
+    def tasks(self) -> list[tuple[str]]:
+        """One task per table, the largest first, for check_tables (several processes take them as they come free)."""
+        return [(name,) for name in sorted(self.names, key=lambda n: -self.sizes[n])]
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        """Within it, check_tables validates this check's tables (in this process or in workers forked inside it)."""
+        global _RUNNING
+        _RUNNING = self
+        try:
+            yield
+        finally:
+            _RUNNING = None
+
+    def errors(self, results: list[dict[str, _Found]]) -> list[Error]:
+        """Every error, from the results of check_tables for every task: the other files', then each table's in package order."""
+        found = {name: result for share in results for name, result in share.items()}
+        return self.others + [error for name in self.names for error in _foreign_keys(name, found, self.keys)]
+
+
+# The check whose tables check_tables validates: set just before workers fork, so that they inherit its package.
+_RUNNING: Check | None = None
+
+
+def check_tables(*names: str) -> dict[str, _Found]:
+    """{table: what validating it found} for the named tables of the running check, their foreign keys left to Check.errors."""
+    if _RUNNING is None:
+        raise RuntimeError("check_tables runs inside Check.running()")
+    return _validate_tables(_RUNNING.package, names, _RUNNING.keys)
 
 
 @dataclass
@@ -165,11 +208,8 @@ def _fields(value) -> list[str]:
 END_OF_TABLE = {"hash-count", "byte-count", "field-count", "row-count"}  # what frictionless checks once the rows are read
 
 
-def _validate_share(path: str, names: list[str], keys: dict) -> dict[str, _Found]:
-    """{table: what validating it found} for the named tables of the package at path, their foreign keys left to the caller."""
-    import frictionless
-
-    package = frictionless.Package(path)
+def _validate_tables(package, names, keys: dict) -> dict[str, _Found]:
+    """{table: what validating it found} for the named tables of package, their foreign keys left to the caller."""
     out: dict[str, _Found] = {}
     for name in names:
         fks, referred = keys[name]
@@ -222,11 +262,13 @@ def _foreign_keys(name: str, found: dict[str, _Found], keys: dict) -> list[Error
         return [error for error, _ in mine.errors]
     missing.sort(key=lambda e: e[1])
     out: list[Error] = []
+    at = 0  # the next missing reference to place
     for error, at_end in mine.errors:
-        while missing and (at_end or (error[1] is not None and error[1] > missing[0][1])):
-            out.append(missing.pop(0))
+        while at < len(missing) and (at_end or (error[1] is not None and error[1] > missing[at][1])):
+            out.append(missing[at])
+            at += 1
         out.append(error)
-    return (out + missing)[:LIMIT_ERRORS]
+    return (out + missing[at:])[:LIMIT_ERRORS]
 
 
 def _size(folder: Path, resource) -> int:
@@ -235,9 +277,3 @@ def _size(folder: Path, resource) -> int:
     except (OSError, TypeError):
         return 0
 
-
-def validate(folder: Path) -> None:
-    """Raise InvalidRelease when frictionless finds the release in folder invalid."""
-    errors = report_errors(folder)
-    if errors:
-        raise InvalidRelease(summary(errors), errors)
