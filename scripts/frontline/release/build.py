@@ -6,10 +6,10 @@ target, the tables as CSV, SQLite and Parquet (``writers.py``, ``parquet.py``) a
 datapackage (``datapackage.py``), the records as JSON (``jsonfiles.py``), the documents, README.txt,
 SHA256SUMS and the zip (``archive.py``). frictionless validates what was written
 (``validation.py``): as soon as the tables and the datapackage are written, a process per core
-takes the tables one by one while one of them writes the files that frictionless does not read
-(the spreadsheet, the JSON, the documents). Only a release that passes gets its SHA256SUMS and
-zip and takes the target's place (``atomic.replace_dir``: two renames), so a failed or invalid
-build leaves the previous release as it was and no half-written folder.
+takes the tables one by one while one of them writes the other files (the spreadsheet, the JSON,
+the documents, then SHA256SUMS and the zip of them all). Only a release that passes takes the
+target's place (``atomic.replace_dir``: two renames), so a failed or invalid build leaves the
+previous release as it was and no half-written folder.
 
 Reproducible: rows are sorted by id (then position), keys follow the schemas' order, no clock is
 read (SOURCE_DATE_EPOCH, when set, dates the package, the spreadsheet and the zip entries), and the
@@ -40,13 +40,13 @@ from .tables import Table
 from .validation import Check, InvalidRelease, check_tables, summary
 from .writers import write_tables
 
-# What the forked workers write besides checking tables: the files frictionless does not read. Set just
-# before they fork, so that they inherit the dataset and the spreadsheet's rows instead of receiving copies.
+# What the forked workers write besides checking tables: the files frictionless does not read, the sums and
+# the zip. Set just before they fork, so that they inherit the dataset and the spreadsheet's rows, not copies.
 _UNCHECKED: Callable[[], None] | None = None
 
 
 def _task(kind: str, name: str) -> dict:
-    """One task of a worker: ("files", "") writes the files frictionless does not read; ("table", name) validates a table."""
+    """One task of a worker: ("files", "") writes the files frictionless does not read, the sums and the zip; ("table", name) validates a table."""
     if kind == "files":
         _UNCHECKED()  # type: ignore[misc]
         return {}
@@ -67,11 +67,13 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
         write_parquet(folder, table, made)
         spreadsheet.add(table, made)
 
-    def unchecked() -> None:
+    def unchecked() -> None:  # then every file is written: their sums and the zip of them all
         spreadsheet.write(folder)
         write_json(dataset, folder, offsets, stamp)
         write_documents(dataset, folder, stamp)
         (folder / README).write_bytes(readme(stamp))
+        (folder / SUMS).write_bytes(sums(folder))
+        write_zip(folder, stamp)
 
     try:
         write_tables(dataset, folder, offsets, stamp, sink=sink)
@@ -89,8 +91,6 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     errors = check.errors(results[1:])
     if errors:
         raise InvalidRelease(summary(errors), errors)
-    (folder / SUMS).write_bytes(sums(folder))
-    write_zip(folder, stamp)
     for path in folder.iterdir():
         path.chmod(0o644)
     folder.chmod(0o755)

@@ -98,6 +98,18 @@ class _Order:
         self.node = node
         self.keys: list[str] = [k for k in node.get("properties", {}) if k not in EDITOR_KEYS]
         self._children: dict[str, _Order] = {}
+        self._layouts: dict[tuple, list[str]] = {}  # a mapping's keys as written -> in the schema's order
+
+    def layout(self, value: dict) -> list[str]:
+        """value's keys in the schema's order (unknown keys last, sorted), without editor keys; worked out once per layout."""
+        written = tuple(value)
+        found = self._layouts.get(written)
+        if found is None:
+            found = [k for k in self.keys if k in value]
+            if len(found) != len(value):
+                found += sorted(k for k in value if k not in self.keys and k not in EDITOR_KEYS)
+            self._layouts[written] = found
+        return found
 
     def child(self, key: str) -> _Order:
         found = self._children.get(key)
@@ -115,13 +127,14 @@ def _order(kind: str) -> _Order:
 def _ordered(value, order: _Order):
     """value with its keys in the schema's order (unknown keys last, sorted), recursively, without editor keys."""
     if isinstance(value, dict):
-        keys = [k for k in order.keys if k in value]
-        if len(keys) != len(value):
-            keys += sorted(k for k in value if k not in order.keys and k not in EDITOR_KEYS)
-        return {k: _ordered(value[k], order.child(k)) for k in keys}
+        out = {}
+        for k in order.layout(value):
+            v = value[k]
+            out[k] = _ordered(v, order.child(k)) if isinstance(v, dict | list) else v
+        return out
     if isinstance(value, list):
         items = order.child("*")
-        return [_ordered(item, items) for item in value]
+        return [_ordered(item, items) if isinstance(item, dict | list) else item for item in value]
     return value
 
 

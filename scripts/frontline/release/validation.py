@@ -276,4 +276,3 @@ def _size(folder: Path, resource) -> int:
         return (Path(folder) / str(resource.path)).stat().st_size
     except (OSError, TypeError):
         return 0
-
