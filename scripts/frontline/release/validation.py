@@ -147,7 +147,7 @@ class Check:
     def errors(self, results: list[dict[str, _Found]]) -> list[Error]:
         """Every error, from the results of check_tables for every task: the other files', then each table's in package order."""
         found = {name: result for share in results for name, result in share.items()}
-        return self.others + [error for name in self.names for error in _foreign_keys(name, found, self.keys)]
+        return self.others + [error for name in self.names for error in _foreign_keys(self.package, name, found, self.keys)]
 
 
 # The check whose tables check_tables validates: set just before workers fork, so that they inherit its package.
@@ -167,8 +167,16 @@ class _Found:
 
     errors: list[tuple[Error, bool]]  # each error, and whether frictionless reports it after the rows (sizes, hashes, counts)
     complete: bool  # every row was read (frictionless stops at its limit of errors)
-    keys: dict[tuple[str, ...], set[tuple]]  # for each key other tables (or this one) refer to: every value in this table
-    references: list[list[tuple[int, tuple]]]  # for each of its foreign keys: (row, values) of every row that refers
+    keys: dict[tuple[str, ...], set]  # for each key other tables (or this one) refer to: every value of it in this table
+    references: list[set]  # for each of its foreign keys: every value it holds (rows are looked up only for missing ones)
+
+
+def _cells(row, fields: tuple[str, ...]):
+    """The value of fields in a frictionless row: the cell itself for one field, a tuple for several; None when every cell is empty."""
+    if len(fields) == 1:
+        return row.get(fields[0])
+    cells = tuple(row.get(f) for f in fields)
+    return cells if any(cell is not None for cell in cells) else None
 
 
 @dataclass(frozen=True)
@@ -216,18 +224,14 @@ def _validate_tables(package, names, keys: dict) -> dict[str, _Found]:
         resource = package.get_resource(name)
         if fks:
             resource.schema.foreign_keys = []  # checked once by the caller, not by reading the referenced tables again here
-        found = _Found([], True, {key: set() for key in referred}, [[] for _ in fks])
-        pairs = [(fk.fields, found.references[i]) for i, fk in enumerate(fks)]
+        found = _Found([], True, {key: set() for key in referred}, [set() for _ in fks])
+        collect = [*found.keys.items(), *((fk.fields, values) for fk, values in zip(fks, found.references, strict=True))]
 
-        def on_row(row, found=found, pairs=pairs) -> None:
-            for key, values in found.keys.items():
-                cells = tuple(row.get(f) for f in key)
-                if any(cell is not None for cell in cells):
+        def on_row(row, collect=collect) -> None:
+            for fields, values in collect:
+                cells = _cells(row, fields)
+                if cells is not None:
                     values.add(cells)
-            for fields, references in pairs:
-                cells = tuple(row.get(f) for f in fields)
-                if any(cell is not None for cell in cells):
-                    references.append((row.row_number, cells))
 
         report = resource.validate(on_row=on_row)
         for task in report.tasks:
@@ -242,26 +246,39 @@ def _validate_tables(package, names, keys: dict) -> dict[str, _Found]:
     return out
 
 
-def _foreign_keys(name: str, found: dict[str, _Found], keys: dict) -> list[Error]:
-    """name's errors with those of its foreign keys, placed as frictionless places them (after the row's other errors)."""
+def _foreign_keys(package, name: str, found: dict[str, _Found], keys: dict) -> list[Error]:
+    """name's errors with those of its foreign keys, placed as frictionless places them (after the row's other errors).
+
+    The workers return the values each foreign key holds; only when some are not found is the
+    table read again (by frictionless, as before) for the rows that hold them.
+    """
     mine = found[name]
     fks, _ = keys[name]
-    missing: list[Error] = []
-    for fk, references in zip(fks, mine.references, strict=True):
+    unknown: list[set] = []
+    for fk, values in zip(fks, mine.references, strict=True):
         target = found.get(fk.resource or name)
         if target is None or not target.complete:  # not validated, or stopped at the limit of errors: its keys are not all known
-            continue
-        known = target.keys[fk.key]
-        for row, cells in references:
-            if cells not in known:
-                note = 'for "{}": values "{}" not found in the lookup table "{}" as "{}"'.format(
-                    ", ".join(fk.fields), ", ".join(str(c) for c in cells), fk.resource, ", ".join(fk.key)
-                )
-                missing.append((name, row, None, "foreign-key", note))
+            unknown.append(set())
+        else:
+            unknown.append(values - target.keys[fk.key])
+    missing: list[Error] = []
+    if any(unknown):
+        resource = package.get_resource(name)
+        resource.schema.foreign_keys = []
+        wanted = [(fk, values) for fk, values in zip(fks, unknown, strict=True) if values]
+
+        def on_row(row) -> None:
+            for fk, values in wanted:
+                cells = _cells(row, fk.fields)
+                if cells is not None and cells in values:
+                    shown = ", ".join(str(c) for c in (cells if len(fk.fields) > 1 else (cells,)))
+                    note = f'for "{", ".join(fk.fields)}": values "{shown}" not found in the lookup table "{fk.resource}" as "{", ".join(fk.key)}"'
+                    missing.append((name, row.row_number, None, "foreign-key", note))
+
+        resource.validate(on_row=on_row)
     if not missing:
         return [error for error, _ in mine.errors]
-    missing.sort(key=lambda e: e[1])
-    out: list[Error] = []
+    out: list[Error] = []  # missing holds its rows in order, and a row's foreign keys in the schema's order
     at = 0  # the next missing reference to place
     for error, at_end in mine.errors:
         while at < len(missing) and (at_end or (error[1] is not None and error[1] > missing[at][1])):
