@@ -23,6 +23,7 @@ when unset), and the entries keep openpyxl's order, so the same dataset gives th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
@@ -93,7 +94,6 @@ class Spreadsheet:
         self.bold = Font(bold=True)
         self.rows: list[IO[bytes]] = []  # each sheet's rows as XML, in sheet order
         self.quoted: str | None = None  # the style id of a quote-prefixed text cell, once one is written
-        self.saved = False
 
     def add(self, table: Table, made: list[tuple]) -> None:
         """One sheet: table's header row (through openpyxl), then its rows (as XML, into a temporary file)."""
@@ -165,7 +165,6 @@ class Spreadsheet:
         out = io.BytesIO()
         self.book.save(out)
         sheets = {f"xl/worksheets/sheet{index}.xml": rows for index, rows in enumerate(self.rows, 1)}
-        self.saved = True
         target = folder / XLSX
         try:
             with open(target, "wb") as handle:
@@ -175,11 +174,15 @@ class Spreadsheet:
         return target
 
     def close(self) -> None:
-        """Let go of the temporary files and of the sheets openpyxl still writes (write does; a build that stops first must)."""
-        if not self.saved:
-            self.saved = True
-            for sheet in self.book.worksheets:
-                sheet.close()
+        """Let go of the temporary files and of the sheets openpyxl still writes (write does; a build that stops first must).
+
+        A sheet left open would be finished by the garbage collector at exit, after its file is
+        closed, and print a traceback; a workbook given up on needs no more than its files closed.
+        """
+        for sheet in self.book.worksheets:
+            if not sheet.closed:
+                with contextlib.suppress(Exception):  # stopped half-way (an interrupted build): nothing of it is kept
+                    sheet.close()
         for rows in self.rows:
             rows.close()
 
