@@ -49,8 +49,6 @@ def validate(root: Path, cache: bool = True, jobs: int | None = None, whole: boo
     """
     store = Store.open(root, parser_key(), rules_key()) if cache else None
     jobs = jobs or cores()
-    if jobs > 1:
-        prepare()
     # The records are a few million small objects that live as long as the command: the cyclic
     # garbage collector would scan them again and again while they are built (a third of the time
     # at 50,000 records). It rests while they are loaded and checked, then leaves them out of its
@@ -58,7 +56,7 @@ def validate(root: Path, cache: bool = True, jobs: int | None = None, whole: boo
     gc.unfreeze()
     gc.disable()
     try:
-        dataset, problems = incremental.validate(root, check_record, store, jobs, whole)
+        dataset, problems = incremental.validate(root, check_record, store, jobs, whole, prepare)
     finally:
         gc.freeze()
         gc.enable()

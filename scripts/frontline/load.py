@@ -305,18 +305,24 @@ def _read_batch(batch: list[tuple[str, str, str, str]], per_record) -> list[tupl
     return out
 
 
-def read_files(files: list, per_record=None, jobs: int = 1, known: dict[str, str] | None = None) -> list[tuple]:
+def read_files(
+    files: list, per_record=None, jobs: int = 1, known: dict[str, str] | None = None, before_workers: Callable[[], None] | None = None
+) -> list[tuple]:
     """(path, sha, doc, error row, problems) for each of files (kind, path, path on disk, stat), in order.
 
     A file whose SHA-256 is known[path] comes back with doc, error and problems None (unchanged
-    bytes). Files are read in jobs worker processes when there are many.
+    bytes). Files are read in jobs worker processes when there are many (before_workers runs
+    first, in this process, so that the workers inherit what it prepares).
     """
     known = known or {}
+    jobs = jobs if len(files) >= PARALLEL_FROM else 1
+    if jobs > 1 and before_workers is not None:
+        before_workers()
     todo = [(kind, rel, full, known.get(rel, "")) for kind, rel, full, _ in files]
     size = max(1, min(500, -(-len(todo) // (4 * max(jobs, 1)))))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     out: list[tuple] = []
-    for batch in map_forked(_read_batch, [(batch, per_record) for batch in batches], jobs if len(todo) >= PARALLEL_FROM else 1):
+    for batch in map_forked(_read_batch, [(batch, per_record) for batch in batches], jobs):
         out.extend(batch)
     return out
 

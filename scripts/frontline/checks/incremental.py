@@ -123,19 +123,28 @@ def across(
 
 
 def validate(
-    root: str | Path, per_record: Callable[[Record], list[Problem]], store: Store | None, jobs: int = 1, whole: bool = True
+    root: str | Path,
+    per_record: Callable[[Record], list[Problem]],
+    store: Store | None,
+    jobs: int = 1,
+    whole: bool = True,
+    before_workers: Callable[[], None] | None = None,
 ) -> tuple[Dataset, list[Problem]]:
-    """The dataset and its problems, sorted; with whole False the dataset holds only the records a warm run looked at."""
+    """The dataset and its problems, sorted; with whole False the dataset holds only the records a warm run looked at.
+
+    per_record is the per-record rules (``checks.check_record``); before_workers runs before worker
+    processes start, when there are enough changed files for them (``checks.prepare``).
+    """
     if store is not None and store.conn is not None:
         try:
-            return _validate(Path(root), per_record, store, jobs, whole)
+            return _validate(Path(root), per_record, store, jobs, whole, before_workers)
         except (sqlite3.DatabaseError, ValueError, Damaged) as exc:  # a cache damaged where this run read it
             store.release_quietly()
             store.reset(exc)
-    return _validate(Path(root), per_record, store if store is not None and store.conn is not None else None, jobs, whole)
+    return _validate(Path(root), per_record, store if store is not None and store.conn is not None else None, jobs, whole, before_workers)
 
 
-def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: bool) -> tuple[Dataset, list[Problem]]:
+def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: bool, before_workers) -> tuple[Dataset, list[Problem]]:
     dataset = Dataset(root)
     files = load.scan(dataset)
     if store is not None:
@@ -148,7 +157,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     restat: dict[str, object] = {}  # the cached bytes under a new stat
     stats = {}
     for (kind, rel, _, stat), (_, sha, doc, error, problems) in zip(
-        changed, load.read_files(changed, per_record, jobs, known), strict=True
+        changed, load.read_files(changed, per_record, jobs, known, before_workers), strict=True
     ):
         stats[rel] = stat
         if doc is None and error is None:
