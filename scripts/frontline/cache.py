@@ -41,6 +41,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 FOLDER = ".frontline-cache"
 NAME = "cache.sqlite"
@@ -68,8 +69,7 @@ class Damaged(Exception):
     """The cache cannot be trusted: damaged, truncated, or not written on this machine."""
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
     """What a run reads of every file: enough to tell whether it changed and what others read of it."""
 
     sha: str
@@ -228,12 +228,8 @@ class Store:
 
     def rows(self) -> dict[str, Row]:
         assert self.conn is not None
-        return {
-            path: Row(sha, stat, error, contrib, rid, kind, text)
-            for path, sha, stat, error, contrib, rid, kind, text in self.conn.execute(
-                "SELECT path, sha, stat, error, contrib, rid, kind, text FROM files"
-            )
-        }
+        make = Row._make
+        return {row[0]: make(row[1:]) for row in self.conn.execute("SELECT path, sha, stat, error, contrib, rid, kind, text FROM files")}
 
     def stat_of(self, stat: os.stat_result | None) -> str | None:
         """The stat kept for a file: None when it was touched too recently to trust (it is hashed again next time)."""
