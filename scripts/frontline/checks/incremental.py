@@ -217,7 +217,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     if warm:
         assert store is not None and store.conn is not None
         index = StoredIndex(store, lambda rel, kind: record(rel, kind))
-        checked = [fresh[rel] for rel in readable if rel in fresh]
+        checked = [fresh[rel] for _, rel, _, _ in files if rel in fresh]  # in the order of the files
         cross = across(dataset, index, checked, json.loads(store.meta("disputed_by") or "{}"))
         spans = {r.path: coverage.record_spans(dataset, r) for r in checked}
         touched = {source for items in spans.values() for source, _ in items}
