@@ -8,7 +8,7 @@ checks look at.
 - ``files``: per record file, its SHA-256 and stat (size, times, inode: they only spare hashing
   an unchanged file, as git's index does; a file changed within a second of being cached is
   hashed again, so a coarse clock cannot hide an edit), the error that stopped it being read or
-  the problems of the per-record rules, its record's id, kind and source text path, a digest of
+  the problems of the per-record rules, its record's id and kind, a digest of
   what other records' checks read of it (``contrib``), and its problems across records (worked
   out against the dataset key in ``meta``).
 - ``vals``: each record's value (JSON), read only for the records a run looks at.
@@ -41,7 +41,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 FOLDER = ".frontline-cache"
 NAME = "cache.sqlite"
@@ -51,7 +50,7 @@ RACY_NS = 1_000_000_000  # a file modified this close to the run that cached it 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files (
-    path TEXT PRIMARY KEY, sha TEXT NOT NULL, stat TEXT, error TEXT, own TEXT, rid TEXT, kind TEXT, text TEXT,
+    path TEXT PRIMARY KEY, sha TEXT NOT NULL, stat TEXT, error TEXT, own TEXT, rid TEXT, kind TEXT,
     contrib BLOB NOT NULL, cross TEXT, flagged INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX files_rid ON files (rid);
@@ -69,16 +68,9 @@ class Damaged(Exception):
     """The cache cannot be trusted: damaged, truncated, or not written on this machine."""
 
 
-class Row(NamedTuple):
-    """What a run reads of every file: enough to tell whether it changed and what others read of it."""
-
-    sha: str
-    stat: str | None
-    error: str | None  # the error row (JSON) of a file that could not be read
-    contrib: bytes
-    rid: str | None
-    kind: str | None
-    text: str | None
+# A row of ``Store.rows``: (path, sha, stat, error, contrib), what a run reads of every file to tell
+# whether it changed and what the checks of other records read of it; plain tuples, indexed so:
+SHA, STAT, ERROR, CONTRIB = 1, 2, 3, 4
 
 
 @dataclass
@@ -226,10 +218,10 @@ class Store:
         found = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return found[0] if found else None
 
-    def rows(self) -> dict[str, Row]:
+    def rows(self) -> dict[str, tuple]:
+        """Every file's row (path, sha, stat, error, contrib) by path; error is the JSON error row of a file that could not be read."""
         assert self.conn is not None
-        make = Row._make
-        return {row[0]: make(row[1:]) for row in self.conn.execute("SELECT path, sha, stat, error, contrib, rid, kind, text FROM files")}
+        return {row[0]: row for row in self.conn.execute("SELECT path, sha, stat, error, contrib FROM files")}
 
     def stat_of(self, stat: os.stat_result | None) -> str | None:
         """The stat kept for a file: None when it was touched too recently to trust (it is hashed again next time)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import functools
 import hashlib
+import operator
 import os
 import stat as filemode
 import sys
@@ -29,6 +30,7 @@ from .rules import Rule, rule
 SEEDS = "seeds"
 MAX_TEXT_BYTES = 4_000_000  # an archived text: a long article is 100 kB; a book does not belong here
 IGNORED = {".gitkeep", ".DS_Store"}  # housekeeping files that may sit in dataset folders
+BY_NAME = operator.attrgetter("name")  # folder entries in the order of their names
 
 NOT_A_RECORD = rule(
     "FC001",
@@ -193,7 +195,7 @@ def scan(dataset: Dataset) -> list[tuple[str, str, str, os.stat_result]]:
             )
             continue
         kind = FOLDERS[entry.name]
-        for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
+        for item in sorted(os.scandir(entry.path), key=BY_NAME):
             path = f"{rel}/{item.name}"
             if item.name in IGNORED:
                 continue

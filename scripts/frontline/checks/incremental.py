@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import coverage, load, safety, yamlsafe
-from ..cache import Damaged, Store, signature
+from ..cache import CONTRIB, ERROR, SHA, STAT, Damaged, Store, signature
 from ..coverage import Span
 from ..load import Dataset, Record
 from ..problems import Problem
@@ -150,8 +150,8 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     if store is not None:
         store.snapshot()
     rows = store.rows() if store is not None else {}
-    changed = [f for f in files if (row := rows.get(f[1])) is None or row.stat is None or row.stat != signature(f[3])]
-    known = {f[1]: rows[f[1]].sha for f in changed if f[1] in rows}
+    changed = [f for f in files if (row := rows.get(f[1])) is None or row[STAT] is None or row[STAT] != signature(f[3])]
+    known = {f[1]: rows[f[1]][SHA] for f in changed if f[1] in rows}
     fresh: dict[str, Record] = {}  # parsed in this run
     errors: dict[str, list] = {}  # could not be read, found in this run
     restat: dict[str, object] = {}  # the cached bytes under a new stat
@@ -168,7 +168,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             fresh[rel] = Record(kind, rel, doc, problems, sha)
 
     def stored(rel: str, kind: str, full: str) -> StoredRecord:
-        return StoredRecord(kind, rel, yamlsafe.Document(None, functools.partial(load.file_bytes, full)), None, rows[rel].sha, store)
+        return StoredRecord(kind, rel, yamlsafe.Document(None, functools.partial(load.file_bytes, full)), None, rows[rel][SHA], store)
 
     disk = {rel: full for _, rel, full, _ in files}
     made: dict[str, Record] = {}
@@ -188,12 +188,12 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             key.update(contribution(rel, kind, UNREADABLE))
         elif rel in fresh:
             key.update(contribution(rel, kind, fresh[rel].data))
-        elif rows[rel].error is not None:
-            load.add_error(dataset, rel, json.loads(rows[rel].error))  # type: ignore[arg-type]
-            key.update(rows[rel].contrib)
+        elif rows[rel][ERROR] is not None:
+            load.add_error(dataset, rel, json.loads(rows[rel][ERROR]))
+            key.update(rows[rel][CONTRIB])
         else:
-            key.update(rows[rel].contrib)
-        if kind == "source" and rel not in errors and (rel in fresh or rows[rel].error is None):
+            key.update(rows[rel][CONTRIB])
+        if kind == "source" and rel not in errors and (rel in fresh or rows[rel][ERROR] is None):
             load.read_text(dataset, record(rel, kind))
     dataset.problems.extend(safety.symlink_problems(root))
     redirects = root / "dataset" / "redirects.yaml"
@@ -208,7 +208,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     )
     dataset_key = key.hexdigest()
     removed = [rel for rel in rows if rel not in disk]
-    readable = {rel for _, rel, _, _ in files if rel not in errors and (rel in fresh or rows[rel].error is None)}
+    readable = {rel for _, rel, _, _ in files if rel not in errors and (rel in fresh or rows[rel][ERROR] is None)}
     warm = store is not None and store.meta("dataset") == dataset_key
     overall = _problems_with_paths(json.loads(store.meta("overall") or "[]")) if warm and store is not None else []
     if any(p.path in fresh for p in overall):
@@ -338,15 +338,14 @@ def _save(conn, store, files, rows, fresh, errors, restat, stats, removed, cross
     kinds = {rel: kind for kind, rel, _, _ in files}
     for rel, (sha, error) in errors.items():
         conn.execute(
-            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, text, contrib, cross, flagged) VALUES (?, ?, ?, ?, NULL, NULL, ?, NULL, ?, NULL, 1)",
+            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, NULL, 1)",
             (rel, sha, store.stat_of(stats[rel]), json.dumps(error), kinds[rel], contribution(rel, kinds[rel], UNREADABLE)),
         )
     for rel, item in fresh.items():
         own = _rows(item.problems or [])
         mine = _rows(cross.get(rel, []))
-        text = item.data.get("text") if item.kind == "source" and isinstance(item.data, dict) else None
         conn.execute(
-            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, text, contrib, cross, flagged) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
             (
                 rel,
                 item.sha,
@@ -354,7 +353,6 @@ def _save(conn, store, files, rows, fresh, errors, restat, stats, removed, cross
                 json.dumps(own, ensure_ascii=False),
                 item.id,
                 item.kind,
-                text if isinstance(text, str) else None,
                 contribution(rel, item.kind, item.data),
                 json.dumps(mine, ensure_ascii=False),
                 int(bool(own or mine)),
