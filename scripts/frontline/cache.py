@@ -44,6 +44,7 @@ from pathlib import Path
 
 FOLDER = ".frontline-cache"
 NAME = "cache.sqlite"
+LEGACY = "records.json"
 FORMAT = "frontline-cache 3"
 RACY_NS = 1_000_000_000  # a file modified this close to the run that cached it is hashed again
 
@@ -100,6 +101,8 @@ class Store:
             ignore = store.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")  # ignored even where the project's .gitignore is not
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(store.folder / LEGACY)  # the cache of earlier versions, one JSON file
         except OSError as exc:
             store.notes.append(f"cache {store.path} cannot be written ({exc.strerror}); validating without it")
             return store
