@@ -47,6 +47,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32_767  # characters a spreadsheet cell holds
 CHUNK = 2_000  # rows encoded and written to a sheet's temporary file at a time
 SHEET_DATA_END = b"</sheetData>"
+QUOTED = "2"  # the style of quote-prefixed text: the third openpyxl registers, after the default and the headers' bold
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
@@ -85,28 +86,20 @@ def _number(value) -> str:
 
 
 class Spreadsheet:
-    """The workbook of the release: add(table, rows) for every table in release order, then write(folder) (or close())."""
+    """The workbook of the release: add(table, rows) for every table in release order, then write(folder) (or close()).
+
+    add writes each sheet's rows into a temporary file; the workbook itself exists only inside
+    write, so that a build stopped before it leaves nothing of openpyxl's to finish at exit.
+    """
 
     def __init__(self) -> None:
-        self.book = Workbook(write_only=True)
-        self.book.properties.created = (epoch() or DEFAULT_EPOCH).replace(tzinfo=None)
-        self.book.properties.creator = "frontline"
-        self.bold = Font(bold=True)
-        self.rows: list[IO[bytes]] = []  # each sheet's rows as XML, in sheet order
-        self.quoted: str | None = None  # the style id of a quote-prefixed text cell, once one is written
+        self.sheets: list[tuple[Table, IO[bytes]]] = []  # each table with its rows as XML, in sheet order
+        self.quoted = False  # a quote-prefixed text cell was written (with the style id QUOTED)
 
     def add(self, table: Table, made: list[tuple]) -> None:
-        """One sheet: table's header row (through openpyxl), then its rows (as XML, into a temporary file)."""
-        sheet = self.book.create_sheet(title=table.name[:31])
-        sheet.freeze_panes = "A2"
-        header = []
-        for column in table.columns:
-            cell = _cell(sheet, column.name)
-            cell.font = self.bold
-            header.append(cell)
-        sheet.append(header)
+        """One sheet's rows, as XML, into a temporary file (its header row is openpyxl's, in write)."""
         out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by write() or close()
-        self.rows.append(out)
+        self.sheets.append((table, out))
         letters = [get_column_letter(i) for i in range(1, len(table.columns) + 1)]
         for start in range(0, len(made), CHUNK):
             chunk = made[start : start + CHUNK]
@@ -129,7 +122,7 @@ class Spreadsheet:
                             value = _escape(value)
                         append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
                     else:
-                        append(self._cell_xml(sheet, f"{letter}{number}", value))
+                        append(self._cell_xml(f"{letter}{number}", value))
                 append("</row>")
             text = "".join(parts)
             if ILLEGAL_CHARACTERS_RE.search(text):  # the markup has none: a text has one; refuse it by name
@@ -139,15 +132,14 @@ class Spreadsheet:
                             _check_text(value)
             out.write(text.encode("utf-8", "xmlcharrefreplace"))
 
-    def _cell_xml(self, sheet, where: str, value) -> str:
+    def _cell_xml(self, where: str, value) -> str:
         """One cell as openpyxl's cell writer (etree_write_cell) writes it."""
         if isinstance(value, str):
             _check_text(value)
             style = ""
             if value.startswith(FORMULA_TRIGGERS):
-                if self.quoted is None:  # registered with the workbook's styles where openpyxl would register it
-                    self.quoted = str(_cell(sheet, value).style_id)
-                style = f' s="{self.quoted}"'
+                self.quoted = True
+                style = f' s="{QUOTED}"'
             if not value:
                 return f'<c r="{where}"{style} t="inlineStr" />'
             stripped = value.strip()
@@ -162,28 +154,47 @@ class Spreadsheet:
 
     def write(self, folder: Path) -> Path:
         """frontline.xlsx into folder, reproducible; return its path."""
-        out = io.BytesIO()
-        self.book.save(out)
-        sheets = {f"xl/worksheets/sheet{index}.xml": rows for index, rows in enumerate(self.rows, 1)}
         target = folder / XLSX
         try:
+            data = self._workbook()
             with open(target, "wb") as handle:
-                _reproducible(out.getvalue(), handle, sheets)
+                _reproducible(data, handle, {f"xl/worksheets/sheet{i}.xml": rows for i, (_, rows) in enumerate(self.sheets, 1)})
         finally:
             self.close()
         return target
 
-    def close(self) -> None:
-        """Let go of the temporary files and of the sheets openpyxl still writes (write does; a build that stops first must).
+    def _workbook(self) -> bytes:
+        """The workbook as openpyxl writes it with each sheet's header row only (the rows are spliced in after)."""
+        book = Workbook(write_only=True)
+        book.properties.created = (epoch() or DEFAULT_EPOCH).replace(tzinfo=None)
+        book.properties.creator = "frontline"
+        bold = Font(bold=True)
+        try:
+            for table, _ in self.sheets:
+                sheet = book.create_sheet(title=table.name[:31])
+                sheet.freeze_panes = "A2"
+                header = []
+                for column in table.columns:
+                    cell = _cell(sheet, column.name)
+                    cell.font = bold
+                    header.append(cell)
+                sheet.append(header)
+            if self.quoted:  # registered after the headers' bold, as openpyxl registers it at the first such cell
+                found = str(_cell(book.worksheets[0], FORMULA_TRIGGERS[0]).style_id)
+                if found != QUOTED:
+                    raise ValueError(f"openpyxl gave quote-prefixed text the style {found}, not {QUOTED} as its rows say")
+            out = io.BytesIO()
+            book.save(out)
+            return out.getvalue()
+        finally:  # a sheet left open would be finished at exit, after its file is closed, with a traceback
+            for sheet in book.worksheets:
+                if not sheet.closed:
+                    with contextlib.suppress(Exception):
+                        sheet.close()
 
-        A sheet left open would be finished by the garbage collector at exit, after its file is
-        closed, and print a traceback; a workbook given up on needs no more than its files closed.
-        """
-        for sheet in self.book.worksheets:
-            if not sheet.closed:
-                with contextlib.suppress(Exception):  # stopped half-way (an interrupted build): nothing of it is kept
-                    sheet.close()
-        for rows in self.rows:
+    def close(self) -> None:
+        """Let go of the temporary files (write does; a build that stops before it must)."""
+        for _, rows in self.sheets:
             rows.close()
 
 
