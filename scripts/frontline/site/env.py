@@ -71,6 +71,21 @@ def finalize(value):
     return text(value)
 
 
+def badge(kind) -> Markup:
+    """A record kind's badge."""
+    return Markup(f'<span class="fc-badge fc-k-{finalize(kind)}">{finalize(KIND[kind].one)}</span>')
+
+
+def status(value) -> Markup:
+    """A claim's status as a badge."""
+    return Markup(f'<span class="fc-status fc-status-{finalize(value)}">{finalize(value)}</span>')
+
+
+def muted(value) -> Markup:
+    """Text in grey: units, precisions, what is missing."""
+    return Markup(f'<span class="fc-muted">{finalize(value)}</span>')
+
+
 def date(value) -> Markup:
     """An ISO date of reduced precision in words: 2025, June 2025, 8 June 2025."""
     if not isinstance(value, str):
@@ -153,7 +168,7 @@ def environment() -> Environment:
         wikidata_id=lambda value: isinstance(value, str) and re.fullmatch(r"Q[1-9][0-9]*", value) is not None,
         web_url=lambda value: isinstance(value, str) and re.match(r"https?://", value) is not None,
     )
-    env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS)
+    env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS, badge=badge, status_badge=status, muted=muted)
     env.globals.update(href=href, record_url=record_url, api_url=api_url, API=API, ASSET_DIR=ASSET_DIR, DATA=DATA)
     return env
 

@@ -23,6 +23,7 @@ from ..release import codebook_markdown, diff, downloads_markdown
 from . import annotate, jsonld, threads
 from .env import ENV, date_key
 from .index import Site
+from .links import Links
 from .urls import DATA, href, record_doc, record_url
 
 # The fields each kind's template shows; any other field (one a newer schema adds) is shown plainly after them.
@@ -38,7 +39,8 @@ HIDE_TOC = ("toc",)
 
 
 def _render(template: str, **context) -> str:
-    return ENV.get_template(template).render(**context)
+    site = context["site"]
+    return ENV.get_template(template).render(**context, links=Links(site, context["src"]) if site is not None else None)
 
 
 def _intro(text: str, default: str) -> Markup:
