@@ -27,7 +27,10 @@ class Fragments:
         self.labels: dict[str, str] = {}  # record id -> its escaped short label
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
-        self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
+        self.links: dict[tuple[str, str, str | None], str] = {}
+        self.threads: dict[
+            tuple[int, str | None], tuple
+        ] = {}  # (thread, folder of the page) -> its relations and rows (threads.thread_items)  # (folder of the page, id, shown) -> a listed record's HTML
 
 
 _SHARED: weakref.WeakKeyDictionary[Site, Fragments] = weakref.WeakKeyDictionary()

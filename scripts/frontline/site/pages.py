@@ -39,8 +39,9 @@ HIDE_TOC = ("toc",)
 
 
 def _render(template: str, **context) -> str:
-    site = context["site"]
-    return ENV.get_template(template).render(**context, links=Links(site, context["src"]) if site is not None else None)
+    if "links" not in context:
+        context["links"] = Links(context["site"], context["src"]) if context["site"] is not None else None
+    return ENV.get_template(template).render(**context)
 
 
 def _intro(text: str, default: str) -> Markup:
@@ -50,11 +51,14 @@ def _intro(text: str, default: str) -> Markup:
 
 def record_page(site: Site, record: Record) -> str:
     data = record.data
+    src = record_url(record.kind, record.id)
+    links = Links(site, src)
     edit = site.setting("edit_url")
     more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in SHOWN[record.kind] | ALWAYS]
     context = {
         "site": site,
-        "src": record_url(record.kind, record.id),
+        "src": src,
+        "links": links,
         "record": record,
         "data": data,
         "heading": site.label(record),
@@ -67,11 +71,13 @@ def record_page(site: Site, record: Record) -> str:
         "hide": HIDE_TOC,
     }
     if record.kind == "claim":
-        members, edges = site.thread(record.id)
+        members, _ = site.thread(record.id)
+        relations, items = threads.thread_items(links, record.id)
         context["thread"] = {
             "size": len(members),
             "svg": threads.diagram(site, context["src"], record.id),
-            "relations": threads.relations_list(site, None, edges),
+            "relations": relations,
+            "list": items,
             "number": site.thread_of.get(record.id, 0) + 1,
         }
         context["sources"] = _evidence_sources(site, data)

@@ -14,7 +14,9 @@ from collections import deque
 
 from markupsafe import Markup
 
+from .env import text
 from .index import Site
+from .links import Links
 from .urls import href, record_url
 
 MAX_DEPTH = 2
@@ -149,3 +151,43 @@ def relations_list(site: Site, claim_ids: set[str] | None, edges: list[tuple[str
             continue
         rows.append({"source": source, "verb": VERBS.get(kind, kind), "type": kind, "target": target})
     return rows
+
+
+def thread_items(links: Links, claim_id: str) -> tuple[list[dict], Markup]:
+    """A claim's thread for its page: the relations among the thread's claims (relations_list) and the items
+    of their list, each side a link with its verdict, or "This claim". The rows are built once per thread
+    and folder of pages; a page only puts its own claim in."""
+    site = links.site
+    number = site.thread_of.get(claim_id)
+    if number is None:
+        return [], Markup("")
+    key = (number, links.parent)
+    found = links.shared.threads.get(key)
+    if found is None:
+        relations = relations_list(site, None, site.edges_of.get(number, []))
+        rows = [
+            (
+                rel["source"].id,
+                site.short(rel["source"], 100),
+                f'<span class="fc-rel fc-rel-{text(rel["type"])}">{text(rel["verb"])}</span>',
+                rel["target"].id,
+                site.short(rel["target"], 100),
+            )
+            for rel in relations
+        ]
+        found = links.shared.threads[key] = (relations, rows, {})
+    relations, rows, shown = found
+
+    def side(record_id: str, label: str, this: str) -> str:
+        if record_id == claim_id:
+            return this
+        out = shown.get(record_id)  # another claim's link is the same from every page in this folder
+        if out is None:
+            out = shown[record_id] = str(links.listed(record_id, label))
+        return out
+
+    items = "".join(
+        f"<li>{side(a, left, '<strong>This claim</strong>')} {middle} {side(b, right, '<strong>this claim</strong>')}</li>"
+        for a, left, middle, b, right in rows
+    )
+    return relations, Markup(items)
