@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from .. import meta
+from ..load import Record
 from ..model import PAGE_ORDER, folder
 from ..release import Offsets, record_json
 from .index import Site
@@ -17,30 +18,37 @@ from .urls import API, record_url
 
 
 def _write(path: Path, value) -> None:
-    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def write(site: Site, out: Path) -> None:
+def write_records(site: Site, out: Path, records: list[Record], offsets: Offsets) -> None:
+    """Each record's file, api/v1/<kind>s/<id>.json (its folder made by write_indexes)."""
+    for r in records:
+        referenced_by = {heading: [x.id for x in group] for heading, group in site.referenced_by(r.id).items()}
+        doc = {
+            "id": r.id,
+            "kind": r.kind,
+            "label": site.label(r),
+            "page": record_url(r.kind, r.id),
+            "file": r.path,
+            "record": record_json(r, offsets),
+            "referenced_by": referenced_by,
+        }
+        _write(out / API / folder(r.kind) / f"{r.id}.json", doc)
+
+
+def write_indexes(site: Site, out: Path) -> None:
+    """The index of every kind (api/v1/<kind>s/index.json) and of the API (api/v1/index.json)."""
     base = out / API
     kinds = {}
-    offsets = Offsets(site.dataset)
     for kind in PAGE_ORDER:
         where = base / folder(kind)
         where.mkdir(parents=True, exist_ok=True)
-        index = []
-        for r in site.kinds[kind]:
-            referenced_by = {heading: [x.id for x in records] for heading, records in site.referenced_by(r.id).items()}
-            doc = {
-                "id": r.id,
-                "kind": kind,
-                "label": site.label(r),
-                "page": record_url(kind, r.id),
-                "file": r.path,
-                "record": record_json(r, offsets),
-                "referenced_by": referenced_by,
-            }
-            _write(where / f"{r.id}.json", doc)
-            index.append({"id": r.id, "label": site.label(r), "page": record_url(kind, r.id), "json": f"{folder(kind)}/{r.id}.json"})
+        index = [
+            {"id": r.id, "label": site.label(r), "page": record_url(kind, r.id), "json": f"{folder(kind)}/{r.id}.json"}
+            for r in site.kinds[kind]
+        ]
         _write(where / "index.json", {"kind": kind, "count": len(index), "records": index})
         kinds[folder(kind)] = {"count": len(index), "index": f"{folder(kind)}/index.json"}
     _write(
@@ -53,3 +61,11 @@ def write(site: Site, out: Path) -> None:
             "kinds": kinds,
         },
     )
+
+
+def write(site: Site, out: Path) -> None:
+    """The whole API in this process."""
+    write_indexes(site, out)
+    offsets = Offsets(site.dataset)
+    for kind in PAGE_ORDER:
+        write_records(site, out, site.kinds[kind], offsets)
