@@ -86,6 +86,20 @@ def muted(value) -> Markup:
     return Markup(f'<span class="fc-muted">{finalize(value)}</span>')
 
 
+def field(name, value) -> Markup:
+    """A row of a record's field list (<dt> and <dd>), left out when its content is empty."""
+    value = finalize(value)
+    return Markup(f"<dt>{finalize(name)}</dt>\n<dd>{value}</dd>\n") if value.strip() else Markup("")
+
+
+def ul(values, cls: str = "") -> Markup:
+    """A list of Markup items (each escaped unless it is Markup), left out when there are none."""
+    if not values:
+        return Markup("")
+    items = "".join(f"<li>{finalize(value)}</li>\n" for value in values)
+    return Markup(f'<ul class="{finalize(cls)}">\n{items}</ul>' if cls else f"<ul>\n{items}</ul>")
+
+
 def date(value) -> Markup:
     """An ISO date of reduced precision in words: 2025, June 2025, 8 June 2025."""
     if not isinstance(value, str):
@@ -168,7 +182,7 @@ def environment() -> Environment:
         wikidata_id=lambda value: isinstance(value, str) and re.fullmatch(r"Q[1-9][0-9]*", value) is not None,
         web_url=lambda value: isinstance(value, str) and re.match(r"https?://", value) is not None,
     )
-    env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS, badge=badge, status_badge=status, muted=muted)
+    env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS, badge=badge, status_badge=status, muted=muted, field=field, ul=ul)
     env.globals.update(href=href, record_url=record_url, api_url=api_url, API=API, ASSET_DIR=ASSET_DIR, DATA=DATA)
     return env
 

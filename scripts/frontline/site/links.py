@@ -14,7 +14,7 @@ import weakref
 
 from markupsafe import Markup
 
-from .env import finalize, status, text
+from .env import finalize, status, text, ul
 from .index import Site
 from .urls import href, record_url
 
@@ -116,3 +116,11 @@ class Links:
         if key is not None:
             self.shared.links[key] = str(out)
         return out
+
+    def ref_list(self, ids, cls: str = "") -> Markup:
+        """Links to several records as a list."""
+        return ul([self.ref(record_id) for record_id in ids or []], cls)
+
+    def listed_list(self, records, limit: int, cls: str = "") -> Markup:
+        """Records as a list of links with their labels cut at limit, a claim's followed by its verdict."""
+        return ul([self.listed(r.id, self.site.short(r, limit)) for r in records], cls)
