@@ -116,6 +116,11 @@ def date(value) -> Markup:
         return text(value)
 
 
+def time(value) -> Markup:
+    """A date of reduced precision in a <time> element, in words."""
+    return Markup(f'<time datetime="{finalize(value)}">{date(value)}</time>')
+
+
 def precision(value) -> str:
     """year, month or day: how precise an ISO date is."""
     return {1: "year", 2: "month", 3: "day"}.get(len(str(value).split("-")), "?")
@@ -182,7 +187,9 @@ def environment() -> Environment:
         wikidata_id=lambda value: isinstance(value, str) and re.fullmatch(r"Q[1-9][0-9]*", value) is not None,
         web_url=lambda value: isinstance(value, str) and re.match(r"https?://", value) is not None,
     )
-    env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS, badge=badge, status_badge=status, muted=muted, field=field, ul=ul)
+    env.globals.update(
+        kinds=KIND, order=PAGE_ORDER, labels=LABELS, badge=badge, status_badge=status, muted=muted, field=field, ul=ul, time=time
+    )
     env.globals.update(href=href, record_url=record_url, api_url=api_url, API=API, ASSET_DIR=ASSET_DIR, DATA=DATA)
     return env
 

@@ -11,10 +11,11 @@ verdict once a process, a link's address once per folder of pages (``claims/a/``
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 
 from markupsafe import Markup
 
-from .env import finalize, status, text, ul
+from .env import LABELS, finalize, mentioned, muted, precision, status, text, time, ul
 from .index import Site
 from .urls import href, record_url
 
@@ -28,6 +29,8 @@ class Fragments:
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
         self.links: dict[tuple[str, str, str | None], str] = {}
+        self.around: dict[int, dict[str, list[str]]] = {}  # thread -> each claim's neighbours (threads.neighbourhood)
+        self.nodes: dict[str, tuple] = {}  # claim id -> what its box in a thread diagram shows (threads.diagram)
         self.threads: dict[
             tuple[int, str | None], tuple
         ] = {}  # (thread, folder of the page) -> its relations and rows (threads.thread_items)  # (folder of the page, id, shown) -> a listed record's HTML
@@ -124,3 +127,51 @@ class Links:
     def listed_list(self, records, limit: int, cls: str = "") -> Markup:
         """Records as a list of links with their labels cut at limit, a claim's followed by its verdict."""
         return ul([self.listed(r.id, self.site.short(r, limit)) for r in records], cls)
+
+    def note(self, value) -> Markup:
+        """An editors' note or reason: record ids written in backticks become links to their pages."""
+        parts = "".join(self.ref(mention, mention) if mention else finalize(part) for part, mention in mentioned(value))
+        return Markup(f'<span class="fc-note">{parts}</span>')
+
+    def dating(self, value) -> Markup:
+        """A dating ({value, basis, wording, note}) in words, with its precision and basis."""
+        if not isinstance(value, Mapping):
+            return finalize(value)
+        when = value.get("value", "")
+        basis = value.get("basis", "")
+        out = f"{time(when)} {muted('(' + precision(when) + '; ' + str(LABELS['basis'].get(value.get('basis'), basis)) + ')')}"
+        if value.get("wording"):
+            out += f" — the source says “{finalize(value['wording'])}”"
+        if value.get("note"):
+            out += f"<br>{self.note(value['note'])}"
+        return Markup(out)
+
+    def evidence(self, values) -> Markup:
+        """Evidence quotes, each linked to its marked span in the source's page."""
+        items = []
+        for item in [v for v in values if isinstance(v, Mapping)]:
+            source = self.site.get(item.get("source"))
+            where = self.site.where(item)
+            if source is not None and where:
+                shown = (
+                    f'<a class="fc-quote-link" href="{self.href(record_url("source", source.id))}#q-{finalize(where[0])}" '
+                    f'data-start="{finalize(where[0])}" data-end="{finalize(where[1])}">Show in the source: '
+                    f"{finalize(self.site.short(source, 60))}</a> {muted(f'(characters {where[0]}–{where[1]})')}"
+                )
+            else:
+                shown = f"Source: {self.ref(item.get('source'))}"
+            items.append(
+                Markup(f'<blockquote class="fc-quote">{finalize(item.get("quote", ""))}</blockquote><p class="fc-quote-source">{shown}</p>')
+            )
+        return ul(items, "fc-evidence")
+
+    def relations(self, values) -> Markup:
+        """A claim's relations to other claims, as a list."""
+        items = []
+        for relation in values or []:
+            kind = relation.get("type")
+            line = f"{finalize(LABELS['relation'].get(kind, kind))} {self.ref(relation.get('claim'))}"
+            if relation.get("note"):
+                line += f" {self.note(relation['note'])}"
+            items.append(Markup(line))
+        return ul(items)
