@@ -13,13 +13,13 @@ from .. import meta
 from ..load import Record
 from ..model import PAGE_ORDER, folder
 from ..release import Offsets, record_json
+from .files import write_text
 from .index import Site
 from .urls import API, record_url
 
 
 def _write(path: Path, value) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    write_text(path, json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
 def write_records(site: Site, out: Path, records: list[Record], offsets: Offsets) -> None:

@@ -39,6 +39,7 @@ from ..model import PAGE_ORDER, folder
 from ..parallel import map_forked
 from ..release import Offsets
 from . import api, geo, pages
+from .files import write_text
 from .index import Site
 from .urls import ASSET_DIR, DATA, href, record_doc, record_url
 
@@ -128,7 +129,7 @@ def _regions(site: Site, root: Path, out: Path) -> dict:
 def _write(out: Path, doc: str, text: str) -> None:
     path = out / doc
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)
 
 
 def build_version(dataset: Dataset, release: Path | None) -> str:
@@ -163,8 +164,7 @@ def _page_task(task: str, kind: str, start: int = 0, stop: int = 0, intro: str =
     if task == "records":
         records = site.kinds[kind][start:stop]
         for record in records:
-            with open(out / record_doc(kind, record.id), "w", encoding="utf-8") as handle:
-                handle.write(pages.record_page(site, record))
+            write_text(out / record_doc(kind, record.id), pages.record_page(site, record))
         api.write_records(site, out, records, offsets)
     elif task == "index":
         _write(out, f"{folder(kind)}/index.md", pages.index_page(site, kind, intro))
