@@ -7,6 +7,8 @@ order, offsets beside every quote), with its label, page and the records that re
 from __future__ import annotations
 
 import json
+import math
+from json.encoder import encode_basestring as _string  # the C function json itself uses
 from pathlib import Path
 
 from .. import meta
@@ -19,7 +21,64 @@ from .urls import API, record_url
 
 
 def _write(path: Path, value) -> None:
-    write_text(path, json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    write_text(path, dumps(value) + "\n")
+
+
+class _Unusual(Exception):
+    """A value dumps leaves to the json module."""
+
+
+def dumps(value) -> str:
+    """json.dumps(value, ensure_ascii=False, indent=2), the same text, in a fraction of its time: with an
+    indent, the json module encodes in Python, a generator per container; this appends to one list."""
+    parts: list[str] = []
+    try:
+        _encode(value, "\n", parts)
+    except _Unusual:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(parts)
+
+
+def _encode(value, newline: str, parts: list[str]) -> None:
+    """Append value's JSON to parts; newline is the line break and indent of the container value is in."""
+    if isinstance(value, str):
+        parts.append(_string(value))
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, float) and math.isfinite(value):
+        parts.append(float.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _Unusual
+            parts.append(sep + _string(key) + ": ")
+            _encode(item, inner, parts)
+            sep = "," + inner
+        parts.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for item in value:
+            parts.append(sep)
+            _encode(item, inner, parts)
+            sep = "," + inner
+        parts.append(newline + "]")
+    else:  # NaN, infinities, other types: as the json module writes them, or its error
+        raise _Unusual
 
 
 def write_records(site: Site, out: Path, records: list[Record], offsets: Offsets) -> None:
