@@ -155,6 +155,28 @@ def script_json(value) -> Markup:
     return Markup(json_for_script(value))
 
 
+def jsonld(value) -> Markup:
+    """A JSON-LD object in its <script> element."""
+    return Markup(f'<script type="application/ld+json">{script_json(value)}</script>\n')
+
+
+def html_block(body, cls: str, search: dict | None = None) -> Markup:
+    """Raw HTML that Markdown passes through untouched: one <div> block, no blank lines inside. With search
+    (a record's page), the block is what the search index holds of the page (data-pagefind-body), with the
+    record's kind and status for the results and its numbers in plain digits, unseen."""
+    head = f'<div class="{finalize(cls)}" markdown="0"'
+    if search:
+        head += f' data-pagefind-body data-pagefind-meta="kind:{finalize(search["kind"])}">\n'
+        if search["status"]:
+            head += f'<span hidden data-pagefind-ignore data-pagefind-meta="status:{finalize(search["status"])}"></span>'
+        if search["counts"]:
+            head += f'<span hidden data-pagefind-ignore data-pagefind-meta="counts">{finalize(search["counts"])}</span>'
+    else:
+        head += ">\n"
+    tail = f'<span hidden class="fc-search-numbers">{finalize(search["numbers"])}</span>\n' if search and search["numbers"] else ""
+    return Markup(f"{head}{one_block(finalize(body).strip())}\n{tail}</div>\n")
+
+
 def one_block(value) -> Markup:
     """Raw HTML with no blank line inside, so that Markdown passes it through as one block."""
     return Markup(re.sub(r"\n\s*\n", "\n", str(value)))
@@ -187,9 +209,9 @@ def environment() -> Environment:
         wikidata_id=lambda value: isinstance(value, str) and re.fullmatch(r"Q[1-9][0-9]*", value) is not None,
         web_url=lambda value: isinstance(value, str) and re.match(r"https?://", value) is not None,
     )
-    env.globals.update(
-        kinds=KIND, order=PAGE_ORDER, labels=LABELS, badge=badge, status_badge=status, muted=muted, field=field, ul=ul, time=time
-    )
+    env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS)
+    # The fragments every page prints (macros would cost a call each; see macros.html).
+    env.globals.update(badge=badge, status_badge=status, muted=muted, field=field, ul=ul, time=time, html_block=html_block, jsonld=jsonld)
     env.globals.update(href=href, record_url=record_url, api_url=api_url, API=API, ASSET_DIR=ASSET_DIR, DATA=DATA)
     return env
 
