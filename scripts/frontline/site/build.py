@@ -9,7 +9,9 @@ outlines, cut to the regions the places name: ``geo``).
 ``render`` writes ``build/docs/``: the hand-written pages, one page per record at
 ``<kind>s/<id>.md`` (``/claims/<id>/`` on the site), an index page per kind, the map, the
 timeline, the threads, the downloads (with the release files beside it), the codebook, the rules,
-"What changed", a static JSON API under ``api/v1/`` and the assets. ``build_site`` runs ``mkdocs
+"What changed", a static JSON API under ``api/v1/`` and the assets; the pages that grow with the
+dataset (each record's page and JSON, the index pages, the timeline, the threads) are shared out
+between a process per core from ``PARALLEL_FROM`` records on. ``build_site`` runs ``mkdocs
 build --strict`` into ``site/`` with the theme overrides in ``overrides/`` and then Pagefind, which
 writes the search index into ``site/pagefind/`` (both as child processes that die with the build,
 their output in ``build/mkdocs.log`` and ``build/pagefind.log``), keeping a host's files in the site
@@ -184,6 +186,8 @@ def _write_pages(site: Site, out: Path, intros: dict[str, str]) -> None:
     tasks = [("index", "claim", 0, 0, intros["claim"]), ("timeline", "", 0, 0, ""), ("threads", "", 0, 0, "")]
     tasks += [("index", kind, 0, 0, intros[kind]) for kind in PAGE_ORDER if kind != "claim"]
     tasks += [("records", kind, start, start + SHARE, "") for kind in PAGE_ORDER for start in range(0, len(site.kinds[kind]), SHARE)]
+    if site.dataset.records:
+        site.page_title(site.dataset.records[0])  # the table of unique titles, made once here rather than in every worker
     _SHARED = (site, out, Offsets(site.dataset))
     try:
         map_forked(_page_task, tasks, None if len(site.dataset.records) >= PARALLEL_FROM else 1)
