@@ -84,7 +84,8 @@ from pathlib import Path
 from frontline import site
 from frontline.load import load
 root = Path(sys.argv[1])
-site.render(load(root), root, root / "build" / "docs", root / "build" / "data")
+release = root / "build" / "data"  # made by the release stage; without it the pages say that no release is built
+site.render(load(root), root, root / "build" / "docs", release if release.is_dir() else None)
 """
 SITE = """
 import sys

@@ -2,8 +2,10 @@
 
 Modules: ``urls`` (where pages are, relative links), ``index`` (the Site: records by id, labels,
 backlinks, settings), ``jsonld``, ``api`` (the static JSON API), ``annotate`` (annotated source
-texts and coverage), ``env`` (the Jinja2 environment: autoescape, StrictUndefined, filters),
-``pages`` (what each page's template gets), ``build`` (render, build_site, site_folder, server).
+texts and coverage), ``env`` (the Jinja2 environment: autoescape, StrictUndefined, filters and
+the small fragments), ``links`` (links to records and what goes with them, kept per folder of pages),
+``files`` (writing a file in few system calls), ``pages`` (what each page's template gets),
+``build`` (render, build_site, site_folder, server).
 """
 
 from .build import build_site, render, server, site_folder

@@ -9,7 +9,9 @@ outlines, cut to the regions the places name: ``geo``).
 ``render`` writes ``build/docs/``: the hand-written pages, one page per record at
 ``<kind>s/<id>.md`` (``/claims/<id>/`` on the site), an index page per kind, the map, the
 timeline, the threads, the downloads (with the release files beside it), the codebook, the rules,
-"What changed", a static JSON API under ``api/v1/`` and the assets. ``build_site`` runs ``mkdocs
+"What changed", a static JSON API under ``api/v1/`` and the assets; the pages that grow with the
+dataset (each record's page and JSON, the index pages, the timeline, the threads) are shared out
+between a process per core from ``PARALLEL_FROM`` records on. ``build_site`` runs ``mkdocs
 build --strict`` into ``site/`` with the theme overrides in ``overrides/`` and then Pagefind, which
 writes the search index into ``site/pagefind/`` (both as child processes that die with the build,
 their output in ``build/mkdocs.log`` and ``build/pagefind.log``), keeping a host's files in the site
@@ -37,7 +39,9 @@ from .. import atomic, process, safety, version
 from ..load import Dataset
 from ..model import PAGE_ORDER, folder
 from ..parallel import map_forked
+from ..release import Offsets
 from . import api, geo, pages
+from .files import write_text
 from .index import Site
 from .urls import ASSET_DIR, DATA, href, record_doc, record_url
 
@@ -127,7 +131,7 @@ def _regions(site: Site, root: Path, out: Path) -> dict:
 def _write(out: Path, doc: str, text: str) -> None:
     path = out / doc
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)
 
 
 def build_version(dataset: Dataset, release: Path | None) -> str:
@@ -149,28 +153,44 @@ def redirect_page(kind: str, old: str, new: str) -> str:
     )
 
 
-SHARE = 500  # record pages per task of a worker process
+SHARE = 500  # record pages (and their JSON) per task of a worker process
 
-# What the forked workers that write record pages read: (site, out). Set just before they fork,
+# What the forked workers that write the pages read: (site, out, offsets). Set just before they fork,
 # so that they inherit the site's index instead of receiving a copy of it.
-_SHARED: tuple[Site, Path] | None = None
+_SHARED: tuple[Site, Path, Offsets] | None = None
 
 
-def _record_pages(kind: str, start: int, stop: int) -> None:
-    site, out = _SHARED  # type: ignore[misc]
-    for record in site.kinds[kind][start:stop]:
-        _write(out, record_doc(kind, record.id), pages.record_page(site, record))
+def _page_task(task: str, kind: str, start: int = 0, stop: int = 0, intro: str = "") -> None:
+    """One task of the page set: a share of a kind's record pages and their JSON, an index page, the timeline or the threads."""
+    site, out, offsets = _SHARED  # type: ignore[misc]
+    if task == "records":
+        records = site.kinds[kind][start:stop]
+        for record in records:
+            write_text(out / record_doc(kind, record.id), pages.record_page(site, record))
+        api.write_records(site, out, records, offsets)
+    elif task == "index":
+        _write(out, f"{folder(kind)}/index.md", pages.index_page(site, kind, intro))
+    elif task == "timeline":
+        _write(out, "timeline.md", pages.timeline_page(site))
+    elif task == "threads":
+        _write(out, "threads.md", pages.threads_page(site))
 
 
-def _write_record_pages(site: Site, out: Path) -> None:
-    """One page per record, shared out between a process per core (rendering is most of the pages' time)."""
+def _write_pages(site: Site, out: Path, intros: dict[str, str]) -> None:
+    """The pages that grow with the dataset, shared out between a process per core: one per record and its
+    JSON, the index of each kind, the timeline and the threads (the largest tasks first)."""
     global _SHARED
     for kind in PAGE_ORDER:
         (out / folder(kind)).mkdir(parents=True, exist_ok=True)
-    shares = [(kind, start, start + SHARE) for kind in PAGE_ORDER for start in range(0, len(site.kinds[kind]), SHARE)]
-    _SHARED = (site, out)
+    api.write_indexes(site, out)  # makes the API's folders too
+    tasks = [("index", "claim", 0, 0, intros["claim"]), ("timeline", "", 0, 0, ""), ("threads", "", 0, 0, "")]
+    tasks += [("index", kind, 0, 0, intros[kind]) for kind in PAGE_ORDER if kind != "claim"]
+    tasks += [("records", kind, start, start + SHARE, "") for kind in PAGE_ORDER for start in range(0, len(site.kinds[kind]), SHARE)]
+    if site.dataset.records:
+        site.page_title(site.dataset.records[0])  # the table of unique titles, made once here rather than in every worker
+    _SHARED = (site, out, Offsets(site.dataset))
     try:
-        map_forked(_record_pages, shares, None if len(site.dataset.records) >= PARALLEL_FROM else 1)
+        map_forked(_page_task, tasks, None if len(site.dataset.records) >= PARALLEL_FROM else 1)
     finally:
         _SHARED = None
 
@@ -203,18 +223,14 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
         return ""
 
     _write(out, "index.md", pages.home_page(site, take("index.md"), release))
-    for kind in PAGE_ORDER:
-        intro = take(f"{folder(kind)}/index.md") or (pages.SOURCES_INTRO if kind == "source" else "")
-        _write(out, f"{folder(kind)}/index.md", pages.index_page(site, kind, intro))
-    _write_record_pages(site, out)
+    intros = {kind: take(f"{folder(kind)}/index.md") or (pages.SOURCES_INTRO if kind == "source" else "") for kind in PAGE_ORDER}
+    _write_pages(site, out, intros)
     for entry in dataset.redirects:  # an old id's address keeps working: a page that sends the reader on
         target = site.by_id.get(entry["to"])
         if target is not None:
             _write(out, f"{folder(target.kind)}/{entry['from']}/index.html", redirect_page(target.kind, entry["from"], target.id))
     geometry = _regions(site, root, out)
     _write(out, "map.md", pages.map_page(site, {f["properties"]["code"] for f in geometry.pop("features")}, geometry))
-    _write(out, "timeline.md", pages.timeline_page(site))
-    _write(out, "threads.md", pages.threads_page(site))
     intro = take("downloads.md") or take(f"{DATA}/index.md")
     if release is not None and release.is_dir():
         shutil.copytree(release, out / DATA, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
@@ -225,7 +241,6 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
     missing = [doc for doc in nav_pages(config.get("nav")) if not (out / doc).exists()]
     if missing:  # a page in the navigation must exist: write it in docs/ or take it out of mkdocs.yml
         raise FileNotFoundError("pages named in the navigation are missing from docs/: " + ", ".join(missing))
-    api.write(site, out)
     _copy_assets(root, out)
     safety.refuse_symlinks(root, out)  # mkdocs follows links: the generated pages hold none
     return out

@@ -71,6 +71,35 @@ def finalize(value):
     return text(value)
 
 
+def badge(kind) -> Markup:
+    """A record kind's badge."""
+    return Markup(f'<span class="fc-badge fc-k-{finalize(kind)}">{finalize(KIND[kind].one)}</span>')
+
+
+def status(value) -> Markup:
+    """A claim's status as a badge."""
+    return Markup(f'<span class="fc-status fc-status-{finalize(value)}">{finalize(value)}</span>')
+
+
+def muted(value) -> Markup:
+    """Text in grey: units, precisions, what is missing."""
+    return Markup(f'<span class="fc-muted">{finalize(value)}</span>')
+
+
+def field(name, value) -> Markup:
+    """A row of a record's field list (<dt> and <dd>), left out when its content is empty."""
+    value = finalize(value)
+    return Markup(f"<dt>{finalize(name)}</dt>\n<dd>{value}</dd>\n") if value.strip() else Markup("")
+
+
+def ul(values, cls: str = "") -> Markup:
+    """A list of Markup items (each escaped unless it is Markup), left out when there are none."""
+    if not values:
+        return Markup("")
+    items = "".join(f"<li>{finalize(value)}</li>\n" for value in values)
+    return Markup(f'<ul class="{finalize(cls)}">\n{items}</ul>' if cls else f"<ul>\n{items}</ul>")
+
+
 def date(value) -> Markup:
     """An ISO date of reduced precision in words: 2025, June 2025, 8 June 2025."""
     if not isinstance(value, str):
@@ -85,6 +114,11 @@ def date(value) -> Markup:
         return Markup("{} {} {}").format(int(parts[2]), month, text(parts[0]))
     except (ValueError, IndexError):
         return text(value)
+
+
+def time(value) -> Markup:
+    """A date of reduced precision in a <time> element, in words."""
+    return Markup(f'<time datetime="{finalize(value)}">{date(value)}</time>')
 
 
 def precision(value) -> str:
@@ -121,6 +155,28 @@ def script_json(value) -> Markup:
     return Markup(json_for_script(value))
 
 
+def jsonld(value) -> Markup:
+    """A JSON-LD object in its <script> element."""
+    return Markup(f'<script type="application/ld+json">{script_json(value)}</script>\n')
+
+
+def html_block(body, cls: str, search: dict | None = None) -> Markup:
+    """Raw HTML that Markdown passes through untouched: one <div> block, no blank lines inside. With search
+    (a record's page), the block is what the search index holds of the page (data-pagefind-body), with the
+    record's kind and status for the results and its numbers in plain digits, unseen."""
+    head = f'<div class="{finalize(cls)}" markdown="0"'
+    if search:
+        head += f' data-pagefind-body data-pagefind-meta="kind:{finalize(search["kind"])}">\n'
+        if search["status"]:
+            head += f'<span hidden data-pagefind-ignore data-pagefind-meta="status:{finalize(search["status"])}"></span>'
+        if search["counts"]:
+            head += f'<span hidden data-pagefind-ignore data-pagefind-meta="counts">{finalize(search["counts"])}</span>'
+    else:
+        head += ">\n"
+    tail = f'<span hidden class="fc-search-numbers">{finalize(search["numbers"])}</span>\n' if search and search["numbers"] else ""
+    return Markup(f"{head}{one_block(finalize(body).strip())}\n{tail}</div>\n")
+
+
 def one_block(value) -> Markup:
     """Raw HTML with no blank line inside, so that Markdown passes it through as one block."""
     return Markup(re.sub(r"\n\s*\n", "\n", str(value)))
@@ -154,6 +210,8 @@ def environment() -> Environment:
         web_url=lambda value: isinstance(value, str) and re.match(r"https?://", value) is not None,
     )
     env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS)
+    # The fragments every page prints (macros would cost a call each; see macros.html).
+    env.globals.update(badge=badge, status_badge=status, muted=muted, field=field, ul=ul, time=time, html_block=html_block, jsonld=jsonld)
     env.globals.update(href=href, record_url=record_url, api_url=api_url, API=API, ASSET_DIR=ASSET_DIR, DATA=DATA)
     return env
 

@@ -20,9 +20,10 @@ from ..load import Record
 from ..markup import md_code
 from ..model import KIND
 from ..release import codebook_markdown, diff, downloads_markdown
-from . import annotate, jsonld, threads
-from .env import ENV, date_key
+from . import annotate, env, jsonld, threads
+from .env import ENV, date, date_key, finalize, muted, percent, precision
 from .index import Site
+from .links import Links
 from .urls import DATA, href, record_doc, record_url
 
 # The fields each kind's template shows; any other field (one a newer schema adds) is shown plainly after them.
@@ -38,6 +39,8 @@ HIDE_TOC = ("toc",)
 
 
 def _render(template: str, **context) -> str:
+    if "links" not in context:
+        context["links"] = Links(context["site"], context["src"]) if context["site"] is not None else None
     return ENV.get_template(template).render(**context)
 
 
@@ -48,11 +51,14 @@ def _intro(text: str, default: str) -> Markup:
 
 def record_page(site: Site, record: Record) -> str:
     data = record.data
+    src = record_url(record.kind, record.id)
+    links = Links(site, src)
     edit = site.setting("edit_url")
     more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in SHOWN[record.kind] | ALWAYS]
     context = {
         "site": site,
-        "src": record_url(record.kind, record.id),
+        "src": src,
+        "links": links,
         "record": record,
         "data": data,
         "heading": site.label(record),
@@ -65,11 +71,13 @@ def record_page(site: Site, record: Record) -> str:
         "hide": HIDE_TOC,
     }
     if record.kind == "claim":
-        members, edges = site.thread(record.id)
+        members, _ = site.thread(record.id)
+        relations, items = threads.thread_items(links, record.id)
         context["thread"] = {
             "size": len(members),
             "svg": threads.diagram(site, context["src"], record.id),
-            "relations": threads.relations_list(site, None, edges),
+            "relations": relations,
+            "list": items,
             "number": site.thread_of.get(record.id, 0) + 1,
         }
         context["sources"] = _evidence_sources(site, data)
@@ -223,10 +231,15 @@ def index_page(site: Site, kind: str, intro: str = "") -> str:
             published = (d.get("published") or {}).get("value", "")
             sort = [d.get("title", ""), date_key(published), d.get("language", ""), f"{quotes:06d}", f"{share:08.4f}"]
             rows.append({"record": r, "attrs": {}, "sort": sort, "quotes": quotes, "share": share})
+    src = f"{KIND[kind].folder}/"
+    links = Links(site, src)
+    body = "".join(f"<tr{_data_attributes(row['attrs'])}>\n{_cells(links, kind, headers, row)}\n</tr>\n" for row in rows)
     return _render(
         "index.md",
         site=site,
-        src=f"{KIND[kind].folder}/",
+        src=src,
+        links=links,
+        body=Markup(body),
         kind=kind,
         intro=_intro(intro, f"# {KIND[kind].many}\n\n"),
         table_id=f"fc-{KIND[kind].folder}",
@@ -240,6 +253,60 @@ def index_page(site: Site, kind: str, intro: str = "") -> str:
         hide=HIDE_TOC,
         search_exclude=True,
     )
+
+
+def _data_attributes(attrs: dict) -> str:
+    """data-name="value" for every item, escaped."""
+    return "".join(f' data-{finalize(name)}="{finalize(value)}"' for name, value in attrs.items())
+
+
+def _cells(links: Links, kind: str, headers: list[str], row: dict) -> str:
+    """The cells of one row of a kind's index table; row["sort"] holds each cell's sort key, in column order."""
+    r = row["record"]
+    d = r.data
+    if kind == "claim":
+        date = finalize((d.get("date") or {}).get("value", ""))
+        cells = [
+            f'<time datetime="{date}">{date}</time>',
+            links.ref(d.get("claimant")),
+            links.ref(r.id, d.get("statement", "")),
+            finalize(d.get("topic", "")),
+            links.verdict(r.id),
+            links.refs(d.get("places")),
+        ]
+    elif kind == "actor":
+        cells = [
+            links.ref(r.id),
+            finalize(d.get("kind", "")),
+            finalize(d.get("country", "")),
+            finalize(row["aliases"]),
+            finalize(row["claims"]),
+            finalize(row["refs"]),
+        ]
+    elif kind == "place":
+        mapped = f'<a href="{finalize(href(links.src, "map/"))}#{finalize(r.id)}">yes</a>' if row["mapped"] else "no"
+        parent = links.ref(d["parent"]) if d.get("parent") else ""
+        cells = [links.ref(r.id), finalize(d.get("kind", "")), parent, finalize(row["aliases"]), mapped, finalize(row["claims"])]
+    elif kind == "figure":
+        value = d.get("value") or {}
+        stated_by = links.ref(d["stated_by"]) if links.site.get(d.get("stated_by")) is not None else ""
+        cells = [
+            links.ref(r.id, d.get("measure", r.id)),
+            finalize(d.get("stated", "")),
+            *(env.number(value[name]) if name in value else "" for name in ("best", "low", "high")),
+            finalize(d.get("unit", "")),
+            stated_by,
+        ]
+    else:
+        cells = [
+            links.ref(r.id, d.get("title", r.id)),
+            finalize((d.get("published") or {}).get("value", "")),
+            finalize(d.get("language", "")),
+            finalize(row["quotes"]),
+            finalize(percent(row["share"])),
+        ]
+    sort = row["sort"]
+    return "".join(f'<td data-sort="{finalize(sort[i])}" data-label="{finalize(headers[i])}">{cell}</td>' for i, cell in enumerate(cells))
 
 
 SOURCES_INTRO = (
@@ -356,16 +423,33 @@ def timeline_page(site: Site) -> str:
         ("status", "Status", _values(records, lambda d: (d.get("status") or {}).get("value", ""))),
         ("topic", "Topic", _values(records, lambda d: d.get("topic", ""))),
     ]
+    links = Links(site, "timeline/")
     return _render(
         "timeline.md",
         site=site,
         src="timeline/",
-        groups=list(groups.items()),
+        links=links,
+        groups=[(group, Markup("".join(_timeline_item(links, item) for item in items))) for group, items in groups.items()],
         selects=selects,
         title="Timeline",
         description=f"Claims in {meta.TITLE} by date",
         hide=HIDE_TOC,
         search_exclude=True,
+    )
+
+
+def _timeline_item(links: Links, item: dict) -> str:
+    """One claim on the timeline: its track (where its date sits, how precise it is) and its line of text."""
+    r, value = item["record"], item["value"]
+    shown = precision(value) if value else "none"
+    inferred = ", inferred" if item["dating"].get("basis") == "inferred" else ""
+    return (
+        f'<li class="fc-tl-item fc-prec-{finalize(shown)}" data-fc-item{_data_attributes(item["attrs"])}>\n'
+        f'<div class="fc-tl-track" aria-hidden="true"><span class="fc-tl-span" style="left: {finalize(item["left"])}%; '
+        f'width: {finalize(item["width"])}%"></span></div>\n'
+        f'<p class="fc-tl-text"><time datetime="{finalize(value)}">{date(value)}</time> '
+        f"{muted('(' + (shown if value else 'undated') + inferred + ')')} {links.ref(r.data.get('claimant'))}: "
+        f"{links.ref(r.id, r.data.get('statement', r.id))} {links.verdict(r.id)}</p>\n</li>\n"
     )
 
 

@@ -14,7 +14,9 @@ from collections import deque
 
 from markupsafe import Markup
 
+from .env import text
 from .index import Site
+from .links import Links, fragments
 from .urls import href, record_url
 
 MAX_DEPTH = 2
@@ -28,10 +30,7 @@ VERBS = {"disputes": "disputes", "supports": "supports", "responds-to": "respond
 def neighbourhood(site: Site, claim_id: str) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
     """The claims within MAX_DEPTH relations of claim_id, by distance, and the relations among them."""
     _, edges = site.thread(claim_id)
-    around: dict[str, list[str]] = {}
-    for a, _, b in edges:
-        around.setdefault(a, []).append(b)
-        around.setdefault(b, []).append(a)
+    around = _around(site, claim_id, edges)
     depth = {claim_id: 0}
     queue = deque([claim_id])
     while queue and len(depth) < MAX_NODES:
@@ -47,6 +46,34 @@ def neighbourhood(site: Site, claim_id: str) -> tuple[list[list[str]], list[tupl
         columns[d].append(node)
     shown = [(a, kind, b) for a, kind, b in edges if a in depth and b in depth]
     return columns, shown
+
+
+def _around(site: Site, claim_id: str, edges: list[tuple[str, str, str]]) -> dict[str, list[str]]:
+    """The claims one relation away from each claim of claim_id's thread, worked out once per thread."""
+    number = site.thread_of.get(claim_id)
+    cache = fragments(site).around
+    found = cache.get(number) if number is not None else None
+    if found is None:
+        found = {}
+        for a, _, b in edges:
+            found.setdefault(a, []).append(b)
+            found.setdefault(b, []).append(a)
+        if number is not None:
+            cache[number] = found
+    return found
+
+
+def _node(site: Site, node: str, record) -> tuple[str, list[str], str, str]:
+    """What a claim's box shows, escaped: its claimant, its statement's lines, its status, and the box's label."""
+    cache = fragments(site).nodes
+    found = cache.get(node)
+    if found is None:
+        claimant = site.get(record.data.get("claimant"))
+        who = site.short(claimant, 32) if claimant is not None else ""
+        status = site.verdict(record)["status"]
+        label = f"{who}: {record.data.get('statement', node)} ({status})"
+        found = cache[node] = (html.escape(who), [html.escape(line) for line in _lines(record.data.get("statement", node))], status, label)
+    return found
 
 
 def _lines(text: str) -> list[str]:
@@ -104,21 +131,18 @@ def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Mark
         record = site.get(node)
         if record is None:
             continue
-        claimant = site.get(record.data.get("claimant"))
-        who = site.short(claimant, 32) if claimant is not None else ""
-        status = site.verdict(record)["status"]
+        who, lines, status, label = _node(site, node, record)
         current = this_page and node == claim_id
         body = [
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" class="fc-node{" fc-node-current" if current else ""}"/>',
-            f'<text x="{x + 10}" y="{y + 18}" class="fc-node-who">{esc(who)}</text>',
+            f'<text x="{x + 10}" y="{y + 18}" class="fc-node-who">{who}</text>',
         ]
-        for i, line in enumerate(_lines(record.data.get("statement", node))):
-            body.append(f'<text x="{x + 10}" y="{y + 37 + i * 16}" class="fc-node-text">{esc(line)}</text>')
+        for i, line in enumerate(lines):
+            body.append(f'<text x="{x + 10}" y="{y + 37 + i * 16}" class="fc-node-text">{line}</text>')
         if status:
             body.append(
                 f'<text x="{x + BOX_W - 10}" y="{y + 18}" text-anchor="end" class="fc-node-status fc-node-status-{esc(status)}">{esc(status)}</text>'
             )
-        label = f"{who}: {record.data.get('statement', node)} ({status})"
         if current:
             out.append(f'<g class="fc-node-group" aria-label="{esc(label)} (this claim)">' + "".join(body) + "</g>")
         else:
@@ -149,3 +173,43 @@ def relations_list(site: Site, claim_ids: set[str] | None, edges: list[tuple[str
             continue
         rows.append({"source": source, "verb": VERBS.get(kind, kind), "type": kind, "target": target})
     return rows
+
+
+def thread_items(links: Links, claim_id: str) -> tuple[list[dict], Markup]:
+    """A claim's thread for its page: the relations among the thread's claims (relations_list) and the items
+    of their list, each side a link with its verdict, or "This claim". The rows are built once per thread
+    and folder of pages; a page only puts its own claim in."""
+    site = links.site
+    number = site.thread_of.get(claim_id)
+    if number is None:
+        return [], Markup("")
+    key = (number, links.parent)
+    found = links.shared.threads.get(key)
+    if found is None:
+        relations = relations_list(site, None, site.edges_of.get(number, []))
+        rows = [
+            (
+                rel["source"].id,
+                site.short(rel["source"], 100),
+                f'<span class="fc-rel fc-rel-{text(rel["type"])}">{text(rel["verb"])}</span>',
+                rel["target"].id,
+                site.short(rel["target"], 100),
+            )
+            for rel in relations
+        ]
+        found = links.shared.threads[key] = (relations, rows, {})
+    relations, rows, shown = found
+
+    def side(record_id: str, label: str, this: str) -> str:
+        if record_id == claim_id:
+            return this
+        out = shown.get(record_id)  # another claim's link is the same from every page in this folder
+        if out is None:
+            out = shown[record_id] = str(links.listed(record_id, label))
+        return out
+
+    items = "".join(
+        f"<li>{side(a, left, '<strong>This claim</strong>')} {middle} {side(b, right, '<strong>this claim</strong>')}</li>"
+        for a, left, middle, b, right in rows
+    )
+    return relations, Markup(items)

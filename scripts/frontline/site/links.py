@@ -1,0 +1,177 @@
+"""Links to records and the small HTML fragments around them: what the templates repeat most.
+
+Reads the site index (``index.Site``). Writes nothing: every function returns ``Markup``, with
+every record value escaped by ``env.text``. A page set prints these fragments hundreds of
+thousands of times (a claim's page lists every claim of its thread, each with its verdict), so
+they are built in Python rather than by Jinja2 macros, and kept: a record's link text and
+verdict once a process, a link's address once per folder of pages (``claims/a/`` and
+``claims/b/`` reach ``places/x/`` by the same relative address).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+
+from markupsafe import Markup
+
+from .env import LABELS, finalize, mentioned, muted, precision, status, text, time, ul
+from .index import Site
+from .urls import href, record_url
+
+
+class Fragments:
+    """What every page of a site shares: record labels, verdicts and relative addresses, computed once each."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.labels: dict[str, str] = {}  # record id -> its escaped short label
+        self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
+        self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
+        self.links: dict[tuple[str, str, str | None], str] = {}
+        self.around: dict[int, dict[str, list[str]]] = {}  # thread -> each claim's neighbours (threads.neighbourhood)
+        self.nodes: dict[str, tuple] = {}  # claim id -> what its box in a thread diagram shows (threads.diagram)
+        self.threads: dict[
+            tuple[int, str | None], tuple
+        ] = {}  # (thread, folder of the page) -> its relations and rows (threads.thread_items)  # (folder of the page, id, shown) -> a listed record's HTML
+
+
+_SHARED: weakref.WeakKeyDictionary[Site, Fragments] = weakref.WeakKeyDictionary()
+
+
+def fragments(site: Site) -> Fragments:
+    """The site's fragments, made on first use (forked workers each fill their own)."""
+    found = _SHARED.get(site)
+    if found is None:
+        found = _SHARED[site] = Fragments(site)
+    return found
+
+
+class Links:
+    """The fragments for the page at src (a site URL): links to records, lists of them, badges, verdicts."""
+
+    def __init__(self, site: Site, src: str):
+        self.site = site
+        self.src = src
+        self.shared = fragments(site)
+        # A page's relative link to an address outside its own folder depends only on the folder the page is in.
+        self.parent = src.rstrip("/").rpartition("/")[0] if src else None
+
+    def href(self, dst: str) -> str:
+        """The escaped relative link from this page to dst."""
+        if self.parent is None or dst.startswith(self.src):
+            return text(href(self.src, dst))
+        key = (self.parent, dst)
+        found = self.shared.hrefs.get(key)
+        if found is None:
+            found = self.shared.hrefs[key] = text(href(self.src, dst))
+        return found
+
+    def label(self, record) -> str:
+        found = self.shared.labels.get(record.id)
+        if found is None:
+            found = self.shared.labels[record.id] = text(self.site.short(record))
+        return found
+
+    def ref(self, record_id, shown=None) -> Markup:
+        """A link to a record's page, or the bare id in <code> when there is no such record."""
+        record = self.site.get(record_id)
+        if record is None:
+            return Markup(f"<code>{finalize(record_id)}</code>")
+        shown = self.label(record) if shown is None else text(shown)
+        return Markup(f'<a href="{self.href(record_url(record.kind, record.id))}" class="fc-ref fc-ref-{text(record.kind)}">{shown}</a>')
+
+    def refs(self, ids, sep: str = ", ") -> Markup:
+        """Links to several records, joined by sep."""
+        return Markup(text(sep).join(self.ref(record_id) for record_id in ids or []))
+
+    def verdict(self, record_id) -> Markup:
+        """A claim at a glance: its status badge and the counts of the claims that dispute, support and respond to it."""
+        record = self.site.get(record_id)
+        if record is None or record.kind != "claim":
+            return Markup("")
+        found = self.shared.verdicts.get(record.id)
+        if found is None:
+            v = self.site.verdict(record)
+            counts = "".join(f' <span class="fc-rel-count fc-rel-{text(c["relation"])}">{text(c["text"])}</span>' for c in v["counts"])
+            found = f'<span class="fc-verdict">{status(v["status"]) if v["status"] else ""}{counts}</span>'
+            self.shared.verdicts[record.id] = found
+        return Markup(found)
+
+    def listed(self, record_id, shown=None) -> Markup:
+        """A link to a record; a claim's link is followed by its verdict."""
+        record = self.site.get(record_id)
+        if record is None:
+            return self.ref(record_id, shown)
+        key = None
+        if (
+            self.parent is not None
+            and (shown is None or type(shown) is str)
+            and not record_url(record.kind, record.id).startswith(self.src)
+        ):
+            key = (self.parent, record.id, shown)
+            found = self.shared.links.get(key)
+            if found is not None:
+                return Markup(found)
+        out = self.ref(record_id, shown)
+        if record.kind == "claim":
+            out = Markup(f"{out} {self.verdict(record_id)}")
+        if key is not None:
+            self.shared.links[key] = str(out)
+        return out
+
+    def ref_list(self, ids, cls: str = "") -> Markup:
+        """Links to several records as a list."""
+        return ul([self.ref(record_id) for record_id in ids or []], cls)
+
+    def listed_list(self, records, limit: int, cls: str = "") -> Markup:
+        """Records as a list of links with their labels cut at limit, a claim's followed by its verdict."""
+        return ul([self.listed(r.id, self.site.short(r, limit)) for r in records], cls)
+
+    def note(self, value) -> Markup:
+        """An editors' note or reason: record ids written in backticks become links to their pages."""
+        parts = "".join(self.ref(mention, mention) if mention else finalize(part) for part, mention in mentioned(value))
+        return Markup(f'<span class="fc-note">{parts}</span>')
+
+    def dating(self, value) -> Markup:
+        """A dating ({value, basis, wording, note}) in words, with its precision and basis."""
+        if not isinstance(value, Mapping):
+            return finalize(value)
+        when = value.get("value", "")
+        basis = value.get("basis", "")
+        out = f"{time(when)} {muted('(' + precision(when) + '; ' + str(LABELS['basis'].get(value.get('basis'), basis)) + ')')}"
+        if value.get("wording"):
+            out += f" — the source says “{finalize(value['wording'])}”"
+        if value.get("note"):
+            out += f"<br>{self.note(value['note'])}"
+        return Markup(out)
+
+    def evidence(self, values) -> Markup:
+        """Evidence quotes, each linked to its marked span in the source's page."""
+        items = []
+        for item in [v for v in values if isinstance(v, Mapping)]:
+            source = self.site.get(item.get("source"))
+            where = self.site.where(item)
+            if source is not None and where:
+                shown = (
+                    f'<a class="fc-quote-link" href="{self.href(record_url("source", source.id))}#q-{finalize(where[0])}" '
+                    f'data-start="{finalize(where[0])}" data-end="{finalize(where[1])}">Show in the source: '
+                    f"{finalize(self.site.short(source, 60))}</a> {muted(f'(characters {where[0]}–{where[1]})')}"
+                )
+            else:
+                shown = f"Source: {self.ref(item.get('source'))}"
+            items.append(
+                Markup(f'<blockquote class="fc-quote">{finalize(item.get("quote", ""))}</blockquote><p class="fc-quote-source">{shown}</p>')
+            )
+        return ul(items, "fc-evidence")
+
+    def relations(self, values) -> Markup:
+        """A claim's relations to other claims, as a list."""
+        items = []
+        for relation in values or []:
+            kind = relation.get("type")
+            line = f"{finalize(LABELS['relation'].get(kind, kind))} {self.ref(relation.get('claim'))}"
+            if relation.get("note"):
+                line += f" {self.note(relation['note'])}"
+            items.append(Markup(line))
+        return ul(items)
