@@ -4,16 +4,18 @@ regions, the timeline's spans, the search index and the settings (site_url, site
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
+import shutil
 
 import pytest
 
-from frontline.site import build, pages, threads
+from frontline.site import build, pages, search, threads
 from frontline.site.index import Site
 from helpers import FIXTURE, build_project, copy_project, pagefind_fragments
-from test_site import html_page, records
+from test_site import KIND_FOLDERS, html_page, records
 
 
 def record_of(built, record_id: str):
@@ -206,6 +208,64 @@ def test_search_index_holds_records_not_boilerplate(mini_site):
         if record.kind == "claim":
             assert fragment["meta"]["status"] == record.data["status"]["value"]
     assert not any(url.startswith(("claims/index", "map", "timeline", "search")) or url == "claims" for url in fragments)
+
+
+def test_search_index_leaves_out_what_repeats_other_records(mini_site):
+    """Field labels, the claim's summary box (its fields again), its thread (other claims' statements), the
+    evidence's "Show in the source" links and a source's lists of quoting records are not indexed: they made
+    common words match most pages, and Pagefind's ranking time grows with the square of that number."""
+    fragments = {f["url"].strip("/"): f for f in pagefind_fragments(mini_site.site)}
+    for record in mini_site.dataset.records:
+        content = fragments[f"{KIND_FOLDERS[record.kind]}/{record.id}"]["content"]
+        assert "Show in the source" not in content and "Claimed by" not in content, record.id
+        if record.kind == "claim":
+            assert "Statement" not in content.split() and record.data["statement"] in content
+            for other in mini_site.dataset.of_kind("claim"):
+                related = {r["claim"] for r in record.data.get("relations") or []}
+                if other.id != record.id and other.id not in related and other.data["statement"] not in record.data["statement"]:
+                    assert other.data["statement"] not in content, (record.id, other.id)
+
+
+def test_search_index_in_shards_each_page_once(mini_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(mini_site.site, site, ignore=shutil.ignore_patterns("pagefind"))
+    indexed = search.indexed_pages(site)
+    assert indexed and not any(page.startswith(("claims/index", "map/", "timeline/")) for page in indexed)
+    shards = search.search_index(site, shard_pages=len(indexed) // 3 + 1)
+    assert shards == 3
+    manifest = json.loads((site / "pagefind" / "frontline.json").read_text(encoding="utf-8"))
+    assert manifest == {"shards": ["", "shard-1/", "shard-2/"], "pages": len(indexed)}
+    urls = []
+    for k in range(shards):
+        folder = site / "pagefind" / search.shard_folder(k)
+        found = [f["url"] for f in pagefind_fragments_in(folder)]
+        assert found, k
+        assert all(search.shard_of(f"{url.strip('/')}/index.html".lstrip("/"), shards) == k for url in found), k
+        urls += found
+        assert (folder / "pagefind-entry.json").is_file()
+        assert (folder / "pagefind.js").is_file() == (k == 0)  # Pagefind's scripts once, in the first shard's folder
+    assert len(urls) == len(set(urls)) == len(indexed)  # every page in exactly one shard
+    # the same pages give the same bytes
+    again = tmp_path / "again"
+    shutil.copytree(site, again, ignore=shutil.ignore_patterns("pagefind"))
+    search.search_index(again, shard_pages=len(indexed) // 3 + 1)
+    assert _tree(site / "pagefind") == _tree(again / "pagefind")
+
+
+def pagefind_fragments_in(folder):
+    out = []
+    for path in sorted((folder / "fragment").glob("*.pf_fragment")):
+        out.append(json.loads(gzip.decompress(path.read_bytes())[12:]))
+    return out
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_small_site_is_one_shard(mini_site):
+    manifest = json.loads((mini_site.site / "pagefind" / "frontline.json").read_text(encoding="utf-8"))
+    assert manifest["shards"] == [""] and manifest["pages"] == len(search.indexed_pages(mini_site.site))
 
 
 def test_numbers_are_indexed_in_plain_digits():

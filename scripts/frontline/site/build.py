@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -39,6 +38,7 @@ from ..model import PAGE_ORDER, folder
 from ..parallel import map_forked
 from . import api, geo, pages
 from .index import Site
+from .search import search_index
 from .urls import ASSET_DIR, DATA, href, record_doc, record_url
 
 PARALLEL_FROM = 2000  # records before worker processes pay for themselves
@@ -333,27 +333,6 @@ def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True
         mkdocs(Path(out))
         return Path(out)
     return atomic.replace_dir(final, mkdocs, keep=keep)  # a failed build leaves the previous site as it was
-
-
-def search_index(site: Path, log: Path | None = None) -> None:
-    """Pagefind's chunked index of the built pages, in site/pagefind/: only what the pages mark with
-    data-pagefind-body (a record's own content, the hand-written pages), one language for all of them
-    (the aliases are in three languages on English pages)."""
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(site),
-        "--output-subdir",
-        "pagefind",
-        "--force-language",
-        "en",
-        "--exclude-selectors",
-        ".headerlink",
-        "--quiet",
-    ]
-    process.run(command, log or Path(tempfile.gettempdir()) / f"frontline-pagefind-{os.getpid()}.log", what="pagefind")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

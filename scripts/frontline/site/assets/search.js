@@ -3,7 +3,15 @@
    Cyrillic searches at once) and lists the results in its [data-fc-results] element: the record's
    kind, title and status, and Pagefind's excerpt of the record's own text (pages mark their record
    with data-pagefind-body, so no menu or footer text is indexed). The index is loaded in chunks: a
-   first search fetches the index pages its words need, not the whole index.
+   first search fetches the index pages its words need, not the whole index, and the fragments
+   (title, excerpt) of the results it shows, not of every match.
+
+   A large site's index is in shards (site/pagefind/frontline.json lists them; frontline.site.search
+   writes them). Pagefind's ranking time grows with the square of the number of matching pages, so a
+   query is first searched in the first shard alone: when it matches few pages there, every shard
+   is searched and the results ranked as one list; when it matches many (a word on most pages), the
+   first shard's best results are shown at once, as a sample, with the estimated total and a button
+   that ranks every page.
 
    Numbers are found however they are written: the query's "1,000", "1 000" or "over 1,000" is
    searched as 1000, and the pages carry every number of their figures in that plain form too. */
@@ -13,19 +21,46 @@
   var script = document.currentScript;
   var base = new URL("../../pagefind/", script ? script.src : window.location.href).href;
   var loading = null;
-  var RESULTS = 8;
-  var MORE = 20;
+  var whole = null;
+  var RESULTS = 8; /* in the header's panel */
+  var MORE = 20; /* on the search page, and each time "More results" is pressed */
+  var BROAD = 200; /* matches in the first shard from which the first answer is that shard's sample */
+  var OPTIONS = { basePath: base, excerptLength: 24 };
   /* Words that qualify a number ("over 1,000") and would otherwise have to appear beside it. */
   var QUALIFIERS = /\b(?:over|more than|at least|above|about|around|approximately|almost|nearly|some|up to|at most|fewer than|less than|under|roughly|почти|около|более|больше|свыше|понад|близько|майже|щонайменше|не менее)\s+(?=\d)/gi;
 
+  /* Pagefind and the first shard's index: loaded when a search box is focused, while the reader types. */
   function pagefind() {
     if (!loading) {
-      loading = import(base + "pagefind.js").then(function (module) {
-        /* init() loads the WebAssembly and the index's metadata: done when the box is focused, while the reader types */
-        return module.options({ basePath: base, excerptLength: 24 }).then(function () { return module.init(); }).then(function () { return module; });
+      var shards = fetch(base + "frontline.json")
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; }); /* an index written without frontline (one shard) */
+      loading = Promise.all([import(base + "pagefind.js"), shards]).then(function (loaded) {
+        var module = loaded[0];
+        var folders = loaded[1] && loaded[1].shards && loaded[1].shards.length ? loaded[1].shards : [""];
+        var first = module.createInstance(OPTIONS);
+        return first.init().then(function () { return { module: module, first: first, folders: folders }; });
       });
     }
     return loading;
+  }
+
+  /* Every shard, merged into one instance whose results are ranked as one list (the first shard's alone when there is one). */
+  function everything(loaded) {
+    if (loaded.folders.length === 1) return Promise.resolve(loaded.first);
+    if (!whole) {
+      var all = loaded.module.createInstance(OPTIONS);
+      whole = all.init().then(function () {
+        return Promise.all(loaded.folders.slice(1).map(function (folder) { return all.mergeIndex(base + folder, { excerptLength: OPTIONS.excerptLength }); }));
+      }).then(function () { return all; });
+    }
+    return whole;
+  }
+
+  /* "About 9,100": an estimate to two significant digits. */
+  function about(count) {
+    var digits = Math.pow(10, Math.max(0, String(Math.round(count)).length - 2));
+    return (Math.round(count / digits) * digits).toLocaleString("en");
   }
 
   /* The query as the index holds it: numbers without group separators, no number qualifiers. */
@@ -83,7 +118,89 @@
       results.textContent = "";
       results.hidden = true;
       form.removeAttribute("data-fc-count");
+      form.removeAttribute("data-fc-sampled");
       status.textContent = "";
+    }
+
+    /* Fetch the fragments (title, excerpt) of found.results[from, from + count), and no others. */
+    function fragments(found, from, count) {
+      return Promise.all(found.results.slice(from, from + count).map(function (r) { return r.data(); }));
+    }
+
+    function describe(found) {
+      var total = found.results.length;
+      var text;
+      if (total === 0) text = "No results for “" + input.value.trim() + "”";
+      else if (found.sampled) text = "About " + about(found.estimate) + " results; the first " + found.shown + " are the best of a sample of one page in " + found.shards;
+      else text = total === 1 ? "1 result" : total.toLocaleString("en") + " results" + (total > found.shown ? ", the first " + found.shown + " shown" : "");
+      status.textContent = text;
+      var line = results.querySelector(".fc-result-status");
+      if (line) line.textContent = text;
+      var more = results.querySelector(".fc-results-more");
+      if (more) more.hidden = found.shown >= total;
+    }
+
+    /* Append the next page of results (the search page's "More results"). */
+    function more(found) {
+      fragments(found, found.shown, MORE).then(function (data) {
+        if (found.ticket !== asked) return;
+        var list = results.querySelector("ol.fc-results-list");
+        data.forEach(function (d) { list.appendChild(resultItem(d)); });
+        found.shown += data.length;
+        describe(found);
+      });
+    }
+
+    function rankAll(found, button) {
+      var ticket = ++asked;
+      form.setAttribute("aria-busy", "true");
+      button.disabled = true;
+      pagefind().then(everything).then(function (all) { return all.search(found.query); }).then(function (search) {
+        if (ticket !== asked) return null;
+        return render({ results: search.results, query: found.query, ticket: ticket, sampled: false, shown: 0 });
+      }).catch(unavailable);
+    }
+
+    /* Replace the results with found's first page, once its fragments are here. */
+    function render(found) {
+      return fragments(found, 0, inPage ? MORE : RESULTS).then(function (data) {
+        if (found.ticket !== asked) return;
+        form.removeAttribute("aria-busy");
+        results.textContent = "";
+        results.hidden = false;
+        if (!inPage) results.appendChild(element("p", "fc-result-status"));
+        var list = element("ol", "fc-results-list");
+        data.forEach(function (d) { list.appendChild(resultItem(d)); });
+        results.appendChild(list);
+        found.shown = data.length;
+        if (inPage) {
+          var next = element("button", "fc-results-more", "More results");
+          next.type = "button";
+          next.addEventListener("click", function () { more(found); });
+          results.appendChild(next);
+          if (found.sampled) {
+            var rank = element("button", "fc-results-rank", "Rank every match (slower)");
+            rank.type = "button";
+            rank.addEventListener("click", function () { rankAll(found, rank); });
+            results.appendChild(rank);
+          }
+        } else if (found.results.length > found.shown) {
+          var all = element("a", "fc-results-all", "All results");
+          all.href = form.action + "?q=" + encodeURIComponent(input.value.trim());
+          results.appendChild(all);
+        }
+        describe(found);
+        if (found.sampled) form.setAttribute("data-fc-sampled", "");
+        else form.removeAttribute("data-fc-sampled");
+        form.setAttribute("data-fc-count", String(found.sampled ? Math.round(found.estimate) : found.results.length));
+      });
+    }
+
+    function unavailable() {
+      form.removeAttribute("aria-busy");
+      results.hidden = false;
+      results.textContent = "";
+      results.appendChild(element("p", "fc-result-status", "Search is not available on this copy of the site (it has no search index)."));
     }
 
     function run() {
@@ -98,38 +215,23 @@
       if (!query) return clear();
       form.setAttribute("aria-busy", "true");
       pagefind()
-        .then(function (module) { return module.debouncedSearch(query, {}, 120); })
-        .then(function (search) {
-          if (search === null || ticket !== asked) return null; /* a newer query replaced this one */
-          var shown = search.results.slice(0, inPage ? MORE : RESULTS);
-          return Promise.all(shown.map(function (r) { return r.data(); })).then(function (data) {
-            return { total: search.results.length, data: data };
+        .then(function (loaded) {
+          return loaded.first.debouncedSearch(query, {}, 80).then(function (sample) {
+            if (sample === null || ticket !== asked) return null; /* a newer query replaced this one */
+            var shards = loaded.folders.length;
+            if (shards === 1 || sample.results.length >= BROAD) {
+              return { results: sample.results, query: query, ticket: ticket, sampled: shards > 1, estimate: sample.results.length * shards, shards: shards, shown: 0 };
+            }
+            return everything(loaded).then(function (all) { return all.search(query); }).then(function (search) {
+              return { results: search.results, query: query, ticket: ticket, sampled: false, shown: 0 };
+            });
           });
         })
         .then(function (found) {
           if (!found || ticket !== asked) return;
-          form.removeAttribute("aria-busy");
-          results.textContent = "";
-          results.hidden = false;
-          form.setAttribute("data-fc-count", String(found.total));
-          status.textContent = found.total === 0 ? "No results for “" + input.value.trim() + "”" :
-            found.total === 1 ? "1 result" : found.total + " results" + (found.total > found.data.length ? ", the first " + found.data.length + " shown" : "");
-          if (!inPage) results.appendChild(element("p", "fc-result-status", status.textContent));
-          var list = element("ol", "fc-results-list");
-          found.data.forEach(function (data) { list.appendChild(resultItem(data)); });
-          results.appendChild(list);
-          if (!inPage && found.total > found.data.length) {
-            var all = element("a", "fc-results-all", "All " + found.total + " results");
-            all.href = form.action + "?q=" + encodeURIComponent(input.value.trim());
-            results.appendChild(all);
-          }
+          return render(found);
         })
-        .catch(function () {
-          form.removeAttribute("aria-busy");
-          results.hidden = false;
-          results.textContent = "";
-          results.appendChild(element("p", "fc-result-status", "Search is not available on this copy of the site (it has no search index)."));
-        });
+        .catch(unavailable);
     }
 
     input.addEventListener("input", run);
@@ -158,5 +260,6 @@
   }
 
   document.querySelectorAll("form[data-fc-search]").forEach(setUp);
-  window.frontlineSearch = { normalise: normalise }; /* also read by the tests */
+  /* normalise is also read by the tests; ready() (Pagefind and the first shard loaded) by benchmarks/search.py */
+  window.frontlineSearch = { normalise: normalise, ready: function () { return pagefind().then(function () { return true; }); } };
 })();
