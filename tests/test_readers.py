@@ -7,14 +7,18 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import os
 import re
 import shutil
+import subprocess
 
+import jinja2
 import pytest
+import yaml
 
 from frontline.site import build, pages, search, threads
 from frontline.site.index import Site
-from helpers import FIXTURE, build_project, copy_project, pagefind_fragments
+from helpers import FIXTURE, ROOT, build_project, copy_project, pagefind_fragments
 from test_site import KIND_FOLDERS, html_page, records
 
 
@@ -286,3 +290,47 @@ def test_pagefind_runs_after_mkdocs_and_can_be_left_out(mini_site, tmp_path):
     assert (built.site / "pagefind" / "pagefind.js").is_file()
     site = build.build_site(root, strict=True, search=False)
     assert not (site / "pagefind").exists()
+
+
+def _git(root, *args, day="2024-03-05"):
+    env = {**os.environ, "GIT_COMMITTER_DATE": f"{day}T12:00:00+00:00", "GIT_AUTHOR_DATE": f"{day}T12:00:00+00:00"}
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+
+
+def test_footer_date_without_source_date_epoch_comes_from_the_data_not_the_clock(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = copy_project(FIXTURE, tmp_path / "p")
+    package = {"version": "0.1.0+dev.12345678"}
+    assert build.release_date(root, package) is None  # no git, no recorded release: no date rather than today's
+    _git(root, "init", "-q")
+    _git(root, "add", "dataset")
+    _git(root, "commit", "-q", "-m", "records", day="2024-03-05")
+    (root / "notes.txt").write_text("not data\n", encoding="utf-8")
+    _git(root, "add", "notes.txt")
+    _git(root, "commit", "-q", "-m", "not the data", day="2024-04-01")
+    assert build.release_date(root, package) == "2024-03-05"  # the last commit that changed dataset/
+    # the release's own dates come first: its package's created (SOURCE_DATE_EPOCH), else releases.json for its version
+    (root / "releases.json").write_text(json.dumps({"releases": [{"version": "0.1.0", "date": "2024-03-07", "data_digest": "0" * 64}]}))
+    assert build.release_date(root, package) == "2024-03-05"
+    assert build.release_date(root, {"version": "0.1.0"}) == "2024-03-07"
+    assert build.release_date(root, {"version": "0.1.0", "created": "2025-01-02T00:00:00Z"}) == "2025-01-02"
+    # and it reaches the footer: the config MkDocs builds with carries it
+    (root / "build" / "data").mkdir(parents=True)
+    (root / "build" / "data" / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    config = yaml.safe_load(build.site_config(root).read_text(encoding="utf-8"))
+    assert config["extra"]["frontline"]["release"] == {"version": package["version"], "date": "2024-03-05"}
+
+
+def test_footer_shows_the_release_date():
+    template = (ROOT / "overrides" / "partials" / "copyright.html").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True)
+    env.filters["url"] = lambda value: value
+    page = env.from_string(template).render(
+        config={"copyright": "", "extra": {"frontline": {"release": {"version": "0.2.0", "date": "2024-03-05"}}}}
+    )
+    assert "Data release 0.2.0, 2024-03-05" in " ".join(page.split())
