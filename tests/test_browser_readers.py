@@ -6,6 +6,8 @@ off the host."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from test_browser import SIZES, assert_local, one, search
@@ -267,14 +269,113 @@ def test_map_labels_do_not_overlap_and_zoom_stays_near_the_data(sized, real_url,
     assert "leaflet-disabled" in out.get_attribute("class")  # zooming out stops near the data, not at the whole world
 
 
-def test_new_pages_fit_a_360_pixel_phone(browser, real_url, real_site):
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const contained = (el) => {  /* inside a container that scrolls or clips sideways (a table wrapper, the map) */
+        for (let a = el.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+            const x = getComputedStyle(a).overflowX;
+            if (x === "auto" || x === "scroll" || x === "hidden" || x === "clip") return true;
+        }
+        return false;
+    };
+    const out = [];
+    for (const el of document.body.querySelectorAll("*")) {
+        const box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        if (!box.width || !box.height || style.visibility === "hidden" || style.position === "fixed") continue;
+        if (box.right > width + 1 && !contained(el)) {
+            out.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")} right=${Math.round(box.right)}`);
+        }
+    }
+    return { scroll: document.documentElement.scrollWidth, width, out: out.slice(0, 8) };
+}"""
+
+CONTROLS = """() => {
+    const width = document.documentElement.clientWidth;
+    const out = [];
+    for (const el of document.querySelectorAll("main a[href], main button, main input, main select, main summary, header a[href], header label, header button")) {
+        const box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        if (!box.width || !box.height || style.visibility === "hidden" || el.closest(".md-sidebar")) continue;  /* the drawer: below */
+        let scroller = null;
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+            const x = getComputedStyle(a).overflowX;
+            if (x === "auto" || x === "scroll") { scroller = a; break; }
+        }
+        if (scroller) continue;  /* reached by scrolling its container (tables, the thread diagram) */
+        if (box.left >= -1 && box.right <= width + 1) continue;
+        el.focus();  /* a "skip to content" link is off the screen until it has the focus */
+        const focused = el.getBoundingClientRect();
+        el.blur();
+        if (document.activeElement !== el && focused.left >= -1 && focused.right <= width + 1) continue;
+        out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} "${(el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 30)}" ${Math.round(box.left)}..${Math.round(box.right)}`);
+    }
+    return out.slice(0, 8);
+}"""
+
+
+def phone_paths(built) -> list[str]:
+    """One page of every kind: home, indexes, each kind of record (a source with its annotated text), map, timeline,
+    threads, rules, downloads, codebook, changes, the 404 page and the search page with results."""
+    first = {kind: one(built, kind).id for kind in ("claim", "actor", "place", "figure", "source")}
+    related = sorted({r["claim"] for c in built.dataset.of_kind("claim") for r in c.data.get("relations") or []})
+    claim = related[0] if related else first["claim"]
+    return [
+        "",
+        "claims/",
+        f"claims/{claim}/",
+        f"actors/{first['actor']}/",
+        f"places/{first['place']}/",
+        f"figures/{first['figure']}/",
+        f"sources/{first['source']}/",
+        "map/",
+        "timeline/",
+        "threads/",
+        "rules/",
+        "data/",
+        "codebook/",
+        "changes/",
+        "404.html",
+        "search/?q=Mezhova",
+        "search/?q=1000",
+    ]
+
+
+def test_every_kind_of_page_fits_a_360_pixel_phone(browser, real_url, real_site):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    disputed = sorted({r["claim"] for c in real_site.dataset.of_kind("claim") for r in c.data.get("relations") or []})
-    paths = ["threads/", "timeline/", "search/?q=Mezhova", "map/", "claims/"] + [f"claims/{disputed[0]}/"] * bool(disputed)
-    for path in paths:
+    problems = {}
+    for path in phone_paths(real_site):
         page.goto(real_url + path)
         page.wait_for_load_state("networkidle")
-        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        assert width[0] <= width[1], (path, width)
+        if path.startswith("search/"):
+            page.wait_for_selector("form.fc-search[data-fc-count]", state="attached", timeout=15_000)
+            assert page.locator(".fc-search-results li.fc-result").count() >= 1, path
+        found = page.evaluate(OVERFLOW)
+        if found["scroll"] > found["width"] or found["out"]:
+            problems[path] = found
+        controls = page.evaluate(CONTROLS)
+        if controls:
+            problems[path + " controls"] = controls
+        # the page's own controls can be reached: the menu and search in the header, the filters behind their button
+        assert page.locator("label.md-header__button[for='__drawer']").is_visible(), path
+        assert page.locator("a.fc-search-button").is_visible(), path
+        # the drawer (site navigation) opens within the screen
+        page.locator("label.md-header__button[for='__drawer']").click()
+        page.wait_for_timeout(350)
+        drawer = page.evaluate(
+            """() => [...document.querySelectorAll('.md-sidebar--primary a[href]')].map((a) => a.getBoundingClientRect())
+                .filter((b) => b.width && b.height && b.top < innerHeight).map((b) => [Math.round(b.left), Math.round(b.right)])"""
+        )
+        assert drawer and all(left >= -1 and right <= 361 for left, right in drawer), (path, drawer)
+        page.keyboard.press("Escape")
+        page.goto(real_url + path)
+        toggle = page.locator("button.fc-filter-toggle")
+        if toggle.count():
+            toggle.first.click()
+            assert page.locator("form.fc-filters").first.is_visible(), path
+            found = page.evaluate(OVERFLOW)
+            if found["scroll"] > found["width"] or found["out"]:
+                problems[path + " filters open"] = found
     context.close()
+    assert not problems, json.dumps(problems, indent=1)

@@ -230,29 +230,29 @@ def test_search_index_leaves_out_what_repeats_other_records(mini_site):
                     assert other.data["statement"] not in content, (record.id, other.id)
 
 
-def test_search_index_in_shards_each_page_once(mini_site, tmp_path):
+def test_search_index_of_a_large_site_in_a_sample_and_the_rest(mini_site, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(mini_site.site, site, ignore=shutil.ignore_patterns("pagefind"))
     indexed = search.indexed_pages(site)
     assert indexed and not any(page.startswith(("claims/index", "map/", "timeline/")) for page in indexed)
-    shards = search.search_index(site, shard_pages=len(indexed) // 3 + 1)
-    assert shards == 3
-    manifest = json.loads((site / "pagefind" / "frontline.json").read_text(encoding="utf-8"))
-    assert manifest == {"shards": ["", "shard-1/", "shard-2/"], "pages": len(indexed)}
-    urls = []
-    for k in range(shards):
-        folder = site / "pagefind" / search.shard_folder(k)
-        found = [f["url"] for f in pagefind_fragments_in(folder)]
-        assert found, k
-        assert all(search.shard_of(f"{url.strip('/')}/index.html".lstrip("/"), shards) == k for url in found), k
-        urls += found
-        assert (folder / "pagefind-entry.json").is_file()
-        assert (folder / "pagefind.js").is_file() == (k == 0)  # Pagefind's scripts once, in the first shard's folder
-    assert len(urls) == len(set(urls)) == len(indexed)  # every page in exactly one shard
+    size = len(indexed) // 3 + 1  # as if the site had three times as many pages as a sample holds
+    manifest = search.search_index(site, sample_pages=size)
+    sample = [page for page in indexed if search.in_sample(page, 3)]
+    assert 0 < len(sample) < len(indexed)
+    assert manifest == {"pages": len(indexed), "sample": len(sample), "rest": "rest/"}
+    assert json.loads((site / "pagefind" / "frontline.json").read_text(encoding="utf-8")) == manifest
+
+    def urls(folder):
+        return sorted(f"{f['url'].strip('/')}/index.html".lstrip("/") for f in pagefind_fragments_in(folder))
+
+    assert urls(site / "pagefind") == sample  # the sample: the pages its hash picks, and no other
+    assert urls(site / "pagefind" / "rest") == sorted(set(indexed) - set(sample))  # every other page, once
+    assert (site / "pagefind" / "pagefind.js").is_file() and not (site / "pagefind" / "rest" / "pagefind.js").exists()
+    assert (site / "pagefind" / "rest" / "pagefind-entry.json").is_file()
     # the same pages give the same bytes
     again = tmp_path / "again"
     shutil.copytree(site, again, ignore=shutil.ignore_patterns("pagefind"))
-    search.search_index(again, shard_pages=len(indexed) // 3 + 1)
+    search.search_index(again, sample_pages=size)
     assert _tree(site / "pagefind") == _tree(again / "pagefind")
 
 
@@ -267,9 +267,10 @@ def _tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_small_site_is_one_shard(mini_site):
+def test_small_site_is_indexed_whole(mini_site):
     manifest = json.loads((mini_site.site / "pagefind" / "frontline.json").read_text(encoding="utf-8"))
-    assert manifest["shards"] == [""] and manifest["pages"] == len(search.indexed_pages(mini_site.site))
+    pages = len(search.indexed_pages(mini_site.site))
+    assert manifest == {"pages": pages, "sample": pages, "rest": None}
 
 
 def test_numbers_are_indexed_in_plain_digits():

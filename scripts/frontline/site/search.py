@@ -1,19 +1,20 @@
-"""The site's search index: Pagefind over the built pages, split into shards that a first search can sample.
+"""The site's search index: Pagefind over the built pages, with a sample of them indexed apart for broad queries.
 
-Reads the HTML pages of a built site folder; writes ``site/pagefind/`` (Pagefind's bundle and the
-first shard's index), ``site/pagefind/shard-<k>/`` (the other shards' indexes) and
-``site/pagefind/frontline.json`` (how many shards there are, read by ``assets/search.js``).
+Reads the HTML pages of a built site folder; writes ``site/pagefind/`` (Pagefind's bundle with the
+index of the sample), ``site/pagefind/rest/`` (the index of every other page) and
+``site/pagefind/frontline.json`` (where they are and how many pages each holds, read by
+``assets/search.js``).
 
 Only pages that mark their content ``data-pagefind-body`` are indexed (a record's own content, the
 hand-written pages); the indexes, map, timeline and threads pages carry no such mark. Pagefind ranks
 every page that matches a query in the browser, in time that grows with the square of their number
 (for each matching page it walks the list of every matching page), so a word on most of 10,000
-pages took seconds on a phone. With more than ``SHARD_PAGES`` pages the index is cut into shards of
-about that many pages, each page in the shard its path's hash picks (so shards are alike and a build
-is byte-identical). search.js searches the first shard alone first: a query that matches few pages
-is then searched in every shard and ranked as one list; one that matches most of a shard is answered
-from that shard (a sample of the site) with the estimated total, and ranked over every shard only
-when the reader asks.
+pages took seconds on a phone. A site of more than ``SAMPLE_PAGES`` pages is therefore indexed in
+two parts: a sample of about that many pages, each page chosen by its path's hash (so the sample is
+like the whole and a build is byte-identical), and the rest. search.js searches the sample first: a
+query that matches few of its pages is then searched in both parts (Pagefind merges them into one
+ranked list); one that matches many (a word on most pages) is answered from the sample at once, with
+the estimated total, and ranked over every page only when the reader asks.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from pathlib import Path
 
 from .. import process
 
-SHARD_PAGES = 1250  # pages per shard: Pagefind ranks a word on all of them in ~15 ms (unthrottled)
+SAMPLE_PAGES = 500  # Pagefind ranks a word found on all of them in ~15 ms on a phone
 MARK = b"data-pagefind-body"
 MANIFEST = "frontline.json"
+REST = "rest/"
 
 
 def indexed_pages(site: Path) -> list[str]:
@@ -46,14 +48,9 @@ def indexed_pages(site: Path) -> list[str]:
     return sorted(found)
 
 
-def shard_of(page: str, shards: int) -> int:
-    """The shard a page's index entry goes to: its path's SHA-1, modulo the number of shards."""
-    return int.from_bytes(hashlib.sha1(page.encode("utf-8")).digest()[:8], "big") % shards
-
-
-def shard_folder(k: int) -> str:
-    """Where shard k's index is, relative to site/pagefind/ ('' for the first)."""
-    return "" if k == 0 else f"shard-{k}/"
+def in_sample(page: str, share: int) -> bool:
+    """Whether a page is in the sample of one page in share: its path's SHA-1, modulo share, is 0."""
+    return int.from_bytes(hashlib.sha1(page.encode("utf-8")).digest()[:8], "big") % share == 0
 
 
 def _command(site: Path, output: Path) -> list[str]:
@@ -73,39 +70,45 @@ def _command(site: Path, output: Path) -> list[str]:
     ]
 
 
-def search_index(site: Path, log: Path | None = None, shard_pages: int = SHARD_PAGES) -> int:
-    """Write Pagefind's index of the built site into site/pagefind/, in shards of about shard_pages pages;
-    returns the number of shards. Pagefind runs as a child process (process.run), its output in log."""
+def _index_part(site: Path, pages: list[str], output: Path, log: Path, what: str) -> str:
+    """Pagefind over some of site's pages (hard links in a folder beside site), into output; returns its log."""
+    with tempfile.TemporaryDirectory(prefix=".pagefind-part-", dir=site.parent) as tmp:
+        for page in pages:
+            target = Path(tmp) / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site / page, target)  # the same file, no copy
+            except OSError:
+                shutil.copyfile(site / page, target)
+        process.run(_command(Path(tmp), output), log, what=what)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    log.unlink()
+    return f"# {what}: {len(pages)} pages\n{text}"
+
+
+def search_index(site: Path, log: Path | None = None, sample_pages: int = SAMPLE_PAGES) -> dict:
+    """Write Pagefind's index of the built site into site/pagefind/: whole when it has at most sample_pages
+    pages, else a sample of about that many and the rest apart. Returns the manifest (also written to
+    site/pagefind/frontline.json): {"pages": indexed pages, "sample": pages in the first index, "rest":
+    the other index's folder or None}. Pagefind runs as a child process (process.run), its output in log."""
     site = Path(site)
     log = log or Path(tempfile.gettempdir()) / f"frontline-pagefind-{os.getpid()}.log"
     out = site / "pagefind"
     pages = indexed_pages(site)
-    shards = max(1, math.ceil(len(pages) / shard_pages))
-    if shards == 1:
+    share = math.ceil(len(pages) / sample_pages) if pages else 1
+    sample = [page for page in pages if in_sample(page, share)] if share > 1 else pages
+    rest = [page for page in pages if not in_sample(page, share)] if share > 1 else []
+    if not sample or not rest:
         process.run(_command(site, out), log, what="pagefind")
+        manifest = {"pages": len(pages), "sample": len(pages), "rest": None}
     else:
-        groups: list[list[str]] = [[] for _ in range(shards)]
-        for page in pages:
-            groups[shard_of(page, shards)].append(page)
-        text = []
-        for k, group in enumerate(groups):  # the first shard first: its run writes the bundle that the others go into
-            with tempfile.TemporaryDirectory(prefix=".pagefind-shard-", dir=site.parent) as tmp:
-                for page in group:
-                    target = Path(tmp) / page
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    try:
-                        os.link(site / page, target)  # the same file, no copy
-                    except OSError:
-                        shutil.copyfile(site / page, target)
-                part = log.with_name(f"{log.name}.{k}")
-                process.run(_command(Path(tmp), out / shard_folder(k)), part, what=f"pagefind (shard {k + 1} of {shards})")
-                if k:  # a merged shard is read for its index alone: not for another copy of Pagefind's scripts
-                    for extra in (out / shard_folder(k)).iterdir():
-                        if extra.is_file() and extra.name != "pagefind-entry.json" and extra.suffix != ".pf_meta":
-                            extra.unlink()
-                text.append(f"# shard {k}: {len(group)} pages\n" + part.read_text(encoding="utf-8", errors="replace"))
-                part.unlink()
-        log.write_text("".join(text), encoding="utf-8")
-    manifest = {"shards": [shard_folder(k) for k in range(shards)], "pages": len(pages)}
+        part = log.with_name(log.name + ".part")
+        text = _index_part(site, sample, out, part, "pagefind (the sample)")  # first: it writes Pagefind's bundle
+        text += _index_part(site, rest, out / REST, part, "pagefind (the rest)")
+        for extra in (out / REST).iterdir():  # the rest is merged into the sample's instance: its index alone is read
+            if extra.is_file() and extra.name != "pagefind-entry.json" and extra.suffix != ".pf_meta":
+                extra.unlink()
+        log.write_text(text, encoding="utf-8")
+        manifest = {"pages": len(pages), "sample": len(sample), "rest": REST}
     (out / MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
-    return shards
+    return manifest

@@ -6,12 +6,12 @@
    first search fetches the index pages its words need, not the whole index, and the fragments
    (title, excerpt) of the results it shows, not of every match.
 
-   A large site's index is in shards (site/pagefind/frontline.json lists them; frontline.site.search
-   writes them). Pagefind's ranking time grows with the square of the number of matching pages, so a
-   query is first searched in the first shard alone: when it matches few pages there, every shard
-   is searched and the results ranked as one list; when it matches many (a word on most pages), the
-   first shard's best results are shown at once, as a sample, with the estimated total and a button
-   that ranks every page.
+   A large site's index is in two parts (site/pagefind/frontline.json; frontline.site.search writes
+   them): a sample of about 500 pages, and the rest. Pagefind's ranking time grows with the square
+   of the number of matching pages, so a query is searched in the sample first: when it matches few
+   pages there, both parts are searched and ranked as one list; when it matches many (a word on most
+   pages), the sample's best results are shown at once with the estimated total, and a button ranks
+   every page.
 
    Numbers are found however they are written: the query's "1,000", "1 000" or "over 1,000" is
    searched as 1000, and the pages carry every number of their figures in that plain form too. */
@@ -23,35 +23,40 @@
   var loading = null;
   var whole = null;
   var RESULTS = 8; /* in the header's panel */
-  var MORE = 20; /* on the search page, and each time "More results" is pressed */
-  var BROAD = 200; /* matches in the first shard from which the first answer is that shard's sample */
+  var MORE = 10; /* on the search page, and each time "More results" is pressed */
+  var FULL = 2000; /* estimated matches up to which every page is searched and ranked at once (beyond: the sample's) */
   var OPTIONS = { basePath: base, excerptLength: 24 };
   /* Words that qualify a number ("over 1,000") and would otherwise have to appear beside it. */
   var QUALIFIERS = /\b(?:over|more than|at least|above|about|around|approximately|almost|nearly|some|up to|at most|fewer than|less than|under|roughly|почти|около|более|больше|свыше|понад|близько|майже|щонайменше|не менее)\s+(?=\d)/gi;
 
-  /* Pagefind and the first shard's index: loaded when a search box is focused, while the reader types. */
+  /* Pagefind and the index of the sample (or of every page, on a small site): loaded when a search box is
+     focused, while the reader types; the other pages' index is merged into a second instance after it. */
   function pagefind() {
     if (!loading) {
-      var shards = fetch(base + "frontline.json")
+      var manifest = fetch(base + "frontline.json")
         .then(function (response) { return response.ok ? response.json() : null; })
-        .catch(function () { return null; }); /* an index written without frontline (one shard) */
-      loading = Promise.all([import(base + "pagefind.js"), shards]).then(function (loaded) {
+        .catch(function () { return null; }); /* an index written without frontline: one part */
+      loading = Promise.all([import(base + "pagefind.js"), manifest]).then(function (loaded) {
         var module = loaded[0];
-        var folders = loaded[1] && loaded[1].shards && loaded[1].shards.length ? loaded[1].shards : [""];
-        var first = module.createInstance(OPTIONS);
-        return first.init().then(function () { return { module: module, first: first, folders: folders }; });
+        var parts = loaded[1] && loaded[1].rest ? loaded[1] : { pages: 0, sample: 0, rest: null };
+        var sample = module.createInstance(OPTIONS);
+        return sample.init().then(function () {
+          var found = { module: module, sample: sample, parts: parts, share: parts.rest ? parts.pages / parts.sample : 1 };
+          if (parts.rest) everything(found); /* in the background: the rest's metadata, while the reader types */
+          return found;
+        });
       });
     }
     return loading;
   }
 
-  /* Every shard, merged into one instance whose results are ranked as one list (the first shard's alone when there is one). */
+  /* Every page: the sample's index with the rest's merged in, ranked as one list (the sample alone on a small site). */
   function everything(loaded) {
-    if (loaded.folders.length === 1) return Promise.resolve(loaded.first);
+    if (!loaded.parts.rest) return Promise.resolve(loaded.sample);
     if (!whole) {
       var all = loaded.module.createInstance(OPTIONS);
       whole = all.init().then(function () {
-        return Promise.all(loaded.folders.slice(1).map(function (folder) { return all.mergeIndex(base + folder, { excerptLength: OPTIONS.excerptLength }); }));
+        return all.mergeIndex(base + loaded.parts.rest, { excerptLength: OPTIONS.excerptLength });
       }).then(function () { return all; });
     }
     return whole;
@@ -78,14 +83,18 @@
     return node;
   }
 
-  /* Pagefind's excerpt is escaped text with <mark> around the matches: keep the text and the marks only. */
+  /* Pagefind's excerpt is escaped text with <mark> around the matches: keep the text and the marks only
+     (split on the marks and unescaped as text, never parsed as HTML). */
+  var ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&#x27;": "'" };
+  function unescaped(text) {
+    return text.replace(/<[^>]*>/g, "").replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, function (entity) { return ENTITIES[entity]; });
+  }
   function excerpt(html) {
     var out = element("p", "fc-result-excerpt");
-    var parsed = new DOMParser().parseFromString("<p>" + (html || "") + "</p>", "text/html").body.firstChild;
-    Array.prototype.forEach.call(parsed ? parsed.childNodes : [], function (child) {
-      if (child.nodeType === 3) out.appendChild(document.createTextNode(child.textContent));
-      else if (child.nodeName === "MARK") out.appendChild(element("mark", "", child.textContent));
-      else out.appendChild(document.createTextNode(child.textContent || ""));
+    (html || "").split(/(<mark>[\s\S]*?<\/mark>)/).forEach(function (part) {
+      if (!part) return;
+      if (part.indexOf("<mark>") === 0) out.appendChild(element("mark", "", unescaped(part.slice(6, -7))));
+      else out.appendChild(document.createTextNode(unescaped(part)));
     });
     return out;
   }
@@ -131,7 +140,7 @@
       var total = found.results.length;
       var text;
       if (total === 0) text = "No results for “" + input.value.trim() + "”";
-      else if (found.sampled) text = "About " + about(found.estimate) + " results; the first " + found.shown + " are the best of a sample of one page in " + found.shards;
+      else if (found.sampled) text = "About " + about(found.estimate) + " results; the first " + found.shown + " are the best of a sample of one page in " + Math.round(found.share);
       else text = total === 1 ? "1 result" : total.toLocaleString("en") + " results" + (total > found.shown ? ", the first " + found.shown + " shown" : "");
       status.textContent = text;
       var line = results.querySelector(".fc-result-status");
@@ -216,11 +225,11 @@
       form.setAttribute("aria-busy", "true");
       pagefind()
         .then(function (loaded) {
-          return loaded.first.debouncedSearch(query, {}, 80).then(function (sample) {
+          if (loaded.parts.rest) everything(loaded).then(function (all) { all.preload(query); }); /* the rest's chunks, meanwhile */
+          return loaded.sample.debouncedSearch(query, {}, 80).then(function (sample) {
             if (sample === null || ticket !== asked) return null; /* a newer query replaced this one */
-            var shards = loaded.folders.length;
-            if (shards === 1 || sample.results.length >= BROAD) {
-              return { results: sample.results, query: query, ticket: ticket, sampled: shards > 1, estimate: sample.results.length * shards, shards: shards, shown: 0 };
+            if (!loaded.parts.rest || sample.results.length * loaded.share > FULL) {
+              return { results: sample.results, query: query, ticket: ticket, sampled: !!loaded.parts.rest, estimate: sample.results.length * loaded.share, share: loaded.share, shown: 0 };
             }
             return everything(loaded).then(function (all) { return all.search(query); }).then(function (search) {
               return { results: search.results, query: query, ticket: ticket, sampled: false, shown: 0 };
@@ -260,6 +269,10 @@
   }
 
   document.querySelectorAll("form[data-fc-search]").forEach(setUp);
-  /* normalise is also read by the tests; ready() (Pagefind and the first shard loaded) by benchmarks/search.py */
-  window.frontlineSearch = { normalise: normalise, ready: function () { return pagefind().then(function () { return true; }); } };
+  /* normalise and excerpt are also read by the tests; ready() (Pagefind and both parts' metadata loaded) by benchmarks/search.py */
+  window.frontlineSearch = {
+    normalise: normalise,
+    excerpt: excerpt,
+    ready: function () { return pagefind().then(everything).then(function () { return true; }); }
+  };
 })();
