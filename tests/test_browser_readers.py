@@ -364,8 +364,12 @@ def test_every_kind_of_page_fits_a_360_pixel_phone(browser, real_url, real_site)
         page.locator("label.md-header__button[for='__drawer']").click()
         page.wait_for_timeout(350)
         drawer = page.evaluate(
-            """() => [...document.querySelectorAll('.md-sidebar--primary a[href]')].map((a) => a.getBoundingClientRect())
-                .filter((b) => b.width && b.height && b.top < innerHeight).map((b) => [Math.round(b.left), Math.round(b.right)])"""
+            """() => [...document.querySelectorAll('.md-sidebar--primary a[href]')].filter((a) => {
+                    const b = a.getBoundingClientRect();  /* shown: on the screen's height and not under another panel */
+                    if (!b.width || !b.height || b.top < 0 || b.bottom > innerHeight) return false;
+                    const x = Math.min(Math.max(b.left + 4, 0), innerWidth - 1);
+                    return a.contains(document.elementFromPoint(x, b.top + b.height / 2));
+                }).map((a) => a.getBoundingClientRect()).map((b) => [Math.round(b.left), Math.round(b.right)])"""
         )
         assert drawer and all(left >= -1 and right <= 361 for left, right in drawer), (path, drawer)
         page.keyboard.press("Escape")

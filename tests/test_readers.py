@@ -236,10 +236,10 @@ def test_search_index_of_a_large_site_in_a_sample_and_the_rest(mini_site, tmp_pa
     indexed = search.indexed_pages(site)
     assert indexed and not any(page.startswith(("claims/index", "map/", "timeline/")) for page in indexed)
     size = len(indexed) // 3 + 1  # as if the site had three times as many pages as a sample holds
-    manifest = search.search_index(site, sample_pages=size)
+    manifest = search.search_index(site, sample_pages=size, full=size)
     sample = [page for page in indexed if search.in_sample(page, 3)]
     assert 0 < len(sample) < len(indexed)
-    assert manifest == {"pages": len(indexed), "sample": len(sample), "rest": "rest/"}
+    assert manifest == {"pages": len(indexed), "sample": len(sample), "rest": "rest/", "full": size}
     assert json.loads((site / "pagefind" / "frontline.json").read_text(encoding="utf-8")) == manifest
 
     def urls(folder):
@@ -252,7 +252,7 @@ def test_search_index_of_a_large_site_in_a_sample_and_the_rest(mini_site, tmp_pa
     # the same pages give the same bytes
     again = tmp_path / "again"
     shutil.copytree(site, again, ignore=shutil.ignore_patterns("pagefind"))
-    search.search_index(again, sample_pages=size)
+    search.search_index(again, sample_pages=size, full=size)
     assert _tree(site / "pagefind") == _tree(again / "pagefind")
 
 
@@ -270,7 +270,7 @@ def _tree(folder):
 def test_small_site_is_indexed_whole(mini_site):
     manifest = json.loads((mini_site.site / "pagefind" / "frontline.json").read_text(encoding="utf-8"))
     pages = len(search.indexed_pages(mini_site.site))
-    assert manifest == {"pages": pages, "sample": pages, "rest": None}
+    assert manifest == {"pages": pages, "sample": pages, "rest": None, "full": search.FULL}
 
 
 def test_numbers_are_indexed_in_plain_digits():
@@ -335,3 +335,9 @@ def test_footer_shows_the_release_date():
         config={"copyright": "", "extra": {"frontline": {"release": {"version": "0.2.0", "date": "2024-03-05"}}}}
     )
     assert "Data release 0.2.0, 2024-03-05" in " ".join(page.split())
+
+
+def test_rules_page_headings_carry_their_codes_as_anchors(mini_site):
+    raw = (mini_site.site / "rules" / "index.html").read_text(encoding="utf-8")
+    assert 'id="fc301"' in raw  # rules/#fc301, as messages and the contributing page say
+    assert "{#fc" not in raw  # not shown as text in the heading or the table of contents

@@ -9,12 +9,12 @@ Only pages that mark their content ``data-pagefind-body`` are indexed (a record'
 hand-written pages); the indexes, map, timeline and threads pages carry no such mark. Pagefind ranks
 every page that matches a query in the browser, in time that grows with the square of their number
 (for each matching page it walks the list of every matching page), so a word on most of 10,000
-pages took seconds on a phone. A site of more than ``SAMPLE_PAGES`` pages is therefore indexed in
-two parts: a sample of about that many pages, each page chosen by its path's hash (so the sample is
+pages took seconds on a phone. A site of more than ``FULL`` pages is therefore indexed in two parts:
+a sample of about ``SAMPLE_PAGES`` pages, each page chosen by its path's hash (so the sample is
 like the whole and a build is byte-identical), and the rest. search.js searches the sample first: a
 query that matches few of its pages is then searched in both parts (Pagefind merges them into one
-ranked list); one that matches many (a word on most pages) is answered from the sample at once, with
-the estimated total, and ranked over every page only when the reader asks.
+ranked list); one that matches many (more than ``FULL`` estimated) is answered from the sample at once,
+with the estimated total, and ranked over every page only when the reader asks.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from pathlib import Path
 from .. import process
 
 SAMPLE_PAGES = 500  # Pagefind ranks a word found on all of them in ~15 ms on a phone
+FULL = 2000  # matches (estimated from the sample) up to which search.js ranks every page at once; a site of
+# at most this many pages is indexed whole
 MARK = b"data-pagefind-body"
 MANIFEST = "frontline.json"
 REST = "rest/"
@@ -86,21 +88,22 @@ def _index_part(site: Path, pages: list[str], output: Path, log: Path, what: str
     return f"# {what}: {len(pages)} pages\n{text}"
 
 
-def search_index(site: Path, log: Path | None = None, sample_pages: int = SAMPLE_PAGES) -> dict:
-    """Write Pagefind's index of the built site into site/pagefind/: whole when it has at most sample_pages
-    pages, else a sample of about that many and the rest apart. Returns the manifest (also written to
+def search_index(site: Path, log: Path | None = None, sample_pages: int = SAMPLE_PAGES, full: int = FULL) -> dict:
+    """Write Pagefind's index of the built site into site/pagefind/: whole when it has at most full pages,
+    else a sample of about sample_pages pages and the rest apart. Returns the manifest (also written to
     site/pagefind/frontline.json): {"pages": indexed pages, "sample": pages in the first index, "rest":
-    the other index's folder or None}. Pagefind runs as a child process (process.run), its output in log."""
+    the other index's folder or None, "full": full}. Pagefind runs as a child process (process.run), its
+    output in log."""
     site = Path(site)
     log = log or Path(tempfile.gettempdir()) / f"frontline-pagefind-{os.getpid()}.log"
     out = site / "pagefind"
     pages = indexed_pages(site)
-    share = math.ceil(len(pages) / sample_pages) if pages else 1
+    share = math.ceil(len(pages) / sample_pages) if len(pages) > max(full, sample_pages) else 1
     sample = [page for page in pages if in_sample(page, share)] if share > 1 else pages
     rest = [page for page in pages if not in_sample(page, share)] if share > 1 else []
     if not sample or not rest:
         process.run(_command(site, out), log, what="pagefind")
-        manifest = {"pages": len(pages), "sample": len(pages), "rest": None}
+        manifest = {"pages": len(pages), "sample": len(pages), "rest": None, "full": full}
     else:
         part = log.with_name(log.name + ".part")
         text = _index_part(site, sample, out, part, "pagefind (the sample)")  # first: it writes Pagefind's bundle
@@ -109,6 +112,6 @@ def search_index(site: Path, log: Path | None = None, sample_pages: int = SAMPLE
             if extra.is_file() and extra.name != "pagefind-entry.json" and extra.suffix != ".pf_meta":
                 extra.unlink()
         log.write_text(text, encoding="utf-8")
-        manifest = {"pages": len(pages), "sample": len(sample), "rest": REST}
+        manifest = {"pages": len(pages), "sample": len(sample), "rest": REST, "full": full}
     (out / MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
     return manifest

@@ -9,8 +9,8 @@
    A large site's index is in two parts (site/pagefind/frontline.json; frontline.site.search writes
    them): a sample of about 500 pages, and the rest. Pagefind's ranking time grows with the square
    of the number of matching pages, so a query is searched in the sample first: when it matches few
-   pages there, both parts are searched and ranked as one list; when it matches many (a word on most
-   pages), the sample's best results are shown at once with the estimated total, and a button ranks
+   pages there, both parts are searched and ranked as one list; when it matches many (over "full",
+   2,000, estimated from the sample), the sample's best results are shown at once with the estimated total, and a button ranks
    every page.
 
    Numbers are found however they are written: the query's "1,000", "1 000" or "over 1,000" is
@@ -24,7 +24,6 @@
   var whole = null;
   var RESULTS = 8; /* in the header's panel */
   var MORE = 10; /* on the search page, and each time "More results" is pressed */
-  var FULL = 2000; /* estimated matches up to which every page is searched and ranked at once (beyond: the sample's) */
   var OPTIONS = { basePath: base, excerptLength: 24 };
   /* Words that qualify a number ("over 1,000") and would otherwise have to appear beside it. */
   var QUALIFIERS = /\b(?:over|more than|at least|above|about|around|approximately|almost|nearly|some|up to|at most|fewer than|less than|under|roughly|почти|около|более|больше|свыше|понад|близько|майже|щонайменше|не менее)\s+(?=\d)/gi;
@@ -38,7 +37,7 @@
         .catch(function () { return null; }); /* an index written without frontline: one part */
       loading = Promise.all([import(base + "pagefind.js"), manifest]).then(function (loaded) {
         var module = loaded[0];
-        var parts = loaded[1] && loaded[1].rest ? loaded[1] : { pages: 0, sample: 0, rest: null };
+        var parts = loaded[1] && loaded[1].rest ? loaded[1] : { pages: 0, sample: 0, rest: null, full: 0 };
         var sample = module.createInstance(OPTIONS);
         return sample.init().then(function () {
           var found = { module: module, sample: sample, parts: parts, share: parts.rest ? parts.pages / parts.sample : 1 };
@@ -228,7 +227,7 @@
           if (loaded.parts.rest) everything(loaded).then(function (all) { all.preload(query); }); /* the rest's chunks, meanwhile */
           return loaded.sample.debouncedSearch(query, {}, 80).then(function (sample) {
             if (sample === null || ticket !== asked) return null; /* a newer query replaced this one */
-            if (!loaded.parts.rest || sample.results.length * loaded.share > FULL) {
+            if (!loaded.parts.rest || sample.results.length * loaded.share > loaded.parts.full) {
               return { results: sample.results, query: query, ticket: ticket, sampled: !!loaded.parts.rest, estimate: sample.results.length * loaded.share, share: loaded.share, shown: 0 };
             }
             return everything(loaded).then(function (all) { return all.search(query); }).then(function (search) {
