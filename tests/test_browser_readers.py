@@ -7,9 +7,13 @@ off the host."""
 from __future__ import annotations
 
 import json
+import shutil
+import threading
 
 import pytest
 
+from frontline.site import build
+from frontline.site import search as search_index
 from test_browser import SIZES, assert_local, one, search
 
 pytestmark = pytest.mark.browser
@@ -383,3 +387,47 @@ def test_every_kind_of_page_fits_a_360_pixel_phone(browser, real_url, real_site)
                 problems[path + " filters open"] = found
     context.close()
     assert not problems, json.dumps(problems, indent=1)
+
+
+@pytest.fixture(scope="module")
+def two_part_url(mini_site, tmp_path_factory):
+    """The fixture site indexed as a large one is: a sample (about a third of its pages) and the rest, with
+    every page ranked at once up to a quarter of the pages' matches (a word on one page: always; "the": never)."""
+    site = tmp_path_factory.mktemp("two-part") / "site"
+    shutil.copytree(mini_site.site, site, ignore=shutil.ignore_patterns("pagefind"))
+    pages = len(search_index.indexed_pages(site))
+    manifest = search_index.search_index(site, sample_pages=pages // 3 + 1, full=pages // 4)
+    assert manifest["rest"]
+    server = build.server(site, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_two_part_index_ranks_a_narrow_query_over_every_page(page, two_part_url):
+    page.goto(f"{two_part_url}search/?q=Ручей")  # on the place's page alone
+    page.wait_for_selector("form.fc-search[data-fc-count]", state="attached", timeout=15_000)
+    assert not page.locator("form.fc-search[data-fc-sampled]").count()
+    links = page.eval_on_selector_all(".fc-search-results a.fc-result-title", "a => a.map(x => x.href)")
+    assert any("/places/brook/" in h for h in links), links  # found in whichever part holds it
+    assert_local(page.requests)
+
+
+def test_two_part_index_answers_a_broad_query_from_the_sample(page, two_part_url, mini_site):
+    page.goto(f"{two_part_url}search/?q=the")
+    form = page.locator("form.fc-search[data-fc-count]")
+    form.wait_for(state="attached", timeout=15_000)
+    assert page.locator("form.fc-search[data-fc-sampled]").count() == 1
+    assert "About" in page.locator("form.fc-search output").inner_text()
+    sampled = page.locator(".fc-search-results li.fc-result").count()
+    assert sampled >= 1
+    page.locator("button.fc-results-rank").click()
+    page.wait_for_function("() => !document.querySelector('form.fc-search').hasAttribute('data-fc-sampled')")
+    page.wait_for_selector("form.fc-search[data-fc-count]", state="attached")
+    total = int(page.get_attribute("form.fc-search", "data-fc-count"))
+    assert total >= sampled and page.locator(".fc-search-results li.fc-result").count() == min(total, 10)
+    if total > 10:
+        page.locator("button.fc-results-more").click()
+        page.wait_for_function(f"() => document.querySelectorAll('.fc-search-results li.fc-result').length === {min(total, 20)}")
