@@ -41,7 +41,7 @@
         var sample = module.createInstance(OPTIONS);
         return sample.init().then(function () {
           var found = { module: module, sample: sample, parts: parts, share: parts.rest ? parts.pages / parts.sample : 1 };
-          if (parts.rest) everything(found); /* in the background: the rest's metadata, while the reader types */
+          if (parts.rest) everything(found).catch(function () {}); /* in the background: the rest's metadata, while the reader types */
           return found;
         });
       });
@@ -224,7 +224,7 @@
       form.setAttribute("aria-busy", "true");
       pagefind()
         .then(function (loaded) {
-          if (loaded.parts.rest) everything(loaded).then(function (all) { all.preload(query); }); /* the rest's chunks, meanwhile */
+          if (loaded.parts.rest) everything(loaded).then(function (all) { return all.preload(query); }).catch(function () {}); /* the rest's chunks, meanwhile */
           return loaded.sample.debouncedSearch(query, {}, 80).then(function (sample) {
             if (sample === null || ticket !== asked) return null; /* a newer query replaced this one */
             if (!loaded.parts.rest || sample.results.length * loaded.share > loaded.parts.full) {
