@@ -7,8 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from frontline import cache, checks, cli, load, model, yamlsafe
+from frontline.checks import incremental
 from frontline.cli import main
 from frontline.problems import Problem
 from frontline.rules import rule
@@ -129,15 +132,17 @@ def test_a_changed_rule_checks_every_record_again(project: Path, capsys, monkeyp
     assert len(marked) == len([p for p in (project / "dataset" / "claims").glob("*.yaml") if p.stem not in ("duplicate-key", "alias")])
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+@pytest.mark.parametrize("damage", ["truncate", "pages", "header", "garbage", "empty"])
 def test_a_damaged_cache_is_ignored_with_a_warning(project: Path, capsys, damage: str, checked):
     expected, _ = run(capsys, str(project))
     stored = project / cache.FOLDER / cache.NAME
     data = stored.read_bytes()
+    page = int.from_bytes(data[16:18], "big")
     stored.write_bytes(
         {
             "truncate": data[: len(data) // 2],
-            "flip": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:],
+            "pages": data[:page] + b"\xff" * (len(data) - page),  # every page but the first overwritten
+            "header": data[:100] + bytes([data[100] ^ 0xFF]) + data[101:],  # the first page's b-tree header
             "garbage": b"\x00\xff not a cache",
             "empty": b"",
         }[damage]
@@ -196,3 +201,181 @@ def test_a_changed_record_template_changes_the_rules_key(monkeypatch, tmp_path: 
     template.write_text(template.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
     monkeypatch.setattr(checks, "__file__", str(package / "checks" / "__init__.py"))
     assert checks.rules_key() != before
+
+
+# --- warm and cold runs agree after any edit --------------------------------------------------
+
+
+def _records(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "dataset").rglob("*.yaml") if p.parent.name != "dataset")
+
+
+def _edit(root: Path, action: str, pick: int) -> None:
+    """One contributor's edit of the project at root: which record (or line) by pick."""
+    records = _records(root)
+    if not records:
+        return
+    path = records[pick % len(records)]
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    if action == "quote":  # a quote loses a word, or becomes another passage of the text
+        at = [i for i, line in enumerate(lines) if line.strip().startswith(("quote:", "- source:")) and "quote:" in line]
+        if at:
+            i = at[pick % len(at)]
+            words = lines[i].split(" ")
+            other = ["Brook", "the village of Brook", "said", "about 40 soldiers", "around 2 million", "no such words"]
+            lines[i] = " ".join(words[:-1]) if pick % 3 == 0 else lines[i].split("quote:")[0] + "quote: " + other[pick % len(other)]
+    elif action == "delete":
+        path.unlink()
+        return
+    elif action == "rename":  # the id changes, and the file's name with it, or not
+        stem = path.stem
+        lines = [f"id: {stem}-renamed" if line == f"id: {stem}" else line for line in lines]
+        if pick % 2:
+            path.unlink()
+            path = path.with_name(f"{stem}-renamed.yaml")
+    elif action == "status":
+        values = ["disputed", "unverified", "corroborated", "refuted"]
+        for i, line in enumerate(lines):
+            if line.startswith("status:") and i + 1 < len(lines) and "value:" in lines[i + 1]:
+                lines[i + 1] = f"  value: {values[pick % len(values)]}"
+                named = ["`example-report` and `southland-holds-brook`", "`southland-holds-brook`", "`northland-enters-brook`"]
+                if pick % 2 and i + 2 < len(lines) and "reason:" in lines[i + 2]:
+                    lines[i + 2] = f"  reason: Settled by {named[pick // 2 % 3]}, which says so plainly."
+    elif action == "duplicate":  # another file with the same id
+        copy = path.with_name(f"copy-{pick % 5}.yaml")
+        if copy != path:
+            shutil.copyfile(path, copy)
+        return
+    elif action == "text":  # an archived text edited (its hash no longer matches)
+        seed = root / "seeds" / "example.txt"
+        words = ["Brook", "40", "said", "Eastshire"]
+        body = seed.read_text(encoding="utf-8")
+        word = words[pick % len(words)]
+        seed.write_text(
+            body.replace(word, word + "s", 1) if pick % 2 else body + f"\nThe agency said {pick % 90 + 3} more.\n", encoding="utf-8"
+        )
+        return
+    elif action == "relation":  # what other records' checks read: a dispute, a claimant, a parent, part_of, a country
+        folder = ["claims", "claims", "places", "actors", "actors"][pick % 5]
+        chosen = [p for p in records if p.parent.name == folder]
+        if not chosen:
+            return
+        path = chosen[pick // 5 % len(chosen)]
+        lines = path.read_text(encoding="utf-8").split("\n")
+        others = [p.stem for p in records if p.parent.name == folder and p != path] or [path.stem]
+        other = others[pick // 7 % len(others)]
+        if pick % 5 == 0:
+            if "relations:" in lines:
+                lines.insert(lines.index("relations:") + 1, f"- type: disputes\n  claim: {other}")
+            else:
+                lines.append(f"relations:\n- type: disputes\n  claim: {other}")
+        elif pick % 5 == 1:
+            claimant = ["example-agency", "northland-defence-ministry", "southland-army-command"][pick // 5 % 3]
+            lines = [f"claimant: {claimant}" if line.startswith("claimant:") else line for line in lines]
+        elif pick % 5 == 2 and pick % 2:
+            lines = [line for line in lines if not line.startswith("parent:")] + [f"parent: {other}"]
+        elif pick % 5 == 2:  # the name that a place's gazetteer row is checked against
+            lines = [f"name: Dnipropetrovsk {other}" if line.startswith("name:") else line for line in lines]
+        elif pick % 5 == 3:
+            lines = [line for line in lines if not line.startswith("part_of:")] + [f"part_of: {other}"]
+        else:
+            lines = [line for line in lines if not line.startswith("country:")] + [f"country: {['UA', 'RU'][pick // 5 % 2]}"]
+    elif action == "shift":  # lines move: every problem's position in the file with them
+        lines = ["# a comment", *lines] if pick % 2 else [line for line in lines if not line.startswith("#")]
+    elif action == "break":  # unreadable YAML
+        lines.append("id: twice")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["quote", "delete", "rename", "status", "duplicate", "text", "relation", "relation", "relation", "shift", "break"]),
+        st.integers(0, 999),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_random_edits_give_the_same_problems_warm_and_cold(edits, tmp_path_factory, monkeypatch):
+    """After each edit, the run with the cache (of the run before) finds exactly what a run without it finds."""
+    base = tmp_path_factory.mktemp("edits")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "home-cache"))
+    root = copy_fixture(base / "project")
+    for case in CASES:
+        folder, name = case.split("/")
+        shutil.copyfile(ROOT / "tests" / "invalid" / folder / f"{name}.yaml", root / "dataset" / folder / f"{name}.yaml")
+    cli.validate(root, whole=False)
+    for action, pick in edits:
+        _edit(root, action, pick)
+        _, warm = cli.validate(root, whole=False)
+        _, cold = cli.validate(root, cache=False)
+        assert [str(p) for p in warm] == [str(p) for p in cold], (action, pick)
+
+
+def test_a_changed_quote_checks_that_record_alone_across_records(project: Path, capsys, checked, monkeypatch):
+    """A quote edited: the record is parsed and checked again, the others' problems across records come from the cache."""
+    run(capsys, str(project))
+    looked: list[str] = []
+    real = incremental.across
+
+    def spy(dataset, index, records, disputed_by):
+        looked.extend(r.path for r in records)
+        return real(dataset, index, records, disputed_by)
+
+    monkeypatch.setattr(incremental, "across", spy)
+    record = project / "dataset" / "claims" / "northland-enters-brook.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("entered the village", "entered a village"), encoding="utf-8")
+    checked.clear()
+    cached, _ = run(capsys, str(project))
+    assert checked == looked == ["dataset/claims/northland-enters-brook.yaml"]
+    assert any("northland-enters-brook.yaml" in line and "FC40" in line for line in cached), "the quote is checked in its source"
+    assert cached == run(capsys, "--no-cache", str(project))[0]
+
+
+SHARED_EDITS = {
+    # southland's claim, which refutes northland's, comes from northland's side: FC706 on northland's claim
+    "part_of": ("actors/southland-army-command.yaml", "kind: military-unit", "kind: military-unit\npart_of: northland-defence-ministry"),
+    "country": ("actors/southland-army-command.yaml", "kind: military-unit", "kind: military-unit\ncountry: UA"),
+    "claimant": ("claims/southland-holds-brook.yaml", "claimant: southland-army-command", "claimant: northland-defence-ministry"),
+    # Brook's gazetteer row (admin1 Dnipropetrovsk) no longer lies in its region: FC911 on Brook
+    "region name": ("places/eastshire.yaml", "- name: Dnipropetrovsk", "- name: Westshire"),
+    # a claim disputes southland's, whose status does not say why: FC704 on southland's claim
+    "relation": (
+        "claims/northland-enters-brook.yaml",
+        "evidence:",
+        "relations:\n- type: disputes\n  claim: southland-holds-brook\nevidence:",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(SHARED_EDITS))
+def test_an_edit_that_other_records_read_reaches_their_problems(tmp_path: Path, monkeypatch, capsys, edit: str):
+    """What a record's checks read of other records (claimants, part_of, countries, regions, disputes) is no stale cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    root = copy_fixture(tmp_path / "project")
+    if edit != "relation":
+        claim = root / "dataset" / "claims" / "northland-enters-brook.yaml"
+        claim.write_text(
+            claim.read_text(encoding="utf-8").replace(
+                "  value: disputed\n  reason: The Southland command says it holds its positions.",
+                "  value: refuted\n  reason: The Southland command (`southland-holds-brook`) says it holds every position there.",
+            ),
+            encoding="utf-8",
+        )
+        actor = root / "dataset" / "actors" / "northland-defence-ministry.yaml"
+        actor.write_text(
+            actor.read_text(encoding="utf-8").replace("kind: government-body", "kind: government-body\ncountry: UA"), encoding="utf-8"
+        )
+    before, _ = run(capsys, str(root))
+    name, old, new = SHARED_EDITS[edit]
+    path = root / "dataset" / name
+    assert old in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    warm, _ = run(capsys, str(root))
+    cold, _ = run(capsys, "--no-cache", str(root))
+    assert warm == cold
+    assert warm != before, "the edit changes another record's problems"

@@ -1,19 +1,32 @@
-"""The validation cache: what each record file parsed to, and its per-record problems, by the file's bytes.
+"""The validation cache: an SQLite database of what each record file parsed to and the problems found in it.
 
-Reads and writes ``ROOT/.frontline-cache/records.json`` (git ignores the folder). Nothing else.
-An entry holds a file's SHA-256, the value it parsed to (or the error that stopped it) and the
-problems of the per-record rules. The stat of the file (size, times, inode) only spares hashing
-an unchanged file, as git's index does; a file changed within a second of being cached is read
-and hashed again, so a coarse clock cannot hide an edit.
+Reads and writes ``ROOT/.frontline-cache/cache.sqlite`` (git ignores the folder). Nothing else.
+Rows are read as a run needs them, never the whole file at once: a warm run reads each file's
+hash and stat, the problems of the files that have some, and the values of the few records its
+checks look at.
 
-Two keys guard the entries: the parser's (the strict reader's source and libyaml's version) for
-the values, and the rules' (their source code, the schemas, the package and its dependencies'
-versions) for the problems; when a key differs, what it guards is thrown away. The file is
-written to a temporary name and renamed into place, so concurrent runs each leave a whole file
-(the last one wins), and it carries an HMAC-SHA-256 of its contents under a key kept outside the
-project (``$XDG_CACHE_HOME/frontline/cache-key``, made on first use): a damaged or truncated file,
-or one that was not written on this machine (say, committed by someone else), is discarded with a
-note for the command line to print, never trusted.
+- ``files``: per record file, its SHA-256 and stat (size, times, inode: they only spare hashing
+  an unchanged file, as git's index does; a file changed within a second of being cached is
+  hashed again, so a coarse clock cannot hide an edit), the error that stopped it being read or
+  the problems of the per-record rules, its record's id and kind, a digest of
+  what other records' checks read of it (``contrib``), and its problems across records (worked
+  out against the dataset key in ``meta``).
+- ``vals``: each record's value (JSON), read only for the records a run looks at.
+- ``spans``: where each record's evidence quotes lie in its sources' texts.
+- ``ids``: the first record with each id (the index the checks across records look ids up in).
+- ``coverage``: each source's coverage warnings.
+- ``meta``: the format, the token and its signature, the keys, the dataset key and what was
+  worked out across the whole dataset against it.
+
+Two keys guard the rows: the parser's (the strict reader's source and libyaml's version) and
+the rules' (their source code, the schemas, the package and its dependencies' versions); when
+either differs, the rows are thrown away. Every write of a run is one transaction, made only if
+no other run wrote since this one read, so concurrent runs each leave a consistent cache. The
+database holds a random token signed (HMAC-SHA-256) with a key kept outside the project
+(``$XDG_CACHE_HOME/frontline/cache-key``, made on first use): a cache not written on this
+machine (say, committed by someone else) is refused, and a damaged or truncated one (any
+``sqlite3.DatabaseError``, or a file shorter than its header says) is discarded; both with a note
+for the command line to print, never trusted.
 """
 
 from __future__ import annotations
@@ -21,139 +34,233 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import json
 import os
 import secrets
+import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 FOLDER = ".frontline-cache"
-NAME = "records.json"
-FORMAT = "frontline-cache 2"
+NAME = "cache.sqlite"
+LEGACY = "records.json"
+FORMAT = "frontline-cache 3"
 RACY_NS = 1_000_000_000  # a file modified this close to the run that cached it is hashed again
 
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, sha TEXT NOT NULL, stat TEXT, error TEXT, own TEXT, rid TEXT, kind TEXT,
+    contrib BLOB NOT NULL, cross TEXT, flagged INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX files_rid ON files (rid);
+CREATE INDEX files_flagged ON files (flagged);
+CREATE TABLE vals (path TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE spans (path TEXT NOT NULL, source TEXT NOT NULL, start INTEGER, end INTEGER, kind TEXT, rid TEXT);
+CREATE INDEX spans_source ON spans (source);
+CREATE INDEX spans_path ON spans (path);
+CREATE TABLE ids (id TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE coverage (source TEXT PRIMARY KEY, problems TEXT NOT NULL);
+"""
+
+
+class Damaged(Exception):
+    """The cache cannot be trusted: damaged, truncated, or not written on this machine."""
+
+
+# A row of ``Store.rows``: (path, sha, stat, error, contrib), what a run reads of every file to tell
+# whether it changed and what the checks of other records read of it; plain tuples, indexed so:
+SHA, STAT, ERROR, CONTRIB = 1, 2, 3, 4
+
 
 @dataclass
-class Entry:
-    sha: str  # SHA-256 of the file's bytes
-    value: object = None  # what the strict reader built, when error is None
-    error: list | None = None  # [code, line, column, message, hint] when the file could not be read
-    problems: list | None = None  # per-record problems: [code, severity, line, column, message, hint] each; None: not checked
-    stat: list | None = None  # [size, mtime_ns, ctime_ns, inode] when the file was hashed, None when it must be hashed again
-
-
-@dataclass
-class Cache:
-    """The entries by record path, as read at the start of a run; ``put`` the new ones, then ``save``."""
+class Store:
+    """An open cache; ``None`` connection means no cache (no key, or it could not be opened)."""
 
     folder: Path
     parser_key: str
     rules_key: str
-    entries: dict[str, Entry] = field(default_factory=dict)
+    conn: sqlite3.Connection | None = None
     notes: list[str] = field(default_factory=list)  # what the command line should say (a damaged cache discarded)
     started_ns: int = field(default_factory=time.time_ns)
-    fresh: dict[str, Entry] = field(default_factory=dict)  # the entries of this run, saved by save()
-    secret: bytes | None = None  # the key that signs the file; None: no cache
-    changed: bool = False  # whether this run's entries differ from those read (then save() writes them)
+    generation: str = ""  # meta 'generation' as read: a write happens only if no other run wrote since
+
+    @property
+    def path(self) -> Path:
+        return self.folder / NAME
 
     @classmethod
-    def open(cls, root: str | os.PathLike, parser_key: str, rules_key: str) -> Cache:
-        cache = cls(Path(root) / FOLDER, parser_key, rules_key)
-        path = cache.folder / NAME
-        cache.secret = _secret(cache.notes)
-        if cache.secret is None:
-            return cache
+    def open(cls, root: str | os.PathLike, parser_key: str, rules_key: str) -> Store:
+        store = cls(Path(root) / FOLDER, parser_key, rules_key)
+        secret = _secret(store.notes)
+        if secret is None:
+            return store
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return cache
-        except OSError as exc:
-            cache.notes.append(f"cache {path} cannot be read ({exc.strerror}); validating without it")
-            return cache
-        try:
-            header, _, body = data.partition(b"\n")
-            name, _, digest = header.decode("ascii").rpartition(" ")
-            if name != FORMAT or not hmac.compare_digest(_sign(cache.secret, body), digest):
-                raise ValueError("not written by this machine's frontline, or changed since")
-            del data
-            meta, _, rows = body.partition(b"\n")
-            keys = json.loads(meta)
-            if not isinstance(keys, dict):
-                raise ValueError("not a cache")
-            if keys.get("parser") != parser_key:
-                return cache  # another reader: nothing in it holds
-            keep_problems = keys.get("rules") == rules_key
-            del body
-            for rel, sha, value, error, problems, stat in json.loads(b"[" + rows.replace(b"\n", b",") + b"]"):
-                cache.entries[rel] = Entry(sha, value, error, problems if keep_problems else None, stat)
-        except (ValueError, TypeError, UnicodeDecodeError) as exc:
-            cache.entries.clear()
-            cache.notes.append(f"cache {path} is damaged ({exc}); discarded, validating every file again")
-        return cache
-
-    def put(self, rel: str, entry: Entry, stat: os.stat_result | None) -> None:
-        """Keep an entry for the next run; a file touched too recently to trust its stat is hashed again then."""
-        racy = stat is None or stat.st_mtime_ns >= self.started_ns - RACY_NS or stat.st_ctime_ns >= self.started_ns - RACY_NS
-        entry = Entry(entry.sha, entry.value, entry.error, entry.problems, None if racy else signature(stat))
-        self.fresh[rel] = entry
-        self.changed = self.changed or entry != self.entries.get(rel)
-
-    def keep(self, rel: str) -> None:
-        """Keep the entry read at the start, unchanged (its file's stat matched)."""
-        self.fresh[rel] = self.entries[rel]
-
-    def _write(self, out) -> None:
-        """The header line (the format and the body's HMAC), the keys, then one JSON line per entry, a batch at a time.
-
-        Written line by line, the file never stands whole in memory (at 50,000 claims it is some 60 MB).
-        """
-        signer = hmac.new(self.secret or b"", digestmod=hashlib.sha256)
-        header = f"{FORMAT} {'0' * 64}\n".encode("ascii")
-        out.write(header)  # the HMAC goes in when the body is written
-        lines = [json.dumps({"parser": self.parser_key, "rules": self.rules_key})]
-        items = list(self.fresh.items())
-        for start in range(0, len(items), 2000):
-            lines.extend(
-                json.dumps([rel, e.sha, e.value, e.error, e.problems, e.stat], ensure_ascii=False) for rel, e in items[start : start + 2000]
-            )
-            chunk = ("\n".join(lines) + ("\n" if start + 2000 < len(items) else "")).encode("utf-8")
-            signer.update(chunk)
-            out.write(chunk)
-            lines = []
-        if not items:
-            chunk = "\n".join(lines).encode("utf-8")
-            signer.update(chunk)
-            out.write(chunk)
-        out.seek(0)
-        out.write(f"{FORMAT} {signer.hexdigest()}\n".encode("ascii"))
-
-    def save(self) -> None:
-        """Write this run's entries atomically, unless they are what was read; a cache that cannot be written is skipped."""
-        if self.secret is None or not (self.changed or self.fresh.keys() != self.entries.keys()):
-            return
-        try:
-            self.folder.mkdir(exist_ok=True)
-            ignore = self.folder / ".gitignore"
+            store.folder.mkdir(exist_ok=True)
+            ignore = store.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")  # ignored even where the project's .gitignore is not
-            handle, temporary = tempfile.mkstemp(prefix=f".{NAME}.", dir=self.folder)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    self._write(out)
-                os.replace(temporary, self.folder / NAME)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(store.folder / LEGACY)  # the cache of earlier versions, one JSON file
         except OSError as exc:
-            self.notes.append(f"cache {self.folder / NAME} cannot be written ({exc.strerror}); the next run validates every file again")
+            store.notes.append(f"cache {store.path} cannot be written ({exc.strerror}); validating without it")
+            return store
+        try:
+            store.conn = store._connect(secret)
+        except (Damaged, sqlite3.DatabaseError, ValueError) as exc:
+            store.close()
+            store.notes.append(f"cache {store.path} is damaged ({exc}); discarded, validating every file again")
+            store._remove()
+            try:
+                store.conn = store._connect(secret)
+            except (Damaged, sqlite3.DatabaseError, OSError) as again:
+                store.close()
+                store.notes.append(f"cache {store.path} cannot be made ({again}); validating without it")
+        except OSError as exc:
+            store.close()
+            store.notes.append(f"cache {store.path} cannot be read ({exc.strerror}); validating without it")
+        return store
+
+    def _connect(self, secret: bytes) -> sqlite3.Connection:
+        exists = self.path.exists()
+        if exists:
+            _check_length(self.path)
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        self.conn = conn
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall()) if exists else {}
+        if exists:
+            if meta.get("format") != FORMAT:
+                raise Damaged("not a frontline cache of this version")
+            if not hmac.compare_digest(_sign(secret, meta.get("token", "")), meta.get("signature", "")):
+                raise Damaged("not written by this machine's frontline")
+            if meta.get("parser") == self.parser_key and meta.get("rules") == self.rules_key:
+                self.generation = meta.get("generation", "")
+                return conn
+            conn.close()  # another reader or other rules: nothing in it holds
+            self.conn = None
+            self._remove()
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+            self.conn = conn
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        token = secrets.token_hex(16)
+        conn.executescript(f"BEGIN; {SCHEMA} COMMIT;")
+        with self.transaction():
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("format", FORMAT),
+                    ("token", token),
+                    ("signature", _sign(secret, token)),
+                    ("parser", self.parser_key),
+                    ("rules", self.rules_key),
+                    ("generation", "new"),
+                ],
+            )
+        self.generation = "new"
+        return conn
+
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.close()
+            self.conn = None
+
+    def reset(self, exc: Exception) -> None:
+        """Discard the cache after an error reading it, and start an empty one (or none, with a note)."""
+        self.close()
+        self.notes.append(f"cache {self.path} is damaged ({exc}); discarded, validating every file again")
+        self._remove()
+        secret = _secret(self.notes)
+        if secret is None:
+            return
+        try:
+            self.conn = self._connect(secret)
+        except (Damaged, sqlite3.DatabaseError, OSError) as again:
+            self.close()
+            self.notes.append(f"cache {self.path} cannot be made ({again}); validating without it")
+
+    def snapshot(self) -> None:
+        """Begin the run's reading: everything it reads until ``release`` is of one state of the cache."""
+        assert self.conn is not None
+        self.conn.execute("BEGIN")
+        self.generation = self.meta("generation") or ""
+
+    def release_quietly(self) -> None:
+        """End the run's reading after an error (the cache is reset next)."""
+        with contextlib.suppress(sqlite3.Error):
+            if self.conn is not None and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    def release(self) -> None:
+        if self.conn is not None and self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def transaction(self, immediate: bool = False):
+        assert self.conn is not None
+        self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        try:
+            yield self.conn
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        assert self.conn is not None
+        found = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return found[0] if found else None
+
+    def rows(self) -> dict[str, tuple]:
+        """Every file's row (path, sha, stat, error, contrib) by path; error is the JSON error row of a file that could not be read."""
+        assert self.conn is not None
+        return {row[0]: row for row in self.conn.execute("SELECT path, sha, stat, error, contrib FROM files")}
+
+    def stat_of(self, stat: os.stat_result | None) -> str | None:
+        """The stat kept for a file: None when it was touched too recently to trust (it is hashed again next time)."""
+        if stat is None or stat.st_mtime_ns >= self.started_ns - RACY_NS or stat.st_ctime_ns >= self.started_ns - RACY_NS:
+            return None
+        return signature(stat)
+
+    @contextlib.contextmanager
+    def writing(self):
+        """One transaction for a run's writes, or nothing (with a note) when another run wrote since this one read."""
+        assert self.conn is not None
+        with self.transaction(immediate=True) as conn:
+            if self.meta("generation") != self.generation:  # another run wrote since this one read: keep its cache
+                yield None
+                return
+            yield conn
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (secrets.token_hex(8),))
 
 
-def _sign(secret: bytes, body: bytes) -> str:
-    """The HMAC of a cache file's body (everything after its first line)."""
-    return hmac.new(secret, body, hashlib.sha256).hexdigest()
+def _check_length(path: Path) -> None:
+    """Refuse a database file shorter than its header says (truncated), or one that is no SQLite file."""
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+        size = os.fstat(handle.fileno()).st_size
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise Damaged("not an SQLite database")
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(header[28:32], "big")
+    if pages * page > size:
+        raise Damaged(f"truncated: {size:,} bytes of {pages * page:,}")
+
+
+def _sign(secret: bytes, token: str) -> str:
+    """The HMAC of a cache's token under this user's key."""
+    return hmac.new(secret, token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _secret(notes: list[str]) -> bytes | None:
@@ -177,8 +284,8 @@ def _secret(notes: list[str]) -> bytes | None:
         return None
 
 
-def signature(stat: os.stat_result) -> list:
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+def signature(stat: os.stat_result) -> str:
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
 
 
 def digest(*parts: bytes | str) -> str:

@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 
 from . import __version__, atomic, fmt, live, lock, process, quotes, release, rules, safety, scaffold, site, yamlsafe
-from .cache import Cache
-from .checks import check, check_record, prepare, rules_key, sorted_rules
+from .cache import Store
+from .checks import check_record, incremental, prepare, rules_key, sorted_rules
 from .load import load, parser_key
 from .model import KINDS
 from .parallel import cores
@@ -38,17 +38,17 @@ def _report(problems, fmt: str, out=None) -> tuple[int, int]:
     return errors, warnings
 
 
-def validate(root: Path, cache: bool = True, jobs: int | None = None):
+def validate(root: Path, cache: bool = True, jobs: int | None = None, whole: bool = True):
     """Load and check the dataset under root; returns (dataset, problems).
 
     Files are read and checked on their own in jobs processes (default: one per core); with cache,
-    files unchanged since the last run come from ROOT/.frontline-cache/ instead. The checks across
-    records always see the whole dataset.
+    files unchanged since the last run come from ROOT/.frontline-cache/ instead, and the checks
+    across records run again only where what they read changed (``checks.incremental``): their
+    problems are those of a run without the cache. With whole False, the dataset returned holds
+    only what the run looked at (enough for the problems; ``frontline validate`` needs no more).
     """
-    store = Cache.open(root, parser_key(), rules_key()) if cache else None
+    store = Store.open(root, parser_key(), rules_key()) if cache else None
     jobs = jobs or cores()
-    if jobs > 1:
-        prepare()
     # The records are a few million small objects that live as long as the command: the cyclic
     # garbage collector would scan them again and again while they are built (a third of the time
     # at 50,000 records). It rests while they are loaded and checked, then leaves them out of its
@@ -56,20 +56,20 @@ def validate(root: Path, cache: bool = True, jobs: int | None = None):
     gc.unfreeze()
     gc.disable()
     try:
-        dataset = load(root, store, check_record, jobs)
-        problems = check(dataset)
+        dataset, problems = incremental.validate(root, check_record, store, jobs, whole, prepare)
     finally:
         gc.freeze()
         gc.enable()
+        if store is not None:
+            store.close()
     if store is not None:
-        store.save()
         for note in store.notes:
             print(f"frontline: warning: {note}", file=sys.stderr)
     return dataset, problems
 
 
 def cmd_validate(args) -> int:
-    _, problems = validate(_root(args.root), cache=not args.no_cache, jobs=args.jobs)
+    _, problems = validate(_root(args.root), cache=not args.no_cache, jobs=args.jobs, whole=False)
     errors, _ = _report(problems, args.format)
     return EXIT_PROBLEMS if errors else EXIT_OK
 

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .load import Dataset
+from .load import Dataset, Record
 from .model import evidence, walk
 
 # Numbers written as words, in English, Ukrainian and Russian (every case ending of the Cyrillic ones:
@@ -208,19 +208,32 @@ def spans(dataset: Dataset) -> dict[str, list[Span]]:
     """Covered spans per source id, sorted by start: every resolvable evidence quote."""
     if "spans" in dataset.derived:
         return dataset.derived["spans"]
-    locate = dataset.locate
     found: dict[str, list[Span]] = {}
     for record in dataset.records:
-        for pattern in evidence(record.kind):
-            for _, items in walk(record.data, pattern):
-                for item in items if isinstance(items, list) else []:
-                    where = locate(item.get("source"), item) if isinstance(item, dict) else None
-                    if where:
-                        found.setdefault(item["source"], []).append(Span(where[0], where[1], record.id, record.kind))
+        for source, span in record_spans(dataset, record):
+            found.setdefault(source, []).append(span)
     for items in found.values():
-        items.sort(key=lambda s: (s.start, s.end, s.kind, s.record))
+        items.sort(key=order)
     dataset.derived["spans"] = found
     return found
+
+
+def record_spans(dataset: Dataset, record: Record) -> list[tuple[str, Span]]:
+    """(source id, span) of each of record's evidence quotes that is found once in its source."""
+    locate = dataset.locate
+    out = []
+    for pattern in evidence(record.kind):
+        for _, items in walk(record.data, pattern):
+            for item in items if isinstance(items, list) else []:
+                where = locate(item.get("source"), item) if isinstance(item, dict) else None
+                if where:
+                    out.append((item["source"], Span(where[0], where[1], record.id, record.kind)))
+    return out
+
+
+def order(span: Span) -> tuple:
+    """The order of a source's spans."""
+    return (span.start, span.end, span.kind, span.record)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import functools
 import hashlib
+import operator
 import os
 import stat as filemode
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from . import quotes, safety, yamlsafe
-from .cache import Cache, Entry, digest, signature
+from .cache import digest
 from .model import FOLDERS, REDIRECTS, REDIRECTS_PATH, dotted, integers, walk
 from .parallel import map_forked
 from .problems import Problem
@@ -29,6 +30,7 @@ from .rules import Rule, rule
 SEEDS = "seeds"
 MAX_TEXT_BYTES = 4_000_000  # an archived text: a long article is 100 kB; a book does not belong here
 IGNORED = {".gitkeep", ".DS_Store"}  # housekeeping files that may sit in dataset folders
+BY_NAME = operator.attrgetter("name")  # folder entries in the order of their names
 
 NOT_A_RECORD = rule(
     "FC001",
@@ -137,22 +139,37 @@ class Dataset:
         return [r for r in self.records if r.kind == kind]
 
 
-def load(
-    root: str | os.PathLike,
-    cache: Cache | None = None,
-    per_record: Callable[[Record], list[Problem]] | None = None,
-    jobs: int = 1,
-) -> Dataset:
+def load(root: str | os.PathLike, per_record: Callable[[Record], list[Problem]] | None = None, jobs: int = 1) -> Dataset:
     """Load every record under root/dataset and the texts of its sources.
 
     With per_record, each record's own problems are worked out as it is read (``record.problems``),
-    in jobs worker processes when there are many files to read. With a cache, a file whose bytes
-    are unchanged since the cached run is neither parsed nor checked again; the cache learns this
-    run's entries (save it afterwards).
+    in jobs worker processes when there are many files to read. (``checks.incremental`` loads
+    through the validation cache instead, with the same pieces: ``scan``, ``read_files``, ``read_text``.)
     """
-    root = Path(root)
-    dataset = Dataset(root)
-    files: list[tuple[str, str, str, os.stat_result]] = []  # kind, path from the root, path on disk, stat
+    dataset = Dataset(Path(root))
+    files = scan(dataset)
+    for (kind, rel, _, _), (_, sha, doc, error, problems) in zip(files, read_files(files, per_record, jobs), strict=True):
+        if error is not None:
+            add_error(dataset, rel, error)
+        else:
+            dataset.records.append(Record(kind, rel, doc, problems, sha))
+    for record in dataset.records:
+        if per_record is None:
+            dataset.problems.extend(whole_numbers(record))
+        if record.kind == "source":
+            read_text(dataset, record)
+    dataset.problems.extend(safety.symlink_problems(dataset.root))  # links in seeds/ and docs/ are listed, never followed
+    return dataset
+
+
+def scan(dataset: Dataset) -> list[tuple[str, str, str, os.stat_result]]:
+    """The record files under the dataset's root, (kind, path from the root, path on disk, stat) each, in order.
+
+    Reads dataset/redirects.yaml (into ``dataset.redirects_file``); entries that are no record file,
+    and files over the size limit, go to the dataset's problems (the latter also to ``unreadable``).
+    """
+    root = dataset.root
+    files: list[tuple[str, str, str, os.stat_result]] = []
     base = root / "dataset"
     if not base.is_dir():
         raise FileNotFoundError(f"{base} is not a folder (is {root} a Frontline Claims project?)")
@@ -178,7 +195,7 @@ def load(
             )
             continue
         kind = FOLDERS[entry.name]
-        for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
+        for item in sorted(os.scandir(entry.path), key=BY_NAME):
             path = f"{rel}/{item.name}"
             if item.name in IGNORED:
                 continue
@@ -186,15 +203,29 @@ def load(
                 hint = "rename it to .yaml" if item.name.endswith(".yml") else "record files are regular files named <id>.yaml"
                 dataset.problems.append(Problem.of(NOT_A_RECORD, path, 1, 1, "not a record file", hint))
                 continue
-            files.append((kind, path, item.path, item.stat()))
-    _read_records(dataset, files, cache, per_record, jobs)
-    for record in dataset.records:
-        dataset.problems.extend(_whole_numbers(record))
-    for record in dataset.records:
-        if record.kind == "source":
-            _read_text(dataset, record)
-    dataset.problems.extend(safety.symlink_problems(root))  # links in seeds/ and docs/ are listed, never followed
-    return dataset
+            status = item.stat()
+            if status.st_size > yamlsafe.MAX_BYTES:
+                dataset.problems.append(
+                    Problem.of(
+                        yamlsafe.TOO_LARGE,
+                        path,
+                        1,
+                        1,
+                        f"file is {status.st_size:,} bytes, more than the limit of {yamlsafe.MAX_BYTES:,}",
+                        "split the record or shorten its text",
+                    )
+                )
+                dataset.unreadable[item.name[: -len(".yaml")]] = path
+                continue
+            files.append((kind, path, item.path, status))
+    return files
+
+
+def add_error(dataset: Dataset, rel: str, error: list) -> None:
+    """A file that could not be read: its problem (an error row of ``read_files``), and its stem among the unreadable."""
+    code, severity, line, column, message, hint = error
+    dataset.problems.append(Problem(rel, line, column, severity, message, hint, code))
+    dataset.unreadable[os.path.basename(rel)[: -len(".yaml")]] = rel
 
 
 def _read(dataset: Dataset, item: os.DirEntry, path: str) -> yamlsafe.Document | None:
@@ -221,7 +252,7 @@ def _read(dataset: Dataset, item: os.DirEntry, path: str) -> yamlsafe.Document |
         return None
 
 
-def _whole_numbers(record: Record) -> list[Problem]:
+def whole_numbers(record: Record) -> list[Problem]:
     """Whole-number fields written as decimals (precision: 1.0): JSON Schema counts 1.0 as an integer, the release's table schema does not."""
     if not isinstance(record.data, dict):
         return []
@@ -248,7 +279,7 @@ def parser_key() -> str:
     )
 
 
-def _file_bytes(path: str) -> bytes:
+def file_bytes(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read(yamlsafe.MAX_BYTES + 1)
 
@@ -256,88 +287,46 @@ def _file_bytes(path: str) -> bytes:
 def _read_batch(batch: list[tuple[str, str, str, str]], per_record) -> list[tuple]:
     """Read, hash, parse and check files: (path, sha, doc or None, error row or None, problems or None) each.
 
-    A file whose hash is the known one (cached) comes back without doc or problems.
+    A file whose hash is the known one (cached) comes back without doc or problems. The problems
+    are those of per_record and the whole-number rule (which load adds without per_record).
     """
     out = []
     for kind, rel, full, known in batch:
-        data = _file_bytes(full)
+        data = file_bytes(full)
         sha = hashlib.sha256(data).hexdigest()
         if sha == known:
             out.append((rel, sha, None, None, None))
             continue
         try:
-            doc = yamlsafe.parse(data, functools.partial(_file_bytes, full))
+            doc = yamlsafe.parse(data, functools.partial(file_bytes, full))
         except yamlsafe.YamlError as exc:
             out.append((rel, sha, None, [exc.rule.code, exc.rule.severity, exc.line, exc.column, exc.message, exc.hint], None))
             continue
         record = Record(kind, rel, doc, sha=sha)
-        out.append((rel, sha, doc, None, per_record(record) if per_record is not None else None))
+        out.append((rel, sha, doc, None, per_record(record) + whole_numbers(record) if per_record is not None else None))
     return out
 
 
-def _read_records(dataset: Dataset, files: list, cache: Cache | None, per_record, jobs: int) -> None:
-    """Records for files (kind, path, path on disk, stat), from the cache where the bytes are unchanged."""
-    done: dict[str, tuple] = {}  # path -> (sha, doc, error, problems) for every file read or taken from the cache
-    todo = []
-    for kind, rel, full, stat in files:
-        if stat.st_size > yamlsafe.MAX_BYTES:
-            continue
-        entry = cache.entries.get(rel) if cache is not None else None
-        if entry is not None and per_record is not None and entry.problems is None and entry.error is None:
-            entry = None  # parsed, but not checked by these rules
-        if entry is not None and entry.stat == signature(stat):
-            done[rel] = (entry.sha, None, entry.error, entry.problems)
-        else:
-            todo.append((kind, rel, full, entry.sha if entry is not None else ""))
+def read_files(
+    files: list, per_record=None, jobs: int = 1, known: dict[str, str] | None = None, before_workers: Callable[[], None] | None = None
+) -> list[tuple]:
+    """(path, sha, doc, error row, problems) for each of files (kind, path, path on disk, stat), in order.
+
+    A file whose SHA-256 is known[path] comes back with doc, error and problems None (unchanged
+    bytes). Files are read in jobs worker processes when there are many (before_workers runs
+    first, in this process, so that the workers inherit what it prepares).
+    """
+    known = known or {}
+    jobs = jobs if len(files) >= PARALLEL_FROM else 1
+    if jobs > 1 and before_workers is not None:
+        before_workers()
+    todo = [(kind, rel, full, known.get(rel, "")) for kind, rel, full, _ in files]
     size = max(1, min(500, -(-len(todo) // (4 * max(jobs, 1)))))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-    for batch in map_forked(_read_batch, [(batch, per_record) for batch in batches], jobs if len(todo) >= PARALLEL_FROM else 1):
-        for rel, sha, doc, error, problems in batch:
-            if doc is None and error is None:  # the cached bytes: the cached entry holds
-                entry = cache.entries[rel]  # type: ignore[union-attr]
-                error, problems = entry.error, entry.problems
-            done[rel] = (sha, doc, error, problems)
-    for kind, rel, full, stat in files:
-        stem = os.path.basename(rel)[: -len(".yaml")]
-        if stat.st_size > yamlsafe.MAX_BYTES:
-            dataset.problems.append(
-                Problem.of(
-                    yamlsafe.TOO_LARGE,
-                    rel,
-                    1,
-                    1,
-                    f"file is {stat.st_size:,} bytes, more than the limit of {yamlsafe.MAX_BYTES:,}",
-                    "split the record or shorten its text",
-                )
-            )
-            dataset.unreadable[stem] = rel
-            continue
-        sha, doc, error, rows = done[rel]
-        if error is not None:
-            code, severity, line, column, message, hint = error
-            dataset.problems.append(Problem(rel, line, column, severity, message, hint, code))
-            dataset.unreadable[stem] = rel
-            if cache is not None:
-                cache.put(rel, Entry(sha, None, error), stat)
-            continue
-        if doc is None:  # unchanged: the cached value, its positions read again from the file if asked for
-            cached = cache.entries[rel]  # type: ignore[union-attr]
-            doc = yamlsafe.Document(cached.value, functools.partial(_file_bytes, full))
-            problems = (
-                None
-                if rows is None
-                else [Problem(rel, line, column, sev, message, hint, code) for code, sev, line, column, message, hint in rows]
-            )
-            dataset.records.append(Record(kind, rel, doc, problems, sha))
-            if cached.stat == signature(stat):
-                cache.keep(rel)  # type: ignore[union-attr]
-            else:  # the same bytes under a new stat
-                cache.put(rel, cached, stat)  # type: ignore[union-attr]
-            continue
-        dataset.records.append(Record(kind, rel, doc, rows, sha))
-        if cache is not None:
-            stored = None if rows is None else [[p.code, p.severity, p.line, p.column, p.message, p.hint] for p in rows]
-            cache.put(rel, Entry(sha, doc.value, None, stored), stat)
+    out: list[tuple] = []
+    for batch in map_forked(_read_batch, [(batch, per_record) for batch in batches], jobs):
+        out.extend(batch)
+    return out
 
 
 def safe_text_path(root: Path, text: str) -> tuple[Path | None, str]:
@@ -362,7 +351,8 @@ def safe_text_path(root: Path, text: str) -> tuple[Path | None, str]:
     return current, ""
 
 
-def _read_text(dataset: Dataset, record: Record) -> None:
+def read_text(dataset: Dataset, record: Record) -> None:
+    """Read a source record's archived text into dataset.texts, or add the problem that stops it."""
     text = record.data.get("text")
     if not isinstance(text, str):
         return  # the schema check reports it

@@ -11,6 +11,7 @@ only when some place has coordinates.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping
 
 from .. import gazetteer
 from ..load import Dataset, Record
@@ -215,10 +216,12 @@ def names(record: Record) -> list[str]:
     return out
 
 
-def check_dataset(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
-    """Each cited row's admin1 is held by the name or an alias of the place's region (its first region parent)."""
+def check_dataset(dataset: Dataset, ids: Mapping[str, Record], records: Iterable[Record] | None = None) -> list[Problem]:
+    """Each cited row's admin1, of places among records (default: all), is held by the name or an alias of the place's region."""
     out = []
-    for record in dataset.of_kind("place"):
+    for record in dataset.records if records is None else records:
+        if record.kind != "place":
+            continue
         coords = _coordinates(record)
         cited = coords.get("gazetteer") if coords else None
         if not isinstance(cited, dict) or not isinstance(cited.get("admin1"), str) or not isinstance(cited.get("name"), str):
@@ -243,7 +246,7 @@ def check_dataset(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
     return out
 
 
-def _region(record: Record, ids: dict[str, Record]) -> Record | None:
+def _region(record: Record, ids: Mapping[str, Record]) -> Record | None:
     """The first region among a place's parents (None when there is none, or the chain breaks or loops)."""
     seen = {record.id}
     current = record

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 
 from .. import model
 from ..load import Dataset, Record
@@ -121,10 +122,10 @@ def date_pattern(value: str) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{f})" for f in forms), re.IGNORECASE)
 
 
-def check_dataset(dataset: Dataset) -> list[Problem]:
-    """Each dating with a source: that source's archived text mentions the date."""
+def check_dataset(dataset: Dataset, records: Iterable[Record] | None = None) -> list[Problem]:
+    """Each dating with a source, of records (default: all): that source's archived text mentions the date."""
     out = []
-    for record in dataset.records:
+    for record in dataset.records if records is None else records:
         for pattern in model.datings(record.kind):
             for path, dating in walk(record.data, pattern):
                 if not isinstance(dating, dict):

@@ -10,6 +10,7 @@ as docs/methodology.md defines it). Records are named in reasons by id in backti
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 from .. import model
 from ..load import Dataset, Record
@@ -55,16 +56,16 @@ SETTLED = ("corroborated", "refuted")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
-    claims = [r for r in dataset.of_kind("claim") if ids.get(r.id) is r]
-    disputed_by: dict[str, list[str]] = {}
-    for record in claims:
-        for _, relation in walk(record.data, ("relations", "*")):
-            if isinstance(relation, dict) and relation.get("type") == "disputes" and isinstance(relation.get("claim"), str):
-                if relation["claim"] != record.id and record.id not in disputed_by.get(relation["claim"], []):
-                    disputed_by.setdefault(relation["claim"], []).append(record.id)
+def check(
+    dataset: Dataset, ids: Mapping[str, Record], records: Iterable[Record] | None = None, disputed_by: dict[str, list[str]] | None = None
+) -> list[Problem]:
+    """The statuses of claims among records (default: all), against the claims that dispute them (default: worked out here)."""
+    if disputed_by is None:
+        disputed_by = disputes(dataset, ids)
     out = []
-    for record in claims:
+    for record in dataset.records if records is None else records:
+        if record.kind != "claim" or not _first(ids, record):
+            continue
         status = record.data.get("status")
         if not isinstance(status, dict) or not isinstance(status.get("value"), str):
             continue
@@ -93,12 +94,31 @@ def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
     return out
 
 
+def _first(ids: Mapping[str, Record], record: Record) -> bool:
+    """Whether record is the one its id names (the first of two with one id)."""
+    found = ids.get(record.id)
+    return found is not None and found.path == record.path
+
+
+def disputes(dataset: Dataset, ids: Mapping[str, Record]) -> dict[str, list[str]]:
+    """The claims that dispute each claim (by id), in the order of the records."""
+    disputed_by: dict[str, list[str]] = {}
+    for record in dataset.of_kind("claim"):
+        if not _first(ids, record):
+            continue
+        for _, relation in walk(record.data, ("relations", "*")):
+            if isinstance(relation, dict) and relation.get("type") == "disputes" and isinstance(relation.get("claim"), str):
+                if relation["claim"] != record.id and record.id not in disputed_by.get(relation["claim"], []):
+                    disputed_by.setdefault(relation["claim"], []).append(record.id)
+    return disputed_by
+
+
 def _says_why(reason: str) -> bool:
     """True when the reason has words of its own besides the ids it names."""
     return len(_WORD.findall(model.MENTION.sub(" ", reason))) >= 3
 
 
-def _settled(record: Record, value: str, named: list[str], opposed: set, ids: dict[str, Record]) -> list[Problem]:
+def _settled(record: Record, value: str, named: list[str], opposed: set, ids: Mapping[str, Record]) -> list[Problem]:
     """Problems of a corroborated or refuted status; opposed holds the claims in a dispute with this one.
 
     A claim in a dispute with this one can refute it, but never corroborates it.
@@ -135,7 +155,7 @@ def _settled(record: Record, value: str, named: list[str], opposed: set, ids: di
     return out
 
 
-def same_side(claim: Record, other: Record, ids: dict[str, Record]) -> str:
+def same_side(claim: Record, other: Record, ids: Mapping[str, Record]) -> str:
     """Why two claims' claimants are the same side ('' when they are independent)."""
     a, b = claim.data.get("claimant"), other.data.get("claimant")
     if not isinstance(a, str) or not isinstance(b, str):
@@ -159,7 +179,7 @@ def _has_part_of() -> bool:
     return "part_of" in model.kind_schema("actor").get("properties", {})
 
 
-def _top(actor: Record, ids: dict[str, Record]) -> str:
+def _top(actor: Record, ids: Mapping[str, Record]) -> str:
     """The top organisation an actor is part of, through part_of (the actor itself when it is part of none)."""
     seen = {actor.id}
     current = actor

@@ -6,6 +6,7 @@ The reference fields and the kind each points at come from the schemas (``model.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping
 
 from .. import model
 from ..load import Dataset, Record
@@ -104,10 +105,16 @@ REDIRECT_TWICE = rule(
 
 
 def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
+    return check_records(dataset, ids, dataset.records) + check_structure(dataset, ids)
+
+
+def check_records(dataset: Dataset, ids: Mapping[str, Record], records: Iterable[Record]) -> list[Problem]:
+    """The references and mentions of records, each problem about the record that holds it."""
     out = []
+    records = list(records)
     by_kind: dict[str, list[str]] = {}
     renames = {entry["from"]: entry["to"] for entry in dataset.redirects}
-    for record in dataset.records:
+    for record in records:
         for pattern, kind in model.references(record.kind):
             for path, value in walk(record.data, pattern):
                 if not isinstance(value, str):
@@ -139,16 +146,21 @@ def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
                             _suggest(value, ids, kind, by_kind, renames),
                         )
                     )
-    out.extend(_loops(dataset, ids, "place", "parent", PARENT_LOOP, "break the loop of parents"))
-    out.extend(_loops(dataset, ids, "actor", "part_of", PART_OF_LOOP, "name a larger organisation, or leave part_of out at the top"))
-    out.extend(_redirects(dataset, ids))
-    out.extend(_mentions(dataset, ids))
+    out.extend(_mentions(dataset, ids, records))
     return out
 
 
-def _mentions(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
+def check_structure(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
+    """What is checked over the whole dataset at once: loops of parents and part_of, and dataset/redirects.yaml."""
+    out = _loops(dataset, ids, "place", "parent", PARENT_LOOP, "break the loop of parents")
+    out.extend(_loops(dataset, ids, "actor", "part_of", PART_OF_LOOP, "name a larger organisation, or leave part_of out at the top"))
+    out.extend(_redirects(dataset, ids))
+    return out
+
+
+def _mentions(dataset: Dataset, ids: Mapping[str, Record], records: list[Record]) -> list[Problem]:
     out = []
-    for record in dataset.records:
+    for record in records:
         for path, text in model.texts_with_ids(record.data):
             for _, _, name in model.mentions(text):
                 if name in ids:
@@ -168,7 +180,7 @@ def _mentions(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
     return out
 
 
-def _suggest(name: str, ids: dict[str, Record], kind: str, by_kind: dict[str, list[str]], renames: dict[str, str]) -> str:
+def _suggest(name: str, ids: Mapping[str, Record], kind: str, by_kind: dict[str, list[str]], renames: dict[str, str]) -> str:
     if kind not in by_kind:  # built on the first unknown reference to a kind, then reused
         by_kind[kind] = [i for i, r in ids.items() if r.kind == kind]
     renamed = renames.get(name)

@@ -6,6 +6,8 @@ FC401 and FC402 (unsafe or unreadable text paths) are made by ``load``, which re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .. import coverage, model, quotes
 from ..load import Dataset, Record
 from ..model import walk
@@ -75,8 +77,19 @@ UNCOVERED_ATTRIBUTION = rule(
 
 
 def check(dataset: Dataset) -> list[Problem]:
+    out = check_records(dataset, dataset.records)
+    for found in coverage_problems(dataset).values():
+        out.extend(found)
+    return out
+
+
+def check_records(dataset: Dataset, records: Iterable[Record]) -> list[Problem]:
+    """Each source's hash, and each quote of records in its source; each problem about the record that holds it."""
     out = []
-    for record in dataset.of_kind("source"):
+    records = list(records)
+    for record in records:
+        if record.kind != "source":
+            continue
         text = dataset.texts.get(record.id)
         sha = record.data.get("sha256")
         if text is not None and isinstance(sha, str) and sha != text.sha256:
@@ -88,7 +101,7 @@ def check(dataset: Dataset) -> list[Problem]:
                     "archived texts are never edited; restore the original, or if this is a new text, update sha256",
                 )
             )
-    for record in dataset.records:
+    for record in records:
         lists = [(path, value) for pattern in model.evidence(record.kind) for path, value in walk(record.data, pattern)]
         if record.kind == "source":
             lists = [(("coverage_exceptions",), record.data.get("coverage_exceptions"))]
@@ -104,7 +117,6 @@ def check(dataset: Dataset) -> list[Problem]:
                     continue  # a missing or unreadable source is reported elsewhere
                 if dataset.locate(source, item) is None:  # found once: no problem (and the lookup serves coverage too)
                     out.extend(_quote(record, (*base, index), item, text.text, text.path))
-    out.extend(_coverage(dataset))
     return out
 
 
@@ -167,9 +179,11 @@ def _shown(passage: str) -> str:
     return "'" + (flat if len(flat) <= SHOWN else flat[: SHOWN - 1] + "…") + "'"
 
 
-def _coverage(dataset: Dataset) -> list[Problem]:
-    out = []
-    for found in coverage.gaps(dataset).values():
+def coverage_problems(dataset: Dataset) -> dict[str, list[Problem]]:
+    """The coverage warnings of each source (by id): numbers and attributed sentences of its text that no record covers."""
+    by_source: dict[str, list[Problem]] = {}
+    for source, found in coverage.gaps(dataset).items():
+        out = by_source.setdefault(source, [])
         for gap in found:
             if gap.check == "number":
                 rule_, hint = (
@@ -182,4 +196,4 @@ def _coverage(dataset: Dataset) -> list[Problem]:
                     "add a claim whose quote lies in this sentence, or a coverage exception saying why it reports no statement",
                 )
             out.append(Problem.of(rule_, gap.path, gap.line, gap.column, f"{gap.describe()} (source '{gap.source}')", hint))
-    return out
+    return by_source

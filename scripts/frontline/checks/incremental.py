@@ -1,0 +1,385 @@
+"""Validation through the cache: a run reads, parses and checks only what changed since the last one.
+
+``validate(root, per_record, store, jobs)`` returns the dataset and every problem, exactly those of
+a run without a cache (``store`` None), which reads and checks everything. It reads the dataset
+(``load.scan``, ``load.read_files``, the source texts) and the cache (``cache.Store``); it writes
+only the cache.
+
+How a warm run stays small:
+
+- A file whose stat is the cached one is not read; one whose bytes hash to the cached SHA-256 is
+  not parsed; the per-record problems of unchanged files come from the cache.
+- The checks across records read little of other records: their ids and kinds, the fields the
+  claim graph, the loops of parents and part_of and the regions of places follow
+  (``SHARED``). Each file's row keeps a digest of that part (``contrib``); the dataset key is the
+  digest of every file's, of the files that could not be read, of dataset/redirects.yaml and of
+  the source texts' hashes. While the key is the cached one, every unchanged record's problems
+  across records still hold: only the changed records are checked across records (against an
+  index of ids read from the cache as needed), and the coverage of the sources whose quoted
+  spans or coverage exceptions changed is worked out again. The problems over the whole dataset
+  (file names and duplicate ids, loops, redirects) are kept with the key.
+- When the key changed (a record added, removed or renamed, a changed relation, parent or
+  claimant, an edited source text), every record's checks across records run again, over the
+  values in the cache and those just parsed, as a run without a cache does.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import coverage, load, safety, yamlsafe
+from ..cache import CONTRIB, ERROR, SHA, STAT, Damaged, Store, signature
+from ..coverage import Span
+from ..load import Dataset, Record
+from ..problems import Problem
+from . import check_record, coordinates, dates, graph, ids, references, sources
+
+# The fields of a record that checks of other records read (beside its path, kind and whether it
+# could be read): the claim graph (claimant, relations; part_of and country of actors), the
+# loops of parent and part_of, the region of a place (parent, kind, name, aliases).
+SHARED = ("id", "claimant", "relations", "part_of", "country", "parent", "kind", "name", "aliases")
+UNREADABLE = "unreadable"
+
+
+def contribution(path: str, kind: str, value: object) -> bytes:
+    """A digest of what checks of other records read of a record."""
+    shared = {key: value[key] for key in SHARED if key in value} if isinstance(value, dict) else value
+    return hashlib.sha256(json.dumps([path, kind, shared], ensure_ascii=False, sort_keys=True).encode("utf-8")).digest()
+
+
+def _rows(problems: list[Problem]) -> list[list]:
+    return [[p.code, p.severity, p.line, p.column, p.message, p.hint] for p in problems]
+
+
+def _problems(path: str, rows: list[list]) -> list[Problem]:
+    return [Problem(path, line, column, severity, message, hint, code) for code, severity, line, column, message, hint in rows]
+
+
+def _problems_with_paths(rows: list[list]) -> list[Problem]:
+    return [Problem(path, line, column, severity, message, hint, code) for path, code, severity, line, column, message, hint in rows]
+
+
+@dataclass
+class StoredRecord(Record):
+    """A record whose file did not change: its value is read from the cache when first asked for."""
+
+    store: Store | None = None
+    loaded: bool = False
+
+    @property
+    def data(self) -> dict:
+        if not self.loaded:
+            assert self.store is not None and self.store.conn is not None
+            found = self.store.conn.execute("SELECT value FROM vals WHERE path = ?", (self.path,)).fetchone()
+            if found is None:
+                raise Damaged(f"no value cached for {self.path}")
+            self.doc.value = json.loads(found[0])
+            self.loaded = True
+        return self.doc.value  # type: ignore[return-value]
+
+
+class StoredIndex(Mapping):
+    """The first record of each id, as ``ids.index`` gives it, read from the cache as asked for."""
+
+    def __init__(self, store: Store, record: Callable[[str, str], Record]):
+        self.store = store
+        self.record = record
+
+    def __getitem__(self, key: str) -> Record:
+        assert self.store.conn is not None
+        found = self.store.conn.execute("SELECT path, kind FROM ids WHERE id = ?", (key,)).fetchone() if isinstance(key, str) else None
+        if found is None:
+            raise KeyError(key)
+        return self.record(*found)
+
+    def __iter__(self) -> Iterator[str]:
+        assert self.store.conn is not None
+        return iter([row[0] for row in self.store.conn.execute("SELECT id FROM ids ORDER BY rowid")])
+
+    def __len__(self) -> int:
+        assert self.store.conn is not None
+        return self.store.conn.execute("SELECT count(*) FROM ids").fetchone()[0]
+
+
+def across(
+    dataset: Dataset, index: Mapping[str, Record], records: list[Record], disputed_by: dict[str, list[str]]
+) -> dict[str, list[Problem]]:
+    """The problems across records of records, each about the record that holds it, by path."""
+    found = references.check_records(dataset, index, records)
+    found += sources.check_records(dataset, records)
+    found += graph.check(dataset, index, records, disputed_by)
+    found += dates.check_dataset(dataset, records)
+    found += coordinates.check_dataset(dataset, index, records)
+    out: dict[str, list[Problem]] = {}
+    for problem in found:
+        out.setdefault(problem.path, []).append(problem)
+    return out
+
+
+def validate(
+    root: str | Path,
+    per_record: Callable[[Record], list[Problem]],
+    store: Store | None,
+    jobs: int = 1,
+    whole: bool = True,
+    before_workers: Callable[[], None] | None = None,
+) -> tuple[Dataset, list[Problem]]:
+    """The dataset and its problems, sorted; with whole False the dataset holds only the records a warm run looked at.
+
+    per_record is the per-record rules (``checks.check_record``); before_workers runs before worker
+    processes start, when there are enough changed files for them (``checks.prepare``).
+    """
+    if store is not None and store.conn is not None:
+        try:
+            return _validate(Path(root), per_record, store, jobs, whole, before_workers)
+        except (sqlite3.DatabaseError, ValueError, Damaged) as exc:  # a cache damaged where this run read it
+            store.release_quietly()
+            store.reset(exc)
+    return _validate(Path(root), per_record, store if store is not None and store.conn is not None else None, jobs, whole, before_workers)
+
+
+def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: bool, before_workers) -> tuple[Dataset, list[Problem]]:
+    dataset = Dataset(root)
+    files = load.scan(dataset)
+    if store is not None:
+        store.snapshot()
+    rows = store.rows() if store is not None else {}
+    changed = [f for f in files if (row := rows.get(f[1])) is None or row[STAT] is None or row[STAT] != signature(f[3])]
+    known = {f[1]: rows[f[1]][SHA] for f in changed if f[1] in rows}
+    fresh: dict[str, Record] = {}  # parsed in this run
+    errors: dict[str, list] = {}  # could not be read, found in this run
+    restat: dict[str, object] = {}  # the cached bytes under a new stat
+    stats = {}
+    for (kind, rel, _, stat), (_, sha, doc, error, problems) in zip(
+        changed, load.read_files(changed, per_record, jobs, known, before_workers), strict=True
+    ):
+        stats[rel] = stat
+        if doc is None and error is None:
+            restat[rel] = stat
+        elif error is not None:
+            errors[rel] = [sha, error]
+        else:
+            fresh[rel] = Record(kind, rel, doc, problems, sha)
+
+    def stored(rel: str, kind: str, full: str) -> StoredRecord:
+        return StoredRecord(kind, rel, yamlsafe.Document(None, functools.partial(load.file_bytes, full)), None, rows[rel][SHA], store)
+
+    disk = {rel: full for _, rel, full, _ in files}
+    made: dict[str, Record] = {}
+
+    def record(rel: str, kind: str) -> Record:
+        """The record at rel: parsed in this run, or from the cache."""
+        if rel in fresh:
+            return fresh[rel]
+        if rel not in made:
+            made[rel] = stored(rel, kind, disk[rel])
+        return made[rel]
+
+    key = hashlib.sha256()
+    for kind, rel, _, _ in files:
+        if rel in errors:
+            load.add_error(dataset, rel, errors[rel][1])
+            key.update(contribution(rel, kind, UNREADABLE))
+        elif rel in fresh:
+            key.update(contribution(rel, kind, fresh[rel].data))
+        elif rows[rel][ERROR] is not None:
+            load.add_error(dataset, rel, json.loads(rows[rel][ERROR]))
+            key.update(rows[rel][CONTRIB])
+        else:
+            key.update(rows[rel][CONTRIB])
+        if kind == "source" and rel not in errors and (rel in fresh or rows[rel][ERROR] is None):
+            load.read_text(dataset, record(rel, kind))
+    dataset.problems.extend(safety.symlink_problems(root))
+    redirects = root / "dataset" / "redirects.yaml"
+    key.update(
+        json.dumps(
+            [
+                sorted(dataset.unreadable.items()),
+                [[source, text.path, text.sha256] for source, text in dataset.texts.items()],
+                hashlib.sha256(load.file_bytes(str(redirects))).hexdigest() if dataset.redirects_file is not None else None,
+            ]
+        ).encode("utf-8")
+    )
+    dataset_key = key.hexdigest()
+    removed = [rel for rel in rows if rel not in disk]
+    readable = {rel for _, rel, _, _ in files if rel not in errors and (rel in fresh or rows[rel][ERROR] is None)}
+    warm = store is not None and store.meta("dataset") == dataset_key
+    overall = _problems_with_paths(json.loads(store.meta("overall") or "[]")) if warm and store is not None else []
+    if any(p.path in fresh for p in overall):
+        warm = False  # a problem over the whole dataset is about a changed file: its position may have moved
+
+    if warm:
+        assert store is not None and store.conn is not None
+        index = StoredIndex(store, lambda rel, kind: record(rel, kind))
+        checked = [fresh[rel] for _, rel, _, _ in files if rel in fresh]  # in the order of the files
+        cross = across(dataset, index, checked, json.loads(store.meta("disputed_by") or "{}"))
+        spans = {r.path: coverage.record_spans(dataset, r) for r in checked}
+        touched = {source for items in spans.values() for source, _ in items}
+        touched |= {r.id for r in checked if r.kind == "source"}
+        marks = ",".join("?" * len(checked))
+        paths = [r.path for r in checked]
+        touched |= {s for (s,) in store.conn.execute(f"SELECT DISTINCT source FROM spans WHERE path IN ({marks})", paths)}
+        covered: dict[str, list[Problem]] = {}
+        for source in sorted(touched):
+            mine = [
+                Span(start, end, rid, kind)
+                for path, start, end, kind, rid in store.conn.execute(
+                    "SELECT path, start, end, kind, rid FROM spans WHERE source = ?", (source,)
+                )
+                if path not in spans
+            ]
+            mine += [span for items in spans.values() for s, span in items if s == source]
+            mine.sort(key=coverage.order)
+            holders = [
+                record(rel, kind)
+                for rel, kind in store.conn.execute(
+                    "SELECT path, kind FROM files WHERE rid = ? AND kind = 'source' ORDER BY path", (source,)
+                )
+                if rel in disk
+            ]
+            holders += [r for r in checked if r.kind == "source" and r.id == source and r.path not in {h.path for h in holders}]
+            part = Dataset(root, records=sorted(holders, key=lambda r: r.path), texts=dataset.texts)
+            part.derived["spans"] = {source: mine}
+            covered[source] = sources.coverage_problems(part).get(source, [])
+        disputed = None
+    else:
+        everything = [record(rel, kind) for kind, rel, _, _ in files if rel in readable]
+        _load_values(store, everything)
+        dataset.records = everything
+        overall = []
+        index_of = ids.index(dataset, overall)
+        overall += references.check_structure(dataset, index_of)
+        disputed = graph.disputes(dataset, index_of)
+        cross = across(dataset, index_of, everything, disputed)
+        spans = {r.path: coverage.record_spans(dataset, r) for r in everything}
+        by_source: dict[str, list[Span]] = {}
+        for items in spans.values():
+            for source, span in items:
+                by_source.setdefault(source, []).append(span)
+        for items in by_source.values():
+            items.sort(key=coverage.order)
+        dataset.derived["spans"] = by_source
+        covered = sources.coverage_problems(dataset)
+
+    problems = list(dataset.problems) + overall
+    for found in covered.values():
+        problems += found
+    for rel, item in fresh.items():
+        problems += item.problems or []
+        problems += cross.get(rel, [])
+    if not warm:
+        problems += [p for rel, found in cross.items() if rel not in fresh for p in found]
+    if store is not None and store.conn is not None:
+        previous = {}
+        for rel, own, before in store.conn.execute("SELECT path, own, cross FROM files WHERE flagged = 1"):
+            if rel in fresh or rel in errors or rel not in disk:
+                continue
+            previous[rel] = before
+            problems += _problems(rel, json.loads(own or "[]"))
+            if warm:
+                problems += _problems(rel, json.loads(before or "[]"))
+        if warm:
+            for source, found in store.conn.execute("SELECT source, problems FROM coverage"):
+                if source not in covered:
+                    problems += _problems_with_paths(json.loads(found))
+        store.release()
+        if warm and not (fresh or errors or restat or removed):
+            return _finish(dataset, problems, store, whole, files, readable, record)  # nothing to write
+        with store.writing() as conn:
+            if conn is not None:
+                _save(conn, store, files, rows, fresh, errors, restat, stats, removed, cross, previous, spans, covered, warm)
+                if not warm:
+                    conn.execute("DELETE FROM ids")
+                    conn.executemany("INSERT INTO ids VALUES (?, ?, ?)", [(i, r.path, r.kind) for i, r in index_of.items()])
+                    for name, value in (("disputed_by", json.dumps(disputed)), ("overall", json.dumps(_with_paths(overall)))):
+                        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('dataset', ?)", (dataset_key,))
+    return _finish(dataset, problems, store, whole and warm, files, readable, record)
+
+
+def _finish(dataset: Dataset, problems: list[Problem], store, whole: bool, files, readable, record) -> tuple[Dataset, list[Problem]]:
+    """The problems of dataset/redirects.yaml added, and (with whole) every record put in the dataset."""
+    if dataset.redirects_file is not None:  # no record: checked on every run, never cached
+        problems += check_record(dataset.redirects_file)
+    if whole:
+        dataset.records = [record(rel, kind) for kind, rel, _, _ in files if rel in readable]
+        _load_values(store, dataset.records)
+    return dataset, sorted(set(problems))
+
+
+def _load_values(store: Store | None, records: list[Record]) -> None:
+    """Read the values of the cached records among records at once (rather than one query each)."""
+    if store is None or store.conn is None or not any(isinstance(item, StoredRecord) and not item.loaded for item in records):
+        return
+    values = dict(store.conn.execute("SELECT path, value FROM vals"))
+    for item in records:
+        if isinstance(item, StoredRecord) and not item.loaded:
+            if item.path not in values:
+                raise Damaged(f"no value cached for {item.path}")
+            item.doc.value = json.loads(values[item.path])
+            item.loaded = True
+
+
+def _with_paths(problems: list[Problem]) -> list[list]:
+    return [[p.path, p.code, p.severity, p.line, p.column, p.message, p.hint] for p in problems]
+
+
+def _save(conn, store, files, rows, fresh, errors, restat, stats, removed, cross, previous, spans, covered, warm) -> None:
+    """Write what this run learnt: new and changed files, new stats, problems across records that changed, spans, coverage."""
+    gone = [(rel,) for rel in removed] + [(rel,) for rel in errors]
+    conn.executemany("DELETE FROM files WHERE path = ?", [(rel,) for rel in removed])
+    conn.executemany("DELETE FROM vals WHERE path = ?", gone)
+    kinds = {rel: kind for kind, rel, _, _ in files}
+    for rel, (sha, error) in errors.items():
+        conn.execute(
+            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, NULL, 1)",
+            (rel, sha, store.stat_of(stats[rel]), json.dumps(error), kinds[rel], contribution(rel, kinds[rel], UNREADABLE)),
+        )
+    for rel, item in fresh.items():
+        own = _rows(item.problems or [])
+        mine = _rows(cross.get(rel, []))
+        conn.execute(
+            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+            (
+                rel,
+                item.sha,
+                store.stat_of(stats[rel]),
+                json.dumps(own, ensure_ascii=False),
+                item.id,
+                item.kind,
+                contribution(rel, item.kind, item.data),
+                json.dumps(mine, ensure_ascii=False),
+                int(bool(own or mine)),
+            ),
+        )
+        conn.execute("INSERT OR REPLACE INTO vals VALUES (?, ?)", (rel, json.dumps(item.data, ensure_ascii=False)))
+    conn.executemany("UPDATE files SET stat = ? WHERE path = ?", [(store.stat_of(stat), rel) for rel, stat in restat.items()])
+    if not warm:  # every record's problems across records were worked out again: keep those that differ
+        for rel, found in cross.items():
+            if rel in fresh or rel in errors:
+                continue
+            mine = json.dumps(_rows(found), ensure_ascii=False)
+            if mine != previous.get(rel):
+                conn.execute("UPDATE files SET cross = ?, flagged = 1 WHERE path = ?", (mine, rel))
+        for rel, before in previous.items():
+            if rel not in cross and json.loads(before or "[]"):
+                conn.execute("UPDATE files SET cross = '[]', flagged = (own IS NOT NULL AND own != '[]') WHERE path = ?", (rel,))
+        conn.execute("DELETE FROM spans")
+        conn.execute("DELETE FROM coverage")
+    else:
+        conn.executemany("DELETE FROM spans WHERE path = ?", [(rel,) for rel in spans])
+    conn.executemany("DELETE FROM spans WHERE path = ?", gone)
+    conn.executemany(
+        "INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?)",
+        [(rel, source, span.start, span.end, span.kind, span.record) for rel, items in spans.items() for source, span in items],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO coverage VALUES (?, ?)",
+        [(source, json.dumps(_with_paths(found), ensure_ascii=False)) for source, found in covered.items()],
+    )
