@@ -91,9 +91,9 @@ def build_project(root: Path) -> Built:
 
 
 def pagefind_fragments(site: Path) -> list[dict]:
-    """The pages as Pagefind's index holds them: each fragment is gzip'd JSON behind a 12-byte signature."""
+    """The pages as Pagefind's index holds them, in every shard: each fragment is gzip'd JSON behind a 12-byte signature."""
     out = []
-    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted((site / "pagefind").glob("**/fragment/*.pf_fragment")):
         raw = gzip.decompress(path.read_bytes())
         assert raw[:12] == b"pagefind_dcd"
         out.append(json.loads(raw[12:]))

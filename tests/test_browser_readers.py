@@ -6,8 +6,14 @@ off the host."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import threading
+
 import pytest
 
+from frontline.site import build
+from frontline.site import search as search_index
 from test_browser import SIZES, assert_local, one, search
 
 pytestmark = pytest.mark.browser
@@ -267,14 +273,161 @@ def test_map_labels_do_not_overlap_and_zoom_stays_near_the_data(sized, real_url,
     assert "leaflet-disabled" in out.get_attribute("class")  # zooming out stops near the data, not at the whole world
 
 
-def test_new_pages_fit_a_360_pixel_phone(browser, real_url, real_site):
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const contained = (el) => {  /* inside a container that scrolls or clips sideways (a table wrapper, the map) */
+        for (let a = el.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+            const x = getComputedStyle(a).overflowX;
+            if (x === "auto" || x === "scroll" || x === "hidden" || x === "clip") return true;
+        }
+        return false;
+    };
+    const out = [];
+    for (const el of document.body.querySelectorAll("*")) {
+        const box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        if (!box.width || !box.height || style.visibility === "hidden" || style.position === "fixed") continue;
+        if (box.right > width + 1 && !contained(el)) {
+            out.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")} right=${Math.round(box.right)}`);
+        }
+    }
+    return { scroll: document.documentElement.scrollWidth, width, out: out.slice(0, 8) };
+}"""
+
+CONTROLS = """() => {
+    const width = document.documentElement.clientWidth;
+    const out = [];
+    for (const el of document.querySelectorAll("main a[href], main button, main input, main select, main summary, header a[href], header label, header button")) {
+        const box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        if (!box.width || !box.height || style.visibility === "hidden" || el.closest(".md-sidebar")) continue;  /* the drawer: below */
+        let scroller = null;
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+            const x = getComputedStyle(a).overflowX;
+            if (x === "auto" || x === "scroll") { scroller = a; break; }
+        }
+        if (scroller) continue;  /* reached by scrolling its container (tables, the thread diagram) */
+        if (box.left >= -1 && box.right <= width + 1) continue;
+        el.focus();  /* a "skip to content" link is off the screen until it has the focus */
+        const focused = el.getBoundingClientRect();
+        el.blur();
+        if (document.activeElement !== el && focused.left >= -1 && focused.right <= width + 1) continue;
+        out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} "${(el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 30)}" ${Math.round(box.left)}..${Math.round(box.right)}`);
+    }
+    return out.slice(0, 8);
+}"""
+
+
+def phone_paths(built) -> list[str]:
+    """One page of every kind: home, indexes, each kind of record (a source with its annotated text), map, timeline,
+    threads, rules, downloads, codebook, changes, the 404 page and the search page with results."""
+    first = {kind: one(built, kind).id for kind in ("claim", "actor", "place", "figure", "source")}
+    related = sorted({r["claim"] for c in built.dataset.of_kind("claim") for r in c.data.get("relations") or []})
+    claim = related[0] if related else first["claim"]
+    return [
+        "",
+        "claims/",
+        f"claims/{claim}/",
+        f"actors/{first['actor']}/",
+        f"places/{first['place']}/",
+        f"figures/{first['figure']}/",
+        f"sources/{first['source']}/",
+        "map/",
+        "timeline/",
+        "threads/",
+        "rules/",
+        "data/",
+        "codebook/",
+        "changes/",
+        "404.html",
+        "search/?q=Mezhova",
+        "search/?q=1000",
+    ]
+
+
+def test_every_kind_of_page_fits_a_360_pixel_phone(browser, real_url, real_site):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    disputed = sorted({r["claim"] for c in real_site.dataset.of_kind("claim") for r in c.data.get("relations") or []})
-    paths = ["threads/", "timeline/", "search/?q=Mezhova", "map/", "claims/"] + [f"claims/{disputed[0]}/"] * bool(disputed)
-    for path in paths:
+    problems = {}
+    for path in phone_paths(real_site):
         page.goto(real_url + path)
         page.wait_for_load_state("networkidle")
-        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        assert width[0] <= width[1], (path, width)
+        if path.startswith("search/"):
+            page.wait_for_selector("form.fc-search[data-fc-count]", state="attached", timeout=15_000)
+            assert page.locator(".fc-search-results li.fc-result").count() >= 1, path
+        found = page.evaluate(OVERFLOW)
+        if found["scroll"] > found["width"] or found["out"]:
+            problems[path] = found
+        controls = page.evaluate(CONTROLS)
+        if controls:
+            problems[path + " controls"] = controls
+        # the page's own controls can be reached: the menu and search in the header, the filters behind their button
+        assert page.locator("label.md-header__button[for='__drawer']").is_visible(), path
+        assert page.locator("a.fc-search-button").is_visible(), path
+        # the drawer (site navigation) opens within the screen
+        page.locator("label.md-header__button[for='__drawer']").click()
+        page.wait_for_timeout(350)
+        drawer = page.evaluate(
+            """() => [...document.querySelectorAll('.md-sidebar--primary a[href]')].filter((a) => {
+                    const b = a.getBoundingClientRect();  /* shown: on the screen's height and not under another panel */
+                    if (!b.width || !b.height || b.top < 0 || b.bottom > innerHeight) return false;
+                    const x = Math.min(Math.max(b.left + 4, 0), innerWidth - 1);
+                    return a.contains(document.elementFromPoint(x, b.top + b.height / 2));
+                }).map((a) => a.getBoundingClientRect()).map((b) => [Math.round(b.left), Math.round(b.right)])"""
+        )
+        assert drawer and all(left >= -1 and right <= 361 for left, right in drawer), (path, drawer)
+        page.keyboard.press("Escape")
+        page.goto(real_url + path)
+        toggle = page.locator("button.fc-filter-toggle")
+        if toggle.count():
+            toggle.first.click()
+            assert page.locator("form.fc-filters").first.is_visible(), path
+            found = page.evaluate(OVERFLOW)
+            if found["scroll"] > found["width"] or found["out"]:
+                problems[path + " filters open"] = found
     context.close()
+    assert not problems, json.dumps(problems, indent=1)
+
+
+@pytest.fixture(scope="module")
+def two_part_url(mini_site, tmp_path_factory):
+    """The fixture site indexed as a large one is: a sample (about a third of its pages) and the rest, with
+    every page ranked at once up to a quarter of the pages' matches (a word on one page: always; "the": never)."""
+    site = tmp_path_factory.mktemp("two-part") / "site"
+    shutil.copytree(mini_site.site, site, ignore=shutil.ignore_patterns("pagefind"))
+    pages = len(search_index.indexed_pages(site))
+    manifest = search_index.search_index(site, sample_pages=pages // 3 + 1, full=pages // 4)
+    assert manifest["rest"]
+    server = build.server(site, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_two_part_index_ranks_a_narrow_query_over_every_page(page, two_part_url):
+    page.goto(f"{two_part_url}search/?q=Ручей")  # on the place's page alone
+    page.wait_for_selector("form.fc-search[data-fc-count]", state="attached", timeout=15_000)
+    assert not page.locator("form.fc-search[data-fc-sampled]").count()
+    links = page.eval_on_selector_all(".fc-search-results a.fc-result-title", "a => a.map(x => x.href)")
+    assert any("/places/brook/" in h for h in links), links  # found in whichever part holds it
+    assert_local(page.requests)
+
+
+def test_two_part_index_answers_a_broad_query_from_the_sample(page, two_part_url, mini_site):
+    page.goto(f"{two_part_url}search/?q=the")
+    form = page.locator("form.fc-search[data-fc-count]")
+    form.wait_for(state="attached", timeout=15_000)
+    assert page.locator("form.fc-search[data-fc-sampled]").count() == 1
+    assert "About" in page.locator("form.fc-search output").inner_text()
+    sampled = page.locator(".fc-search-results li.fc-result").count()
+    assert sampled >= 1
+    page.locator("button.fc-results-rank").click()
+    page.wait_for_function("() => !document.querySelector('form.fc-search').hasAttribute('data-fc-sampled')")
+    page.wait_for_selector("form.fc-search[data-fc-count]", state="attached")
+    total = int(page.get_attribute("form.fc-search", "data-fc-count"))
+    assert total >= sampled and page.locator(".fc-search-results li.fc-result").count() == min(total, 10)
+    if total > 10:
+        page.locator("button.fc-results-more").click()
+        page.wait_for_function(f"() => document.querySelectorAll('.fc-search-results li.fc-result').length === {min(total, 20)}")

@@ -4,16 +4,22 @@ regions, the timeline's spans, the search index and the settings (site_url, site
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
+import os
 import re
+import shutil
+import subprocess
 
+import jinja2
 import pytest
+import yaml
 
-from frontline.site import build, pages, threads
+from frontline.site import build, pages, search, threads
 from frontline.site.index import Site
-from helpers import FIXTURE, build_project, copy_project, pagefind_fragments
-from test_site import html_page, records
+from helpers import FIXTURE, ROOT, build_project, copy_project, pagefind_fragments
+from test_site import KIND_FOLDERS, html_page, records
 
 
 def record_of(built, record_id: str):
@@ -208,6 +214,65 @@ def test_search_index_holds_records_not_boilerplate(mini_site):
     assert not any(url.startswith(("claims/index", "map", "timeline", "search")) or url == "claims" for url in fragments)
 
 
+def test_search_index_leaves_out_what_repeats_other_records(mini_site):
+    """Field labels, the claim's summary box (its fields again), its thread (other claims' statements), the
+    evidence's "Show in the source" links and a source's lists of quoting records are not indexed: they made
+    common words match most pages, and Pagefind's ranking time grows with the square of that number."""
+    fragments = {f["url"].strip("/"): f for f in pagefind_fragments(mini_site.site)}
+    for record in mini_site.dataset.records:
+        content = fragments[f"{KIND_FOLDERS[record.kind]}/{record.id}"]["content"]
+        assert "Show in the source" not in content and "Claimed by" not in content, record.id
+        if record.kind == "claim":
+            assert "Statement" not in content.split() and record.data["statement"] in content
+            for other in mini_site.dataset.of_kind("claim"):
+                related = {r["claim"] for r in record.data.get("relations") or []}
+                if other.id != record.id and other.id not in related and other.data["statement"] not in record.data["statement"]:
+                    assert other.data["statement"] not in content, (record.id, other.id)
+
+
+def test_search_index_of_a_large_site_in_a_sample_and_the_rest(mini_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(mini_site.site, site, ignore=shutil.ignore_patterns("pagefind"))
+    indexed = search.indexed_pages(site)
+    assert indexed and not any(page.startswith(("claims/index", "map/", "timeline/")) for page in indexed)
+    size = len(indexed) // 3 + 1  # as if the site had three times as many pages as a sample holds
+    manifest = search.search_index(site, sample_pages=size, full=size)
+    sample = [page for page in indexed if search.in_sample(page, 3)]
+    assert 0 < len(sample) < len(indexed)
+    assert manifest == {"pages": len(indexed), "sample": len(sample), "rest": "rest/", "full": size}
+    assert json.loads((site / "pagefind" / "frontline.json").read_text(encoding="utf-8")) == manifest
+
+    def urls(folder):
+        return sorted(f"{f['url'].strip('/')}/index.html".lstrip("/") for f in pagefind_fragments_in(folder))
+
+    assert urls(site / "pagefind") == sample  # the sample: the pages its hash picks, and no other
+    assert urls(site / "pagefind" / "rest") == sorted(set(indexed) - set(sample))  # every other page, once
+    assert (site / "pagefind" / "pagefind.js").is_file() and not (site / "pagefind" / "rest" / "pagefind.js").exists()
+    assert (site / "pagefind" / "rest" / "pagefind-entry.json").is_file()
+    # the same pages give the same bytes
+    again = tmp_path / "again"
+    shutil.copytree(site, again, ignore=shutil.ignore_patterns("pagefind"))
+    search.search_index(again, sample_pages=size, full=size)
+    assert _tree(site / "pagefind") == _tree(again / "pagefind")
+
+
+def pagefind_fragments_in(folder):
+    out = []
+    for path in sorted((folder / "fragment").glob("*.pf_fragment")):
+        out.append(json.loads(gzip.decompress(path.read_bytes())[12:]))
+    return out
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_small_site_is_indexed_whole(mini_site):
+    manifest = json.loads((mini_site.site / "pagefind" / "frontline.json").read_text(encoding="utf-8"))
+    pages = len(search.indexed_pages(mini_site.site))
+    assert manifest == {"pages": pages, "sample": pages, "rest": None, "full": search.FULL}
+
+
 def test_numbers_are_indexed_in_plain_digits():
     assert pages.plain_numbers("over 1,000 soldiers and 3 million, 1 000 000 or 2.5") == ["1000", "3", "1000000", "2.5"]
 
@@ -226,3 +291,53 @@ def test_pagefind_runs_after_mkdocs_and_can_be_left_out(mini_site, tmp_path):
     assert (built.site / "pagefind" / "pagefind.js").is_file()
     site = build.build_site(root, strict=True, search=False)
     assert not (site / "pagefind").exists()
+
+
+def _git(root, *args, day="2024-03-05"):
+    env = {**os.environ, "GIT_COMMITTER_DATE": f"{day}T12:00:00+00:00", "GIT_AUTHOR_DATE": f"{day}T12:00:00+00:00"}
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+
+
+def test_footer_date_without_source_date_epoch_comes_from_the_data_not_the_clock(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = copy_project(FIXTURE, tmp_path / "p")
+    package = {"version": "0.1.0+dev.12345678"}
+    assert build.release_date(root, package) is None  # no git, no recorded release: no date rather than today's
+    _git(root, "init", "-q")
+    _git(root, "add", "dataset")
+    _git(root, "commit", "-q", "-m", "records", day="2024-03-05")
+    (root / "notes.txt").write_text("not data\n", encoding="utf-8")
+    _git(root, "add", "notes.txt")
+    _git(root, "commit", "-q", "-m", "not the data", day="2024-04-01")
+    assert build.release_date(root, package) == "2024-03-05"  # the last commit that changed dataset/
+    # the release's own dates come first: its package's created (SOURCE_DATE_EPOCH), else releases.json for its version
+    (root / "releases.json").write_text(json.dumps({"releases": [{"version": "0.1.0", "date": "2024-03-07", "data_digest": "0" * 64}]}))
+    assert build.release_date(root, package) == "2024-03-05"
+    assert build.release_date(root, {"version": "0.1.0"}) == "2024-03-07"
+    assert build.release_date(root, {"version": "0.1.0", "created": "2025-01-02T00:00:00Z"}) == "2025-01-02"
+    # and it reaches the footer: the config MkDocs builds with carries it
+    (root / "build" / "data").mkdir(parents=True)
+    (root / "build" / "data" / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    config = yaml.safe_load(build.site_config(root).read_text(encoding="utf-8"))
+    assert config["extra"]["frontline"]["release"] == {"version": package["version"], "date": "2024-03-05"}
+
+
+def test_footer_shows_the_release_date():
+    template = (ROOT / "overrides" / "partials" / "copyright.html").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True)
+    env.filters["url"] = lambda value: value
+    page = env.from_string(template).render(
+        config={"copyright": "", "extra": {"frontline": {"release": {"version": "0.2.0", "date": "2024-03-05"}}}}
+    )
+    assert "Data release 0.2.0, 2024-03-05" in " ".join(page.split())
+
+
+def test_rules_page_headings_carry_their_codes_as_anchors(mini_site):
+    raw = (mini_site.site / "rules" / "index.html").read_text(encoding="utf-8")
+    assert 'id="fc301"' in raw  # rules/#fc301, as messages and the contributing page say
+    assert "{#fc" not in raw  # not shown as text in the heading or the table of contents

@@ -28,9 +28,10 @@ import html
 import http.server
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -43,8 +44,10 @@ from ..release import Offsets
 from . import api, geo, pages
 from .files import write_text
 from .index import Site
+from .search import search_index
 from .urls import ASSET_DIR, DATA, href, record_doc, record_url
 
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 PARALLEL_FROM = 2000  # records before worker processes pay for themselves
 
 PROJECT = Path(__file__).resolve().parent.parent.parent.parent  # the repository: mkdocs.yml, node_modules/
@@ -248,7 +251,8 @@ def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.
 
 def _release_info(root: Path) -> dict:
     """The data release the site is built from: {version, date} from the copy of its datapackage.json
-    among the pages (build/docs/data/; the release itself may still be staged), else build/data/, or {}."""
+    among the pages (build/docs/data/; the release itself may still be staged), else build/data/, or {}.
+    The date is release_date's."""
     for path in (root / "build" / "docs" / DATA / "datapackage.json", root / "build" / DATA / "datapackage.json"):
         try:
             package = json.loads(path.read_text(encoding="utf-8"))
@@ -258,10 +262,33 @@ def _release_info(root: Path) -> dict:
     else:
         return {}
     info = {"version": str(package.get("version", ""))}
-    created = package.get("created")
-    if isinstance(created, str) and created[:10]:
-        info["date"] = created[:10]
+    date = release_date(root, package)
+    if date:
+        info["date"] = date
     return info if info["version"] else {}
+
+
+def release_date(root: Path, package: dict) -> str | None:
+    """The release's day, never the clock (two builds of the same commit are byte-identical): the package's
+    `created` (set when SOURCE_DATE_EPOCH is), else the date releases.json records for its version, else the
+    day of the last commit that changed dataset/ (git), else None."""
+    created = package.get("created")
+    if isinstance(created, str) and DAY.match(created[:10]):
+        return created[:10]
+    try:
+        recorded = {r.version: r.date for r in version.releases(root)}
+    except (OSError, ValueError, KeyError, TypeError):
+        recorded = {}
+    if DAY.match(str(recorded.get(str(package.get("version")), ""))):
+        return recorded[str(package.get("version"))]
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%cs", "--", "dataset"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    day = done.stdout.strip() if done.returncode == 0 else ""
+    return day if DAY.match(day) else None
 
 
 def site_config(root: Path) -> Path:
@@ -348,27 +375,6 @@ def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True
         mkdocs(Path(out))
         return Path(out)
     return atomic.replace_dir(final, mkdocs, keep=keep)  # a failed build leaves the previous site as it was
-
-
-def search_index(site: Path, log: Path | None = None) -> None:
-    """Pagefind's chunked index of the built pages, in site/pagefind/: only what the pages mark with
-    data-pagefind-body (a record's own content, the hand-written pages), one language for all of them
-    (the aliases are in three languages on English pages)."""
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(site),
-        "--output-subdir",
-        "pagefind",
-        "--force-language",
-        "en",
-        "--exclude-selectors",
-        ".headerlink",
-        "--quiet",
-    ]
-    process.run(command, log or Path(tempfile.gettempdir()) / f"frontline-pagefind-{os.getpid()}.log", what="pagefind")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

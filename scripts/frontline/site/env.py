@@ -89,7 +89,7 @@ def muted(value) -> Markup:
 def field(name, value) -> Markup:
     """A row of a record's field list (<dt> and <dd>), left out when its content is empty."""
     value = finalize(value)
-    return Markup(f"<dt>{finalize(name)}</dt>\n<dd>{value}</dd>\n") if value.strip() else Markup("")
+    return Markup(f"<dt data-pagefind-ignore>{finalize(name)}</dt>\n<dd>{value}</dd>\n") if value.strip() else Markup("")
 
 
 def ul(values, cls: str = "") -> Markup:

@@ -161,7 +161,9 @@ class Links:
             else:
                 shown = f"Source: {self.ref(item.get('source'))}"
             items.append(
-                Markup(f'<blockquote class="fc-quote">{finalize(item.get("quote", ""))}</blockquote><p class="fc-quote-source">{shown}</p>')
+                Markup(
+                    f'<blockquote class="fc-quote">{finalize(item.get("quote", ""))}</blockquote><p class="fc-quote-source" data-pagefind-ignore>{shown}</p>'
+                )
             )
         return ul(items, "fc-evidence")
 
