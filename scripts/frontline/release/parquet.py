@@ -11,25 +11,37 @@ writes the same bytes for the same rows each time.
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from .files import parquet_name
 from .tables import Table
 
-ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow is imported where a Parquet file is made, not with the module: a fifth of a second that
+# validate and the other commands, which import the release's modules, would pay for nothing.
+
+
+def arrow_types() -> dict[str, pa.DataType]:
+    """The Arrow type of each Table Schema type."""
+    import pyarrow as pa
+
+    return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
 
 
 def arrow_schema(table: Table) -> pa.Schema:
-    fields = [
-        pa.field(c.name, ARROW_TYPES[c.type], nullable=not c.required, metadata={"description": c.description}) for c in table.columns
-    ]
+    import pyarrow as pa
+
+    types = arrow_types()
+    fields = [pa.field(c.name, types[c.type], nullable=not c.required, metadata={"description": c.description}) for c in table.columns]
     return pa.schema(fields, metadata={"name": table.name, "description": table.description})
 
 
 def _array(values: tuple, column_type: str, arrow_type: pa.DataType) -> pa.Array:
     """One column's values as an Arrow array: pyarrow converts them, dates parsed from their ISO text by Arrow's cast."""
+    import pyarrow as pa
+
     if column_type == "date":
         return pa.array(values, type=pa.string()).cast(arrow_type)
     if column_type == "number":
@@ -42,6 +54,9 @@ def _array(values: tuple, column_type: str, arrow_type: pa.DataType) -> pa.Array
 
 def write_parquet(folder: Path, table: Table, made: list[tuple]) -> None:
     """One table's rows (as the CSV and SQLite writer made them) as <table>.parquet in folder."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     schema = arrow_schema(table)
     columns = list(zip(*made, strict=True)) if made else [() for _ in table.columns]
     arrays = [_array(values, column.type, field.type) for values, column, field in zip(columns, table.columns, schema, strict=True)]

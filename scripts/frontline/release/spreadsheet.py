@@ -31,17 +31,13 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import IO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
+from typing import IO, TYPE_CHECKING
 
 from .files import DEFAULT_EPOCH, XLSX, epoch
 from .tables import Table
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32_767  # characters a spreadsheet cell holds
@@ -51,7 +47,13 @@ QUOTED = "2"  # the style of quote-prefixed text: the third openpyxl registers, 
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
+# openpyxl is imported where a workbook is made, not with the module: a twentieth of a second
+# that validate and the other commands, which import the release's modules, would pay for nothing.
+
+
 def _cell(sheet, value) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+
     if isinstance(value, str):
         _check_text(value)
         cell = WriteOnlyCell(sheet, value=value)
@@ -63,6 +65,9 @@ def _cell(sheet, value) -> WriteOnlyCell:
 
 
 def _check_text(value: str) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
     if len(value) > MAX_CELL:
         raise ValueError(f"a text of {len(value):,} characters does not fit a spreadsheet cell (at most {MAX_CELL:,})")
     if ILLEGAL_CHARACTERS_RE.search(value):
@@ -98,6 +103,9 @@ class Spreadsheet:
 
     def add(self, table: Table, made: list[tuple]) -> None:
         """One sheet's rows, as XML, into a temporary file (its header row is openpyxl's, in write)."""
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.utils import get_column_letter
+
         out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by write() or close()
         self.sheets.append((table, out))
         letters = [get_column_letter(i) for i in range(1, len(table.columns) + 1)]
@@ -165,6 +173,9 @@ class Spreadsheet:
 
     def _workbook(self) -> bytes:
         """The workbook as openpyxl writes it with each sheet's header row only (the rows are spliced in after)."""
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
         book = Workbook(write_only=True)
         book.properties.created = (epoch() or DEFAULT_EPOCH).replace(tzinfo=None)
         book.properties.creator = "frontline"
