@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -379,3 +380,30 @@ def test_an_edit_that_other_records_read_reaches_their_problems(tmp_path: Path, 
     cold, _ = run(capsys, "--no-cache", str(root))
     assert warm == cold
     assert warm != before, "the edit changes another record's problems"
+
+
+@pytest.mark.parametrize("flag", [(), ("--no-cache",)])
+def test_a_file_name_that_is_not_utf8_is_refused_by_name(project: Path, capsys, flag: tuple[str, ...]):
+    """Bytes in a file name that are not UTF-8 make a problem that can be printed, not a crash, with or without the cache."""
+    source = next((project / "dataset" / "claims").glob("*.yaml"))
+    bad = os.path.join(os.fsencode(project / "dataset" / "claims"), b"bad\xff.yaml")
+    shutil.copyfile(source, bad)
+    lines, _ = run(capsys, str(project), *flag)
+    assert any("dataset/claims/bad\ufffd.yaml:1:1: error[FC001]: file name is not UTF-8" in line for line in lines), lines
+
+
+def test_a_warm_build_exports_the_values_it_validated(project: Path, capsys, monkeypatch):
+    """A build reads the cached values of unchanged records before it lets go of the cache's snapshot."""
+    run(capsys, str(project))
+    order: list[str] = []
+    real_load, real_release = incremental._load_values, cache.Store.release
+    monkeypatch.setattr(incremental, "_load_values", lambda store, records: (order.append("values"), real_load(store, records))[1])
+    monkeypatch.setattr(cache.Store, "release", lambda self: (order.append("release"), real_release(self))[1])
+    claim = next((project / "dataset" / "claims").glob("*.yaml"))
+    time.sleep(0.01)
+    claim.write_text(claim.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    dataset, _ = incremental.validate(
+        project, checks.check_record, cache.Store.open(project, load.parser_key(), checks.rules_key()), whole=True
+    )
+    assert order and order[0] == "values", order
+    assert all(record.data is not None for record in dataset.records)

@@ -174,7 +174,7 @@ def scan(dataset: Dataset) -> list[tuple[str, str, str, os.stat_result]]:
     if not base.is_dir():
         raise FileNotFoundError(f"{base} is not a folder (is {root} a Frontline Claims project?)")
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
-        rel = f"dataset/{entry.name}"
+        rel = f"dataset/{printable(entry.name)}"
         if entry.name in IGNORED:
             continue
         if rel == REDIRECTS_PATH and entry.is_file(follow_symlinks=False):
@@ -189,7 +189,7 @@ def scan(dataset: Dataset) -> list[tuple[str, str, str, os.stat_result]]:
                     rel,
                     1,
                     1,
-                    f"unexpected entry '{entry.name}' in dataset/",
+                    f"unexpected entry '{printable(entry.name)}' in dataset/",
                     "records go in dataset/" + ", dataset/".join(FOLDERS) + "; renamed ids in dataset/redirects.yaml",
                 )
             )
@@ -198,6 +198,11 @@ def scan(dataset: Dataset) -> list[tuple[str, str, str, os.stat_result]]:
         for item in sorted(os.scandir(entry.path), key=BY_NAME):
             path = f"{rel}/{item.name}"
             if item.name in IGNORED:
+                continue
+            if not item.name.isascii() and not _utf8(item.name):
+                dataset.problems.append(
+                    Problem.of(NOT_A_RECORD, f"{rel}/{printable(item.name)}", 1, 1, "file name is not UTF-8", "rename it to <id>.yaml")
+                )
                 continue
             if not item.name.endswith(".yaml") or item.name.startswith(".") or item.is_symlink() or not item.is_file():
                 hint = "rename it to .yaml" if item.name.endswith(".yml") else "record files are regular files named <id>.yaml"
@@ -219,6 +224,20 @@ def scan(dataset: Dataset) -> list[tuple[str, str, str, os.stat_result]]:
                 continue
             files.append((kind, path, item.path, status))
     return files
+
+
+def _utf8(name: str) -> bool:
+    """Whether a file name read from the disk is UTF-8 (Python gives other bytes as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(name: str) -> str:
+    """A file name as it can be printed: bytes that are not UTF-8 shown as U+FFFD."""
+    return name if name.isascii() or _utf8(name) else name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def add_error(dataset: Dataset, rel: str, error: list) -> None:

@@ -288,6 +288,8 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             for source, found in store.conn.execute("SELECT source, problems FROM coverage"):
                 if source not in covered:
                     problems += _problems_with_paths(json.loads(found))
+        if whole and warm:  # a build exports these values: read them from the snapshot this run validated, before another run can write
+            _load_values(store, [record(rel, kind) for kind, rel, _, _ in files if rel in readable])
         store.release()
         if warm and not (fresh or errors or restat or removed):
             return _finish(dataset, problems, store, whole, files, readable, record)  # nothing to write
