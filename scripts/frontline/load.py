@@ -22,7 +22,7 @@ import yaml
 
 from . import quotes, safety, yamlsafe
 from .cache import digest
-from .model import FOLDERS, REDIRECTS, REDIRECTS_PATH, dotted, integers, walk
+from .model import FOLDERS, MENTION, REDIRECTS, REDIRECTS_PATH, TEXT_WITH_IDS, dotted, integers, references, walk
 from .parallel import map_forked
 from .problems import Problem
 from .rules import Rule, rule
@@ -288,6 +288,36 @@ def whole_numbers(record: Record) -> list[Problem]:
     return out
 
 
+def record_facts(kind: str, value: object) -> tuple[list[tuple[str, str]], list[str]]:
+    """What the checks across records look up of a record: (references, mentions).
+
+    references: (id, kind the field asks for) of every text value of a reference field
+    (``model.references``); mentions: every name in backticks in a reason or note
+    (``model.texts_with_ids``, ``model.mentions``). Worked out where the record is parsed, in a
+    worker process, so that the checks across records only look the names up
+    (``checks.references``); a record with a name not found is checked field by field as before.
+    """
+    refs = [(item, target) for pattern, target in references(kind) for _, item in walk(value, pattern) if isinstance(item, str)]
+    names: list[str] = []
+    _mentioned(value, names)
+    return refs, names
+
+
+def _mentioned(value: object, out: list[str]) -> None:
+    """The names in backticks of every reason and note under value, in document order (as ``model.texts_with_ids`` walks)."""
+    if type(value) is dict:
+        for key, item in value.items():
+            if key in TEXT_WITH_IDS and isinstance(item, str):
+                if "`" in item:
+                    out.extend(MENTION.findall(item))
+            elif type(item) is dict or type(item) is list:
+                _mentioned(item, out)
+    elif type(value) is list:
+        for item in value:
+            if type(item) is dict or type(item) is list:
+                _mentioned(item, out)
+
+
 PARALLEL_FROM = 2000  # files to read before worker processes pay for themselves
 
 
@@ -322,7 +352,11 @@ def _read_batch(batch: list[tuple[str, str, str, str]], per_record) -> list[tupl
             out.append((rel, sha, None, [exc.rule.code, exc.rule.severity, exc.line, exc.column, exc.message, exc.hint], None))
             continue
         record = Record(kind, rel, doc, sha=sha)
-        out.append((rel, sha, doc, None, per_record(record) + whole_numbers(record) if per_record is not None else None))
+        if per_record is None:
+            out.append((rel, sha, doc, None, None))
+            continue
+        doc.facts = record_facts(kind, doc.value)
+        out.append((rel, sha, doc, None, per_record(record) + whole_numbers(record)))
     return out
 
 
