@@ -297,10 +297,35 @@ def record_facts(kind: str, value: object) -> tuple[list[tuple[str, str]], list[
     worker process, so that the checks across records only look the names up
     (``checks.references``); a record with a name not found is checked field by field as before.
     """
-    refs = [(item, target) for pattern, target in references(kind) for _, item in walk(value, pattern) if isinstance(item, str)]
+    refs = []
+    if isinstance(value, dict):
+        for pattern, target in references(kind):
+            found = value.get(pattern[0])
+            if found is None:
+                continue  # the common case of a field left out (a None value holds no reference either)
+            if len(pattern) == 1:
+                if isinstance(found, str):
+                    refs.append((found, target))
+                continue
+            for item in values_at(found, pattern[1:]):
+                if isinstance(item, str):
+                    refs.append((item, target))
     names: list[str] = []
     _mentioned(value, names)
     return refs, names
+
+
+def values_at(value: object, pattern: tuple) -> list:
+    """The values under value at pattern ('*' = any list item), in document order: ``model.walk`` without the paths."""
+    found = [value]
+    for head in pattern:
+        if head == "*":
+            found = [item for items in found if isinstance(items, list) for item in items]
+        else:
+            found = [node[head] for node in found if isinstance(node, dict) and head in node]
+        if not found:
+            break
+    return found
 
 
 def _mentioned(value: object, out: list[str]) -> None:
