@@ -15,10 +15,11 @@ from helpers import ROOT, copy_fixture
 CASES = sorted(p for p in (ROOT / "tests" / "invalid").glob("*/*") if not p.name.endswith(".errors.txt") and p.parent.name != "redirects")
 
 
-def _walked(kind: str, value) -> tuple[list, list]:
+def _walked(kind: str, value) -> tuple[list, list, list]:
     refs = [(item, target) for pattern, target in model.references(kind) for _, item in model.walk(value, pattern) if isinstance(item, str)]
     names = [name for _, text in model.texts_with_ids(value) for _, _, name in model.mentions(text)]
-    return refs, names
+    evidence = [found for pattern in model.evidence(kind) for found in model.walk(value, pattern)]
+    return refs, names, evidence
 
 
 def test_facts_are_the_fields_the_checks_walk():
@@ -26,7 +27,7 @@ def test_facts_are_the_fields_the_checks_walk():
     for root in (ROOT, ROOT / "tests" / "fixtures" / "mini"):
         dataset = load(root, per_record=check_record)
         for record in dataset.records:
-            assert record.doc.facts == _walked(record.kind, record.data), record.path
+            assert tuple(record.doc.facts) == _walked(record.kind, record.data), record.path
             seen += 1
     assert seen > 10
 
@@ -38,11 +39,13 @@ def test_facts_are_the_fields_the_checks_walk():
         {"reason": ["`not-a-text`"], "note": 5, "items": [[{"note": "`deep`"}]], "evidence": [{"source": "s", "quote": "`q`"}]},
         {"claimant": ["list"], "reported_by": ["a", 3, "b"], "places": "not-a-list", "note": "two `a``b` and `` empty"},
         {"parent": "p", "part_of": None, "notes": {"note": "`n`"}},
+        {"evidence": "not-a-list", "roles": [{"evidence": [{"source": "s"}], "organization": "o"}, "x"], "date": {"source": 1}},
+        {"evidence": None, "as_of": {"source": "s"}, "stated_by": None},
     ],
 )
 def test_facts_of_odd_values(value):
     for kind in model.KINDS:
-        assert record_facts(kind, value) == _walked(kind, value)
+        assert tuple(record_facts(kind, value)) == _walked(kind, value)
 
 
 def _problems(root: Path, keep_facts: bool) -> list:

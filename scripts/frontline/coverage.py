@@ -289,12 +289,13 @@ def record_spans(dataset: Dataset, record: Record) -> list[tuple[str, Span]]:
     """(source id, span) of each of record's evidence quotes that is found once in its source."""
     locate = dataset.locate
     out = []
-    for pattern in evidence(record.kind):
-        for _, items in walk(record.data, pattern):
-            for item in items if isinstance(items, list) else []:
-                where = locate(item.get("source"), item) if isinstance(item, dict) else None
-                if where:
-                    out.append((item["source"], Span(where[0], where[1], record.id, record.kind)))
+    facts = record.doc.facts  # the evidence lists, as the loader found them (load.Facts), or None
+    lists = facts.evidence if facts is not None else [found for pattern in evidence(record.kind) for found in walk(record.data, pattern)]
+    for _, items in lists:
+        for item in items if isinstance(items, list) else []:
+            where = locate(item.get("source"), item) if isinstance(item, dict) else None
+            if where:
+                out.append((item["source"], Span(where[0], where[1], record.id, record.kind)))
     return out
 
 

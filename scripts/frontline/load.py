@@ -17,12 +17,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
 from . import quotes, safety, yamlsafe
 from .cache import digest
 from .model import FOLDERS, MENTION, REDIRECTS, REDIRECTS_PATH, TEXT_WITH_IDS, dotted, integers, references, walk
+from .model import evidence as model_evidence  # the name evidence is a field of Facts
 from .parallel import map_forked
 from .problems import Problem
 from .rules import Rule, rule
@@ -288,16 +290,24 @@ def whole_numbers(record: Record) -> list[Problem]:
     return out
 
 
-def record_facts(kind: str, value: object) -> tuple[list[tuple[str, str]], list[str]]:
-    """What the checks across records look up of a record: (references, mentions).
+class Facts(NamedTuple):
+    """What the checks across records look up of a record, extracted where it is parsed (``record_facts``)."""
 
-    references: (id, kind the field asks for) of every text value of a reference field
-    (``model.references``); mentions: every name in backticks in a reason or note
-    (``model.texts_with_ids``, ``model.mentions``). Worked out where the record is parsed, in a
-    worker process, so that the checks across records only look the names up
-    (``checks.references``); a record with a name not found is checked field by field as before.
+    refs: list[tuple[str, str]]  # (id, kind the field asks for) of every text value of a reference field (model.references)
+    names: list[str]  # every name in backticks in a reason or note (model.texts_with_ids, model.mentions)
+    evidence: list[tuple[tuple, object]]  # (path, value) of every evidence list (model.evidence), as model.walk gives them
+
+
+def record_facts(kind: str, value: object) -> Facts:
+    """What the checks across records look up of a record (``Facts``).
+
+    Worked out where the record is parsed, in a worker process, so that the checks across records
+    only look the names up (``checks.references``; a record with a name not found is checked field
+    by field as before) and find the evidence lists without walking the record
+    (``checks.sources``, ``coverage.record_spans``).
     """
     refs = []
+    evidence: list[tuple[tuple, object]] = []
     if isinstance(value, dict):
         for pattern, target in references(kind):
             found = value.get(pattern[0])
@@ -310,9 +320,12 @@ def record_facts(kind: str, value: object) -> tuple[list[tuple[str, str]], list[
             for item in values_at(found, pattern[1:]):
                 if isinstance(item, str):
                     refs.append((item, target))
+        for pattern in model_evidence(kind):
+            if pattern[0] in value:
+                evidence.extend(walk(value, pattern))
     names: list[str] = []
     _mentioned(value, names)
-    return refs, names
+    return Facts(refs, names, evidence)
 
 
 def values_at(value: object, pattern: tuple) -> list:

@@ -158,12 +158,11 @@ def _found(facts, ids: Mapping[str, Record]) -> bool:
     """
     if facts is None:
         return False
-    refs, names = facts
-    for name, kind in refs:
+    for name, kind in facts.refs:
         target = ids.get(name)
         if target is None or target.kind != kind:
             return False
-    return all(name in ids for name in names)
+    return all(name in ids for name in facts.names)
 
 
 def check_structure(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
