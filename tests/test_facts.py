@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from frontline import checks, model
+from frontline import load as loader
 from frontline.checks import check_record
-from frontline.load import load, record_facts
+from frontline.load import Dataset, load, read_files, record_facts, scan
 from helpers import ROOT, copy_fixture
 
 CASES = sorted(p for p in (ROOT / "tests" / "invalid").glob("*/*") if not p.name.endswith(".errors.txt") and p.parent.name != "redirects")
@@ -72,3 +73,42 @@ def test_each_invalid_case_has_the_same_problems_with_and_without_facts(tmp_path
         else:
             target.write_bytes(before)
     assert differ >= 3  # cases whose only problems are a reference or a mention not found
+
+
+def _rows(rows: list[tuple]) -> list[tuple]:
+    """read_files' rows with each Document as its value, facts and positions."""
+    out = []
+    for rel, sha, doc, error, problems in rows:
+        shown = None if doc is None else (doc.value, None if doc.facts is None else tuple(doc.facts), doc.where(("id",)))
+        out.append((rel, sha, shown, error, problems))
+    return out
+
+
+def test_rows_sent_back_by_workers_are_those_read_in_place(tmp_path, monkeypatch):
+    """What a worker sends back (marshal's bytes, the problems beside) makes the rows of reading in this process."""
+    root = copy_fixture(tmp_path / "project")
+    (root / "dataset" / "claims" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    (root / "dataset" / "claims" / "odd.yaml").write_text("id: odd\nnote: TODO\nprecision: 1.0\n", encoding="utf-8")
+    dataset = Dataset(root)
+    files = scan(dataset)
+    known = {files[0][1]: loader._read_batch([(*files[0][:3], "")], None)[0][1]}  # the first file's bytes as cached
+    in_place = read_files(files, check_record, 1, known)
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
+    sent = read_files(files, check_record, 2, known)
+    assert _rows(sent) == _rows(in_place)
+    assert in_place[0][2] is None and any(row[3] for row in in_place) and any(row[4] for row in in_place)
+    batch = [(kind, rel, full, "") for kind, rel, full, _ in files]
+    assert _rows(loader._unpacked(batch, loader._read_packed(batch, None))) == _rows(loader._read_batch(batch, None))
+
+
+def test_rows_marshal_cannot_write_are_sent_as_they_are(tmp_path, monkeypatch):
+    root = copy_fixture(tmp_path / "project")
+    batch = [(kind, rel, full, "") for kind, rel, full, _ in scan(Dataset(root))]
+
+    def refuse(value):
+        raise ValueError("unmarshallable object")
+
+    monkeypatch.setattr(loader.marshal, "dumps", refuse)
+    sent = loader._read_packed(batch, check_record)
+    assert isinstance(sent, list)
+    assert _rows(loader._unpacked(batch, sent)) == _rows(loader._read_batch(batch, check_record))
