@@ -26,7 +26,7 @@ from . import quotes, safety, yamlsafe
 from .cache import digest
 from .model import FOLDERS, MENTION, REDIRECTS, REDIRECTS_PATH, TEXT_WITH_IDS, dotted, integers, references, walk
 from .model import evidence as model_evidence  # the name evidence is a field of Facts
-from .parallel import map_forked
+from .parallel import imap_forked
 from .problems import Problem
 from .rules import Rule, rule
 
@@ -420,8 +420,8 @@ def read_files(
         for batch in batches:
             out.extend(_read_batch(batch, per_record))
         return out
-    for batch, sent in zip(batches, map_forked(_read_packed, [(batch, per_record) for batch in batches], jobs), strict=True):
-        out.extend(_unpacked(batch, sent))
+    for batch, sent in zip(batches, imap_forked(_read_packed, [(batch, per_record) for batch in batches], jobs), strict=True):
+        out.extend(_unpacked(batch, sent))  # while the workers read the next batches
     return out
 
 
