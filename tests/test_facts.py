@@ -85,7 +85,7 @@ def _rows(rows: list[tuple]) -> list[tuple]:
 
 
 def test_rows_sent_back_by_workers_are_those_read_in_place(tmp_path, monkeypatch):
-    """What a worker sends back (marshal's bytes, the problems beside) makes the rows of reading in this process."""
+    """What a worker sends back (plain values, no Documents) makes the rows of reading in this process."""
     root = copy_fixture(tmp_path / "project")
     (root / "dataset" / "claims" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     (root / "dataset" / "claims" / "odd.yaml").write_text("id: odd\nnote: TODO\nprecision: 1.0\n", encoding="utf-8")
@@ -99,16 +99,3 @@ def test_rows_sent_back_by_workers_are_those_read_in_place(tmp_path, monkeypatch
     assert in_place[0][2] is None and any(row[3] for row in in_place) and any(row[4] for row in in_place)
     batch = [(kind, rel, full, "") for kind, rel, full, _ in files]
     assert _rows(loader._unpacked(batch, loader._read_packed(batch, None))) == _rows(loader._read_batch(batch, None))
-
-
-def test_rows_marshal_cannot_write_are_sent_as_they_are(tmp_path, monkeypatch):
-    root = copy_fixture(tmp_path / "project")
-    batch = [(kind, rel, full, "") for kind, rel, full, _ in scan(Dataset(root))]
-
-    def refuse(value):
-        raise ValueError("unmarshallable object")
-
-    monkeypatch.setattr(loader.marshal, "dumps", refuse)
-    sent = loader._read_packed(batch, check_record)
-    assert isinstance(sent, list)
-    assert _rows(loader._unpacked(batch, sent)) == _rows(loader._read_batch(batch, check_record))
