@@ -131,3 +131,15 @@ def test_a_number_word_is_found_the_same_before_and_after_it_is_remembered():
     first = coverage.numbers(text)
     assert first == coverage.numbers(text) == _spans(coverage.NUMBERS, text)
     assert [words for _, _, words in first] == ["seven", "seven", "сім"]
+
+
+def test_every_month_alternative_starts_with_a_letter():
+    """DATE_START takes each month alternative's first character: one that began with a group or a class would be missed."""
+    for alternatives in (coverage.MONTHS, coverage.MONTHS_CYRILLIC):
+        depth, starts = 0, [alternatives[0]]
+        for index, char in enumerate(alternatives):
+            depth += (char == "(") - (char == ")")
+            if char == "|" and depth == 0:
+                starts.append(alternatives[index + 1])
+        assert all(char.isalpha() for char in starts), starts
+        assert set(starts) <= set(coverage.DATE_START.pattern)
