@@ -76,11 +76,19 @@ META_SQL = """CREATE TABLE "meta" (
 
 
 def write_tables(
-    dataset: Dataset, folder: Path, offsets: Offsets, stamp: Stamp, sink: Callable[[Table, list[tuple]], None] | None = None
+    dataset: Dataset,
+    folder: Path,
+    offsets: Offsets,
+    stamp: Stamp,
+    sink: Callable[[Table, list[tuple]], None] | None = None,
+    written: Callable[[Table], None] | None = None,
 ) -> None:
     """Write every table as CSV and into the SQLite file (with the meta table of the build's stamp).
 
-    Each table's rows are made once; sink, when given, receives them too (the Parquet writer).
+    Each table's rows are made once; sink, when given, receives them too (the Parquet writer, the
+    spreadsheet). written, when given, is told of each table as soon as its CSV file is closed (the
+    build starts checking it there). The flat tables, the largest and views in SQLite, come first,
+    so that their check can start first; the SQLite file is filled in release order all the same.
     """
     by_kind: dict[str, list[Record]] = {kind: [] for kind in KINDS}
     for record in dataset.records:
@@ -94,12 +102,14 @@ def write_tables(
         for table in tables():
             if table.name not in flat:
                 db.execute(create_table_sql(table))
-        for table in tables():
+        for table in sorted(tables(), key=lambda t: t.name not in flat):  # the flat tables first, then release order
             made = list(rows(table, by_kind, offsets, dataset))
             with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
                 writer.writerow([c.name for c in table.columns])
                 writer.writerows(made)  # None as an empty cell, numbers as str() writes them (no table holds a bool: tables.TYPES)
+            if written is not None:
+                written(table)
             if table.name not in flat:  # a flat table is a view in SQLite
                 insert = f"INSERT INTO {_quote_ident(table.name)} VALUES ({', '.join('?' * len(table.columns))})"  # noqa: S608 - names are ours
                 for start in range(0, len(made), BATCH):
