@@ -24,11 +24,10 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from ..load import Dataset, Record
-from ..model import KINDS
+from ..load import Dataset
 from .files import LINE_TERMINATOR, SQLITE, csv_name
 from .flat import views
-from .rows import Offsets, rows
+from .rows import Offsets, by_kind, rows
 from .stamp import Stamp
 from .tables import TYPES, Table, tables
 
@@ -90,9 +89,7 @@ def write_tables(
     build starts checking it there). The flat tables, the largest and views in SQLite, come first,
     so that their check can start first; the SQLite file is filled in release order all the same.
     """
-    by_kind: dict[str, list[Record]] = {kind: [] for kind in KINDS}
-    for record in dataset.records:
-        by_kind[record.kind].append(record)
+    records = by_kind(dataset)
     db = sqlite3.connect(folder / SQLITE, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode = OFF")
@@ -103,7 +100,7 @@ def write_tables(
             if table.name not in flat:
                 db.execute(create_table_sql(table))
         for table in sorted(tables(), key=lambda t: t.name not in flat):  # the flat tables first, then release order
-            made = list(rows(table, by_kind, offsets, dataset))
+            made = list(rows(table, records, offsets, dataset))
             with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
                 writer.writerow([c.name for c in table.columns])
