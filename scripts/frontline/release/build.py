@@ -10,8 +10,9 @@ writes the JSON and the documents while this process writes the tables, and each
 handed to them to check as soon as its CSV file is closed (the largest, the flat tables, first).
 Once the datapackage is written its descriptor is checked, and a table's early check counts only
 if the package holds the very descriptor (size and SHA-256 included) it was checked against;
-otherwise the table is checked again from the package. This process meanwhile writes the
-spreadsheet, SHA256SUMS and the zip. Only a release that passes takes the target's place
+otherwise the table is checked again from the package. This process then writes the
+spreadsheet, hands SHA256SUMS and the zip to the workers, and checks here the tables that no
+worker has started yet. Only a release that passes takes the target's place
 (``atomic.replace_dir``: two renames), so a failed or invalid build leaves the previous release as
 it was and no half-written folder.
 
@@ -54,11 +55,20 @@ _DOCUMENTS: Callable[[], None] | None = None
 
 
 def _task(kind: str, *args):
-    """One task of a worker: ("documents",) writes the JSON and the documents; ("table", descriptor, folder, keys) checks a table."""
+    """One task of a worker: ("documents",) writes the JSON and the documents; ("table", descriptor, folder, keys) checks a table;
+    ("zip", folder, stamp) writes SHA256SUMS and the zip of every other file."""
     if kind == "documents":
         _DOCUMENTS()  # type: ignore[misc]
         return None
+    if kind == "zip":
+        _zip(*args)
+        return None
     return check_resource(*args)
+
+
+def _zip(folder: Path, stamp: Stamp) -> None:
+    (folder / SUMS).write_bytes(sums(folder))
+    write_zip(folder, stamp)
 
 
 class _Here(concurrent.futures.Executor):
@@ -122,8 +132,9 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
         spreadsheet.write(folder)
         (folder / README).write_bytes(readme(stamp))
         wrote.result()
-        (folder / SUMS).write_bytes(sums(folder))
-        write_zip(folder, stamp)
+        zipped = workers.submit(_task, "zip", folder, stamp)  # every file is written
+        _take_waiting(checked, folder, keys)
+        zipped.result()
         results = _results(check, descriptor, keys, checked)
     finally:
         _DOCUMENTS = None
@@ -135,6 +146,15 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     for path in folder.iterdir():
         path.chmod(0o644)
     folder.chmod(0o755)
+
+
+def _take_waiting(checked: dict[str, tuple[dict, concurrent.futures.Future]], folder: Path, keys: dict) -> None:
+    """Check here, rather than wait, each table whose check no worker has started yet (in the order they were handed out)."""
+    for name, (descriptor, future) in list(checked.items()):
+        if future.cancel():
+            done: concurrent.futures.Future = concurrent.futures.Future()
+            done.set_result(check_resource(descriptor, folder, keys))
+            checked[name] = (descriptor, done)
 
 
 def _results(check: Check, descriptor: dict, keys: dict, checked: dict[str, tuple[dict, concurrent.futures.Future]]) -> dict:
