@@ -129,6 +129,8 @@ class Spreadsheet:
                         if "&" in value or "<" in value or ">" in value:
                             value = _escape(value)
                         append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                    elif value.__class__ is int:  # a whole number (never a bool, NaN or infinite): as _number writes it
+                        append(f'<c r="{letter}{number}" t="n"><v>{value:.16g}</v></c>')
                     else:
                         append(self._cell_xml(f"{letter}{number}", value))
                 append("</row>")

@@ -12,8 +12,10 @@ starts with = + - @ tab or CR (spreadsheets run such cells as formulas), except 
 prefixes and suffixes, which copy the source verbatim: open the CSV files in a spreadsheet through
 its import dialog, not by double-clicking them.
 
-The SQLite file is built by the same statements in the same order, without a journal, then
-vacuumed, so its pages are laid out the same way each time; its header records the SQLite
+The SQLite file is built by the same statements in the same order, without a journal and
+without waiting for the disk (it is a new file in the build's staging folder, put in place only
+once the whole release is written and checked), then vacuumed, so its pages are laid out the
+same way each time; its header records the SQLite
 library's version, so byte-identical builds need the same SQLite.
 """
 
@@ -93,6 +95,7 @@ def write_tables(
     db = sqlite3.connect(folder / SQLITE, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")  # no flush to disk at each commit and in VACUUM: the file is new, in the staging folder
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("BEGIN")
         flat = views()
