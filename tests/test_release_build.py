@@ -157,3 +157,16 @@ def test_the_build_loads_the_working_tree_once(tmp_path, monkeypatch):
     assert "Changes since `v0.1.0`" in changes and "eastshire-council" in changes, "the changes page compared with the tag"
     assert roots.count(root.resolve()) == 1, roots
     assert len(roots) == 2, "besides the working tree, only the tagged revision is loaded"
+
+
+def test_the_release_made_in_one_process_is_the_release_made_with_workers(tmp_path, monkeypatch):
+    """Where no worker can be forked (or one core is all there is) every task runs in the build's process: the same bytes."""
+    root = copy_fixture(tmp_path / "project")
+    dataset = load(root)
+    with_workers = _tree(write_release(dataset, tmp_path / "workers"))
+    monkeypatch.setattr(build, "cores", lambda: 1)
+    assert _tree(write_release(dataset, tmp_path / "alone")) == with_workers
+    monkeypatch.setattr(build, "write_tables", _bad_number_before_its_check(build.write_tables))
+    with pytest.raises(InvalidRelease) as caught:
+        write_release(dataset, tmp_path / "alone")
+    assert {(e[0], e[3]) for e in caught.value.errors} == {("places", "type-error")}

@@ -103,7 +103,8 @@ def rows(table: Table, by_kind: dict[str, list[Record]], offsets: Offsets, datas
                 yield tuple(out)
     else:
         for record in owners:
-            yield tuple(_cell(record.data, c) for c in table.columns)
+            data = record.data
+            yield tuple(_cell(data, c) for c in table.columns)
 
 
 class _Order:
