@@ -254,9 +254,16 @@ def _validate(resource, name: str, keys: dict) -> _Found:
         resource.schema.foreign_keys = []  # checked once by the caller, not by reading the referenced tables again here
     found = _Found([], True, {key: set() for key in referred}, [set() for _ in fks])
     collect = [*found.keys.items(), *((fk.fields, values) for fk, values in zip(fks, found.references, strict=True))]
+    single = [(fields[0], values) for fields, values in collect if len(fields) == 1]  # the common case, without a call per key
+    several = [(fields, values) for fields, values in collect if len(fields) != 1]
 
     def on_row(row) -> None:
-        for fields, values in collect:
+        get = row.get
+        for field, values in single:
+            cell = get(field)
+            if cell is not None:
+                values.add(cell)
+        for fields, values in several:
             cells = _cells(row, fields)
             if cells is not None:
                 values.add(cells)
