@@ -15,8 +15,10 @@ import pytest
 import frontline.load
 from frontline import cli
 from frontline.load import load
-from frontline.release import InvalidRelease, build, validation
+from frontline.release import InvalidRelease, archive, build, validation
 from frontline.release import write as write_release
+from frontline.release.files import zip_name
+from frontline.release.stamp import Stamp
 from helpers import ROOT, copy_fixture
 
 
@@ -170,3 +172,24 @@ def test_the_release_made_in_one_process_is_the_release_made_with_workers(tmp_pa
     with pytest.raises(InvalidRelease) as caught:
         write_release(dataset, tmp_path / "alone")
     assert {(e[0], e[3]) for e in caught.value.errors} == {("places", "type-error")}
+
+
+@pytest.mark.parametrize("deflated_elsewhere", ["none", "some", "all"])
+def test_a_zip_of_files_deflated_elsewhere_is_the_zip_zipfile_writes(deflated_elsewhere, tmp_path):
+    stamp = Stamp("1.2.3", None, False, "0" * 64, None, None)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "a.csv").write_bytes(b"id,name\r\n" + b"".join(b"row-%d,name %d\r\n" % (i, i * 7 % 13) for i in range(20_000)))
+    (folder / "b.bin").write_bytes(bytes(range(256)) * 300)
+    (folder / "README.txt").write_text("what the files hold\n", encoding="utf-8")
+    names = sorted(p.name for p in folder.iterdir())
+    expected_sums = archive.sums(folder)
+    expected = archive.write_zip(folder, stamp).read_bytes()
+    (folder / zip_name("1.2.3")).unlink()
+    chosen = {"none": [], "some": ["a.csv", "empty.txt"], "all": names}[deflated_elsewhere]
+    shares = archive.shares(folder, chosen, 2)
+    assert sorted(name for share in shares for name in share) == sorted(chosen)
+    ready = {name: done for share in shares for name, done in archive.deflate(folder, share).items()}
+    assert archive.sums(folder, ready) == expected_sums
+    assert archive.write_zip(folder, stamp, ready).read_bytes() == expected

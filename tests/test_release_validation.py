@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from frontline.load import load
@@ -85,8 +87,6 @@ def test_the_foreign_keys_checked_once_find_what_frictionless_finds_alone(releas
 
 def test_a_table_checked_from_its_descriptor_alone_gives_what_its_check_in_the_package_gives(release, tmp_path):
     """The build checks each table as soon as it is written, from the descriptor the package will hold: the same findings, broken or not."""
-    import json
-
     broken = tmp_path / "data"
     broken.mkdir()
     for path in release.iterdir():

@@ -10,9 +10,10 @@ writes the JSON and the documents while this process writes the tables, and each
 handed to them to check as soon as its CSV file is closed (the largest, the flat tables, first).
 Once the datapackage is written its descriptor is checked, and a table's early check counts only
 if the package holds the very descriptor (size and SHA-256 included) it was checked against;
-otherwise the table is checked again from the package. This process then writes the
-spreadsheet, hands SHA256SUMS and the zip to the workers, and checks here the tables that no
-worker has started yet. Only a release that passes takes the target's place
+otherwise the table is checked again from the package. The workers then deflate (and hash)
+every file written so far for the zip while this process writes the spreadsheet and checks
+here the tables that no worker has started yet; SHA256SUMS and the zip follow, the files the
+workers deflated going into the zip as they are. Only a release that passes takes the target's place
 (``atomic.replace_dir``: two renames), so a failed or invalid build leaves the previous release as
 it was and no half-written folder.
 
@@ -35,7 +36,7 @@ from pathlib import Path
 from .. import atomic, process
 from ..load import Dataset
 from ..parallel import cores
-from .archive import readme, sums, write_zip
+from .archive import deflate, readme, shares, sums, write_zip
 from .datapackage import datapackage, table_resource, table_schema
 from .documents import write_documents
 from .files import DATAPACKAGE, README, SUMS
@@ -56,19 +57,13 @@ _DOCUMENTS: Callable[[], None] | None = None
 
 def _task(kind: str, *args):
     """One task of a worker: ("documents",) writes the JSON and the documents; ("table", descriptor, folder, keys) checks a table;
-    ("zip", folder, stamp) writes SHA256SUMS and the zip of every other file."""
+    ("deflate", folder, names) deflates and hashes files for the zip and SHA256SUMS."""
     if kind == "documents":
         _DOCUMENTS()  # type: ignore[misc]
         return None
-    if kind == "zip":
-        _zip(*args)
-        return None
+    if kind == "deflate":
+        return deflate(*args)
     return check_resource(*args)
-
-
-def _zip(folder: Path, stamp: Stamp) -> None:
-    (folder / SUMS).write_bytes(sums(folder))
-    write_zip(folder, stamp)
 
 
 class _Here(concurrent.futures.Executor):
@@ -129,12 +124,15 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
         check = Check(folder)
         if check.failed:
             raise InvalidRelease(summary(check.failed), check.failed)
-        spreadsheet.write(folder)
         (folder / README).write_bytes(readme(stamp))
         wrote.result()
-        zipped = workers.submit(_task, "zip", folder, stamp)  # every file is written
+        ready = [path.name for path in folder.iterdir() if path.is_file()]  # every file but the spreadsheet, SHA256SUMS and the zip
+        deflating = [workers.submit(_task, "deflate", folder, share) for share in shares(folder, ready, cores())]
+        spreadsheet.write(folder)
         _take_waiting(checked, folder, keys)
-        zipped.result()
+        deflated = {name: done for future in deflating for name, done in future.result().items()}
+        (folder / SUMS).write_bytes(sums(folder, deflated))
+        write_zip(folder, stamp, deflated)
         results = _results(check, descriptor, keys, checked)
     finally:
         _DOCUMENTS = None
