@@ -4,9 +4,10 @@ Reads the release folder's ``datapackage.json`` and every CSV file it lists; wri
 frictionless checks each table against its Table Schema (types, required fields, allowed values,
 patterns), its primary key and its foreign keys (looked up once for all tables, see ``Check``),
 and each file's size and SHA-256 against the descriptor; the other files (Parquet, GeoJSON) are
-checked here by size and SHA-256. ``report_errors(folder)`` lists what is wrong; the build runs
-a ``Check``'s tasks beside its own work and raises ``InvalidRelease`` with a one-line summary of
-the errors (``summary``).
+checked here by size and SHA-256. ``report_errors(folder)`` lists what is wrong; the build checks
+each table as soon as it is written (``check_resource``, from the descriptor the package will
+hold), keeps those checks that match the package it then writes (``Check``), and raises
+``InvalidRelease`` with a one-line summary of the errors (``summary``).
 """
 
 from __future__ import annotations
