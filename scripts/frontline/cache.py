@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import marshal
 import os
 import secrets
 import sqlite3
@@ -45,13 +46,14 @@ from pathlib import Path
 FOLDER = ".frontline-cache"
 NAME = "cache.sqlite"
 LEGACY = "records.json"
-FORMAT = "frontline-cache 3"
+FORMAT = "frontline-cache 4"
 RACY_NS = 1_000_000_000  # a file modified this close to the run that cached it is hashed again
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE folders (path TEXT PRIMARY KEY, entries BLOB NOT NULL);
 CREATE TABLE files (
-    path TEXT PRIMARY KEY, sha TEXT NOT NULL, stat TEXT, error TEXT, own TEXT, rid TEXT, kind TEXT,
+    path TEXT PRIMARY KEY, sha TEXT NOT NULL, error TEXT, own TEXT, rid TEXT, kind TEXT,
     contrib BLOB NOT NULL, cross TEXT, flagged INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX files_rid ON files (rid);
@@ -69,9 +71,10 @@ class Damaged(Exception):
     """The cache cannot be trusted: damaged, truncated, or not written on this machine."""
 
 
-# A row of ``Store.rows``: (path, sha, stat, error, contrib), what a run reads of every file to tell
-# whether it changed and what the checks of other records read of it; plain tuples, indexed so:
-SHA, STAT, ERROR, CONTRIB = 1, 2, 3, 4
+# A row of ``Store.rows``: (path, sha, error, contrib), what a run reads of a changed or removed file
+# to tell whether its bytes changed and what the checks of other records read of it; indexed so:
+SHA, ERROR, CONTRIB = 1, 2, 3
+MODULUS = 2**256  # the files' part of the dataset key: the sum of a keyed hash of each file's contrib, modulo this
 
 
 @dataclass
@@ -85,6 +88,7 @@ class Store:
     notes: list[str] = field(default_factory=list)  # what the command line should say (a damaged cache discarded)
     started_ns: int = field(default_factory=time.time_ns)
     generation: str = ""  # meta 'generation' as read: a write happens only if no other run wrote since
+    secret: bytes = b""  # this machine's key (the token's signature, and the terms of the dataset key's sum)
 
     @property
     def path(self) -> Path:
@@ -96,6 +100,7 @@ class Store:
         secret = _secret(store.notes)
         if secret is None:
             return store
+        store.secret = secret
         try:
             store.folder.mkdir(exist_ok=True)
             ignore = store.folder / ".gitignore"
@@ -132,14 +137,14 @@ class Store:
         conn.execute("PRAGMA synchronous=NORMAL")
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall()) if exists else {}
         if exists:
-            if meta.get("format") != FORMAT:
-                raise Damaged("not a frontline cache of this version")
+            if not meta.get("format", "").startswith("frontline-cache "):
+                raise Damaged("not a frontline cache")
             if not hmac.compare_digest(_sign(secret, meta.get("token", "")), meta.get("signature", "")):
                 raise Damaged("not written by this machine's frontline")
-            if meta.get("parser") == self.parser_key and meta.get("rules") == self.rules_key:
+            if meta.get("format") == FORMAT and meta.get("parser") == self.parser_key and meta.get("rules") == self.rules_key:
                 self.generation = meta.get("generation", "")
                 return conn
-            conn.close()  # another reader or other rules: nothing in it holds
+            conn.close()  # another version, another reader or other rules: nothing in it holds
             self.conn = None
             self._remove()
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
@@ -221,16 +226,47 @@ class Store:
         found = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return found[0] if found else None
 
-    def rows(self) -> dict[str, tuple]:
-        """Every file's row (path, sha, stat, error, contrib) by path; error is the JSON error row of a file that could not be read."""
+    def rows(self, paths: list[str]) -> dict[str, tuple]:
+        """The rows (path, sha, error, contrib) of those of paths that have one, by path; error is the JSON error row of a file that could not be read."""
         assert self.conn is not None
-        return {row[0]: row for row in self.conn.execute("SELECT path, sha, stat, error, contrib FROM files")}
+        out = {}
+        for start in range(0, len(paths), 500):
+            part = paths[start : start + 500]
+            marks = ",".join("?" * len(part))
+            out.update(
+                (row[0], row) for row in self.conn.execute(f"SELECT path, sha, error, contrib FROM files WHERE path IN ({marks})", part)
+            )
+        return out
 
-    def stat_of(self, stat: os.stat_result | None) -> str | None:
-        """The stat kept for a file: None when it was touched too recently to trust (it is hashed again next time)."""
-        if stat is None or stat.st_mtime_ns >= self.started_ns - RACY_NS or stat.st_ctime_ns >= self.started_ns - RACY_NS:
-            return None
-        return signature(stat)
+    def errors(self) -> list[tuple[str, str]]:
+        """(path, JSON error row) of every file that could not be read."""
+        assert self.conn is not None
+        return self.conn.execute("SELECT path, error FROM files WHERE flagged = 1 AND error IS NOT NULL").fetchall()
+
+    def listings(self) -> dict[str, list[tuple]]:
+        """Each kind folder's entries as the last run listed them (``load.listing``; those touched too recently to trust marked), by folder."""
+        assert self.conn is not None
+        out = {}
+        for path, blob in self.conn.execute("SELECT path, entries FROM folders"):
+            try:
+                entries = marshal.loads(blob)
+            except (ValueError, EOFError, TypeError) as exc:
+                raise Damaged(f"the listing of {path} cannot be read ({exc})") from None
+            if type(entries) is not list or not all(type(entry) is tuple for entry in entries):
+                raise Damaged(f"the listing of {path} is no list of entries")
+            out[path] = entries
+        return out
+
+    def trusted(self, entries: list[tuple]) -> list[tuple]:
+        """A folder's entries as kept: one changed within RACY_NS of this run is marked, so that it never matches and is hashed again next time."""
+        limit = self.started_ns - RACY_NS
+        if any(e[3] >= limit or e[4] >= limit for e in entries):
+            return [(e[0], -1, *e[2:]) if e[3] >= limit or e[4] >= limit else e for e in entries]
+        return entries
+
+    def term(self, contrib: bytes) -> int:
+        """A file's term in the dataset key's sum: a hash of its contrib under this machine's key (no one else can aim at a sum)."""
+        return int.from_bytes(hashlib.blake2b(contrib, digest_size=32, key=self.secret[:64]).digest(), "big")
 
     @contextlib.contextmanager
     def writing(self):
@@ -282,10 +318,6 @@ def _secret(notes: list[str]) -> bytes | None:
     except OSError as exc:
         notes.append(f"no key for the cache at {path} ({exc.strerror}); validating without a cache")
         return None
-
-
-def signature(stat: os.stat_result) -> str:
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
 
 
 def digest(*parts: bytes | str) -> str:

@@ -28,13 +28,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import marshal
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import coverage, load, safety, yamlsafe
-from ..cache import CONTRIB, ERROR, SHA, STAT, Damaged, Store, signature
+from ..cache import CONTRIB, MODULUS, SHA, Damaged, Store, digest
 from ..coverage import Span
 from ..load import Dataset, Record
 from ..problems import Problem
@@ -146,31 +148,63 @@ def validate(
 
 def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: bool, before_workers) -> tuple[Dataset, list[Problem]]:
     dataset = Dataset(root)
-    files = load.scan(dataset)
+    folders = load.listing(dataset)
     if store is not None:
         store.snapshot()
-    rows = store.rows() if store is not None else {}
-    changed = [f for f in files if (row := rows.get(f[1])) is None or row[STAT] is None or row[STAT] != signature(f[3])]
-    known = {f[1]: rows[f[1]][SHA] for f in changed if f[1] in rows}
+    listed_before = store.listings() if store is not None else {}
+    records: dict[str, list[load.Entry]] = {}  # the record files of each kind's folder, as listed
+    relisted: dict[str, list[load.Entry]] = {}  # the folders whose listing is not the cached one
+    changed: list[tuple] = []  # (kind, path, path on disk, entry) of the record files not as cached
+    gone: list[str] = []  # what the last run listed that is no record file now
+    for kind, folder, entries in folders:
+        records[folder] = mine = load.record_entries(dataset, folder, entries)
+        old = listed_before.get(folder)
+        if old is None:
+            changed += load.located(root, kind, folder, mine)
+        elif entries != old:  # one comparison for a folder where nothing changed; else the entries that differ
+            changed += load.located(root, kind, folder, list(set(mine).difference(old)))
+            names = {e[0] for e in mine}
+            gone += [f"{folder}/{e[0]}" for e in old if e[0] not in names]
+        if entries != old:
+            relisted[folder] = entries
+    gone += [f"{folder}/{e[0]}" for folder, old in listed_before.items() if folder not in records for e in old]
+    changed.sort(key=lambda f: f[1])  # the order of the files: by folder, then name
+    rows = store.rows([f[1] for f in changed] + gone) if store is not None else {}
+    removed = [rel for rel in gone if rel in rows]
+    known = {rel: row[SHA] for rel, row in rows.items()}
     fresh: dict[str, Record] = {}  # parsed in this run
     errors: dict[str, list] = {}  # could not be read, found in this run
-    restat: dict[str, object] = {}  # the cached bytes under a new stat
-    stats = {}
-    for (kind, rel, _, stat), (_, sha, doc, error, problems) in zip(
+    restat: list[str] = []  # the cached bytes under a new stat
+    for (kind, rel, _, _), (_, sha, doc, error, problems) in zip(
         changed, load.read_files(changed, per_record, jobs, known, before_workers), strict=True
     ):
-        stats[rel] = stat
         if doc is None and error is None:
-            restat[rel] = stat
+            restat.append(rel)
         elif error is not None:
             errors[rel] = [sha, error]
         else:
             fresh[rel] = Record(kind, rel, doc, problems, sha)
+    kinds = {f[1]: f[0] for f in changed}
 
-    def stored(rel: str, kind: str, full: str) -> StoredRecord:
-        return StoredRecord(kind, rel, yamlsafe.Document(None, functools.partial(load.file_bytes, full)), None, rows[rel][SHA], store)
+    names_of: dict[str, set[str]] = {}
 
-    disk = {rel: full for _, rel, full, _ in files}
+    def present(rel: str) -> bool:
+        """Whether rel is a record file of this run."""
+        folder, _, name = rel.rpartition("/")
+        if folder not in names_of:
+            names_of[folder] = {e[0] for e in records.get(folder, ())}
+        return name in names_of[folder]
+
+    # files that could not be read: found now, or cached for files whose bytes did not change
+    failed = {rel: error for rel, (_, error) in errors.items()}
+    if store is not None:
+        failed.update((rel, json.loads(error)) for rel, error in store.errors() if rel not in fresh and rel not in errors and present(rel))
+    for rel in sorted(failed):
+        load.add_error(dataset, rel, failed[rel])
+
+    def readable(rel: str) -> bool:
+        return rel not in failed
+
     made: dict[str, Record] = {}
 
     def record(rel: str, kind: str) -> Record:
@@ -178,37 +212,57 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         if rel in fresh:
             return fresh[rel]
         if rel not in made:
-            made[rel] = stored(rel, kind, disk[rel])
+            full = os.path.join(root, rel)
+            made[rel] = StoredRecord(
+                kind, rel, yamlsafe.Document(None, functools.partial(load.file_bytes, full)), None, known.get(rel, ""), store
+            )
         return made[rel]
 
-    key = hashlib.sha256()
-    for kind, rel, _, _ in files:
-        if rel in errors:
-            load.add_error(dataset, rel, errors[rel][1])
-            key.update(contribution(rel, kind, UNREADABLE))
-        elif rel in fresh:
-            key.update(contribution(rel, kind, fresh[rel].data))
-        elif rows[rel][ERROR] is not None:
-            load.add_error(dataset, rel, json.loads(rows[rel][ERROR]))
-            key.update(rows[rel][CONTRIB])
-        else:
-            key.update(rows[rel][CONTRIB])
-        if kind == "source" and rel not in errors and (rel in fresh or rows[rel][ERROR] is None):
-            load.read_text(dataset, record(rel, kind))
+    listed: list[tuple] = []
+
+    def files() -> list[tuple]:
+        """Every record file, (kind, path, path on disk, entry) in order (only when every record is needed)."""
+        if not listed:
+            listed.extend(f for kind, folder, _ in folders for f in load.located(root, kind, folder, records[folder]))
+        return listed
+
+    for kind, folder, _ in folders:
+        if kind == "source":
+            for _, rel, _, _ in load.located(root, kind, folder, records[folder]):
+                if readable(rel):
+                    load.read_text(dataset, record(rel, kind))
     dataset.problems.extend(safety.symlink_problems(root))
+
+    # The dataset key: what the checks across records read. Its files' part is a sum over the files,
+    # kept in the cache and updated by the files that changed alone (a term taken away for each
+    # cached row read, one added for each file now there), not worked out from every file again.
+    contribs: dict[str, bytes] = {}
+    total = 0
+    if store is not None:
+        total = int(store.meta("sum") or "0", 16)
+        for row in rows.values():
+            total -= store.term(row[CONTRIB])
+        for kind, rel, _, _ in changed:
+            contribs[rel] = (
+                contribution(rel, kind, fresh[rel].data)
+                if rel in fresh
+                else contribution(rel, kind, UNREADABLE)
+                if rel in errors
+                else rows[rel][CONTRIB]
+            )
+            total += store.term(contribs[rel])
+        total %= MODULUS
     redirects = root / "dataset" / "redirects.yaml"
-    key.update(
+    dataset_key = digest(
+        f"{total:064x}",
         json.dumps(
             [
                 sorted(dataset.unreadable.items()),
                 [[source, text.path, text.sha256] for source, text in dataset.texts.items()],
                 hashlib.sha256(load.file_bytes(str(redirects))).hexdigest() if dataset.redirects_file is not None else None,
             ]
-        ).encode("utf-8")
+        ),
     )
-    dataset_key = key.hexdigest()
-    removed = [rel for rel in rows if rel not in disk]
-    readable = {rel for _, rel, _, _ in files if rel not in errors and (rel in fresh or rows[rel][ERROR] is None)}
     warm = store is not None and store.meta("dataset") == dataset_key
     overall = _problems_with_paths(json.loads(store.meta("overall") or "[]")) if warm and store is not None else []
     if any(p.path in fresh for p in overall):
@@ -217,7 +271,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     if warm:
         assert store is not None and store.conn is not None
         index = StoredIndex(store, lambda rel, kind: record(rel, kind))
-        checked = [fresh[rel] for _, rel, _, _ in files if rel in fresh]  # in the order of the files
+        checked = list(fresh.values())  # in the order of the files
         cross = across(dataset, index, checked, json.loads(store.meta("disputed_by") or "{}"))
         spans = {r.path: coverage.record_spans(dataset, r) for r in checked}
         touched = {source for items in spans.values() for source, _ in items}
@@ -241,7 +295,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
                 for rel, kind in store.conn.execute(
                     "SELECT path, kind FROM files WHERE rid = ? AND kind = 'source' ORDER BY path", (source,)
                 )
-                if rel in disk
+                if present(rel)
             ]
             holders += [r for r in checked if r.kind == "source" and r.id == source and r.path not in {h.path for h in holders}]
             part = Dataset(root, records=sorted(holders, key=lambda r: r.path), texts=dataset.texts)
@@ -249,7 +303,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             covered[source] = sources.coverage_problems(part).get(source, [])
         disputed = None
     else:
-        everything = [record(rel, kind) for kind, rel, _, _ in files if rel in readable]
+        everything = [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)]
         _load_values(store, everything)
         dataset.records = everything
         overall = []
@@ -278,7 +332,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     if store is not None and store.conn is not None:
         previous = {}
         for rel, own, before in store.conn.execute("SELECT path, own, cross FROM files WHERE flagged = 1"):
-            if rel in fresh or rel in errors or rel not in disk:
+            if rel in fresh or rel in errors or not present(rel):
                 continue
             previous[rel] = before
             problems += _problems(rel, json.loads(own or "[]"))
@@ -289,13 +343,19 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
                 if source not in covered:
                     problems += _problems_with_paths(json.loads(found))
         if whole and warm:  # a build exports these values: read them from the snapshot this run validated, before another run can write
-            _load_values(store, [record(rel, kind) for kind, rel, _, _ in files if rel in readable])
+            _load_values(store, [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)])
         store.release()
-        if warm and not (fresh or errors or restat or removed):
+        listings = {folder: store.trusted(entries) for folder, entries in relisted.items()}
+        listings = {folder: marshal.dumps(kept) for folder, kept in listings.items() if kept != listed_before.get(folder)}
+        vanished = [folder for folder in listed_before if folder not in records]
+        if warm and not (fresh or errors or removed or listings or vanished):
             return _finish(dataset, problems, store, whole, files, readable, record)  # nothing to write
         with store.writing() as conn:
             if conn is not None:
-                _save(conn, store, files, rows, fresh, errors, restat, stats, removed, cross, previous, spans, covered, warm)
+                _save(conn, kinds, contribs, fresh, errors, removed, cross, previous, spans, covered, warm)
+                conn.executemany("DELETE FROM folders WHERE path = ?", [(folder,) for folder in vanished])
+                conn.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", list(listings.items()))
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('sum', ?)", (f"{total:064x}",))
                 if not warm:
                     conn.execute("DELETE FROM ids")
                     conn.executemany("INSERT INTO ids VALUES (?, ?, ?)", [(i, r.path, r.kind) for i, r in index_of.items()])
@@ -310,7 +370,7 @@ def _finish(dataset: Dataset, problems: list[Problem], store, whole: bool, files
     if dataset.redirects_file is not None:  # no record: checked on every run, never cached
         problems += check_record(dataset.redirects_file)
     if whole:
-        dataset.records = [record(rel, kind) for kind, rel, _, _ in files if rel in readable]
+        dataset.records = [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)]
         _load_values(store, dataset.records)
     return dataset, sorted(set(problems))
 
@@ -332,36 +392,33 @@ def _with_paths(problems: list[Problem]) -> list[list]:
     return [[p.path, p.code, p.severity, p.line, p.column, p.message, p.hint] for p in problems]
 
 
-def _save(conn, store, files, rows, fresh, errors, restat, stats, removed, cross, previous, spans, covered, warm) -> None:
-    """Write what this run learnt: new and changed files, new stats, problems across records that changed, spans, coverage."""
+def _save(conn, kinds, contribs, fresh, errors, removed, cross, previous, spans, covered, warm) -> None:
+    """Write what this run learnt: new and changed files, problems across records that changed, spans, coverage."""
     gone = [(rel,) for rel in removed] + [(rel,) for rel in errors]
     conn.executemany("DELETE FROM files WHERE path = ?", [(rel,) for rel in removed])
     conn.executemany("DELETE FROM vals WHERE path = ?", gone)
-    kinds = {rel: kind for kind, rel, _, _ in files}
     for rel, (sha, error) in errors.items():
         conn.execute(
-            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, NULL, 1)",
-            (rel, sha, store.stat_of(stats[rel]), json.dumps(error), kinds[rel], contribution(rel, kinds[rel], UNREADABLE)),
+            "INSERT OR REPLACE INTO files (path, sha, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, NULL, NULL, ?, ?, NULL, 1)",
+            (rel, sha, json.dumps(error), kinds[rel], contribs[rel]),
         )
     for rel, item in fresh.items():
         own = _rows(item.problems or [])
         mine = _rows(cross.get(rel, []))
         conn.execute(
-            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO files (path, sha, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
             (
                 rel,
                 item.sha,
-                store.stat_of(stats[rel]),
                 json.dumps(own, ensure_ascii=False),
                 item.id,
                 item.kind,
-                contribution(rel, item.kind, item.data),
+                contribs[rel],
                 json.dumps(mine, ensure_ascii=False),
                 int(bool(own or mine)),
             ),
         )
         conn.execute("INSERT OR REPLACE INTO vals VALUES (?, ?)", (rel, json.dumps(item.data, ensure_ascii=False)))
-    conn.executemany("UPDATE files SET stat = ? WHERE path = ?", [(store.stat_of(stat), rel) for rel, stat in restat.items()])
     if not warm:  # every record's problems across records were worked out again: keep those that differ
         for rel, found in cross.items():
             if rel in fresh or rel in errors:
