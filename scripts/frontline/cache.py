@@ -51,7 +51,8 @@ RACY_NS = 1_000_000_000  # a file modified this close to the run that cached it 
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE folders (path TEXT PRIMARY KEY, entries BLOB NOT NULL);
+CREATE TABLE folders (path TEXT NOT NULL, part INTEGER NOT NULL, entries BLOB NOT NULL, PRIMARY KEY (path, part));
+CREATE TABLE texts (path TEXT PRIMARY KEY, source TEXT NOT NULL, text TEXT NOT NULL, entry BLOB NOT NULL, sha TEXT NOT NULL);
 CREATE TABLE files (
     path TEXT PRIMARY KEY, sha TEXT NOT NULL, error TEXT, own TEXT, rid TEXT, kind TEXT,
     contrib BLOB NOT NULL, cross TEXT, flagged INTEGER NOT NULL DEFAULT 0
@@ -243,19 +244,39 @@ class Store:
         assert self.conn is not None
         return self.conn.execute("SELECT path, error FROM files WHERE flagged = 1 AND error IS NOT NULL").fetchall()
 
-    def listings(self) -> dict[str, list[tuple]]:
-        """Each kind folder's entries as the last run listed them (``load.listing``; those touched too recently to trust marked), by folder."""
+    def listings(self) -> dict[str, list[list[tuple]]]:
+        """Each kind folder's entries as the last run listed them (``load.listing``; those touched too recently to trust marked), in parts, by folder."""
         assert self.conn is not None
-        out = {}
-        for path, blob in self.conn.execute("SELECT path, entries FROM folders"):
+        out: dict[str, list[list[tuple]]] = {}
+        for path, part, blob in self.conn.execute("SELECT path, part, entries FROM folders ORDER BY path, part"):
             try:
                 entries = marshal.loads(blob)
             except (ValueError, EOFError, TypeError) as exc:
                 raise Damaged(f"the listing of {path} cannot be read ({exc})") from None
             if type(entries) is not list or not all(type(entry) is tuple for entry in entries):
                 raise Damaged(f"the listing of {path} is no list of entries")
-            out[path] = entries
+            parts = out.setdefault(path, [])
+            if part != len(parts):
+                raise Damaged(f"the listing of {path} lacks a part")
+            parts.append(entries)
         return out
+
+    def texts(self) -> dict[str, tuple[str, str, tuple, str]]:
+        """The archived text each source record file named when it was last read: (source id, its text field, the text file's stat as an entry, SHA-256), by the record's path."""
+        assert self.conn is not None
+        out = {}
+        for path, source, text, blob, sha in self.conn.execute("SELECT path, source, text, entry, sha FROM texts"):
+            try:
+                entry = marshal.loads(blob)
+            except (ValueError, EOFError, TypeError) as exc:
+                raise Damaged(f"the text entry of {path} cannot be read ({exc})") from None
+            out[path] = (source, text, entry, sha)
+        return out
+
+    def racy(self, entry: tuple) -> bool:
+        """Whether an entry (name, mode, size, mtime_ns, ctime_ns, inode) changed within RACY_NS of this run: not to be trusted next time."""
+        limit = self.started_ns - RACY_NS
+        return entry[3] >= limit or entry[4] >= limit
 
     def trusted(self, entries: list[tuple]) -> list[tuple]:
         """A folder's entries as kept: one changed within RACY_NS of this run is marked, so that it never matches and is hashed again next time."""

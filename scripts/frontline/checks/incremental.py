@@ -47,6 +47,7 @@ from . import check_record, coordinates, dates, graph, ids, references, sources
 # loops of parent and part_of, the region of a place (parent, kind, name, aliases).
 SHARED = ("id", "claimant", "relations", "part_of", "country", "parent", "kind", "name", "aliases")
 UNREADABLE = "unreadable"
+PART = 1024  # entries of a folder's listing kept together: an edit in place rewrites its part alone
 
 
 def contribution(path: str, kind: str, value: object) -> bytes:
@@ -84,6 +85,36 @@ class StoredRecord(Record):
             self.doc.value = json.loads(found[0])
             self.loaded = True
         return self.doc.value  # type: ignore[return-value]
+
+
+class StoredText(load.SourceText):
+    """An archived text whose stat is the one cached with its hash: its words are read when first asked for."""
+
+    def __init__(self, path: str, sha256: str, full: str):  # the dataclass fields, with the text read later
+        self.path = path
+        self.sha256 = sha256
+        self.full = full
+        self.words: str | None = None
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        if self.words is None:
+            data = load.file_bytes(self.full)
+            if hashlib.sha256(data).hexdigest() != self.sha256:
+                raise Damaged(f"{self.path} changed while this run read it")
+            self.words = data.decode("utf-8")
+        return self.words
+
+
+def text_entry(path: Path | None) -> tuple | None:
+    """An archived text file's stat as a folder entry (name, mode, size, mtime_ns, ctime_ns, inode), or None when it cannot be stat'ed."""
+    if path is None:
+        return None
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    return (path.name, status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 class StoredIndex(Mapping):
@@ -153,21 +184,28 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         store.snapshot()
     listed_before = store.listings() if store is not None else {}
     records: dict[str, list[load.Entry]] = {}  # the record files of each kind's folder, as listed
-    relisted: dict[str, list[load.Entry]] = {}  # the folders whose listing is not the cached one
+    relisted: dict[tuple[str, int], list[load.Entry]] = {}  # the parts of listings that are not the cached ones
     changed: list[tuple] = []  # (kind, path, path on disk, entry) of the record files not as cached
     gone: list[str] = []  # what the last run listed that is no record file now
     for kind, folder, entries in folders:
         records[folder] = mine = load.record_entries(dataset, folder, entries)
-        old = listed_before.get(folder)
-        if old is None:
-            changed += load.located(root, kind, folder, mine)
-        elif entries != old:  # one comparison for a folder where nothing changed; else the entries that differ
-            changed += load.located(root, kind, folder, list(set(mine).difference(old)))
-            names = {e[0] for e in mine}
-            gone += [f"{folder}/{e[0]}" for e in old if e[0] not in names]
-        if entries != old:
-            relisted[folder] = entries
-    gone += [f"{folder}/{e[0]}" for folder, old in listed_before.items() if folder not in records for e in old]
+        parts = [entries[at : at + PART] for at in range(0, len(entries), PART)]
+        old = listed_before.get(folder, [])
+        differ = [i for i in range(max(len(parts), len(old))) if i >= len(parts) or i >= len(old) or parts[i] != old[i]]
+        if not differ:  # one comparison a part (a list of tuples, compared in C): nothing in this folder changed
+            continue
+        relisted.update(((folder, i), parts[i] if i < len(parts) else []) for i in differ)
+        now = [e for i in differ if i < len(parts) for e in parts[i]]
+        before = [e for i in differ if i < len(old) for e in old[i]]
+        # An entry kept in a part that did not change is in no part that did (a folder lists a name once).
+        refused = {e[0] for e in entries}.difference(e[0] for e in mine) if mine is not entries else set()
+        changed += load.located(root, kind, folder, [e for e in set(now).difference(before) if e[0] not in refused])
+        names = {e[0] for e in now}.difference(refused)
+        gone += [f"{folder}/{e[0]}" for e in before if e[0] not in names]
+    for folder, old in listed_before.items():
+        if folder not in records:
+            gone += [f"{folder}/{e[0]}" for part in old for e in part]
+            relisted.update(((folder, i), []) for i in range(len(old)))
     changed.sort(key=lambda f: f[1])  # the order of the files: by folder, then name
     rows = store.rows([f[1] for f in changed] + gone) if store is not None else {}
     removed = [rel for rel in gone if rel in rows]
@@ -226,11 +264,33 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             listed.extend(f for kind, folder, _ in folders for f in load.located(root, kind, folder, records[folder]))
         return listed
 
+    # The archived texts: one whose source record and file are as cached (by stat, as record files)
+    # keeps its cached hash, and is read only if a check asks for its words; the others are read.
+    cached_texts = store.texts() if store is not None else {}
+    confirmed: set[str] = set()  # source records whose cached text row still holds
+    texts_read: dict[str, tuple] = {}  # rows to keep for texts read in this run
     for kind, folder, _ in folders:
-        if kind == "source":
-            for _, rel, _, _ in load.located(root, kind, folder, records[folder]):
-                if readable(rel):
-                    load.read_text(dataset, record(rel, kind))
+        if kind != "source":
+            continue
+        for _, rel, _, _ in load.located(root, kind, folder, records[folder]):
+            if not readable(rel):
+                continue
+            if rel in cached_texts and rel not in fresh:
+                source, text, entry, sha = cached_texts[rel]
+                path, _ = load.safe_text_path(root, text)
+                if path is not None and text_entry(path) == entry:
+                    dataset.texts[source] = StoredText(text, sha, str(path))
+                    confirmed.add(rel)
+                    continue
+            item = record(rel, kind)
+            earlier = dataset.texts.get(item.id)
+            load.read_text(dataset, item)
+            made_now = dataset.texts.get(item.id)
+            if store is not None and made_now is not None and made_now is not earlier:
+                entry = text_entry(load.safe_text_path(root, made_now.path)[0])
+                if entry is not None and not store.racy(entry):
+                    texts_read[rel] = (item.id, made_now.path, marshal.dumps(entry), made_now.sha256)
+    stale_texts = [rel for rel in cached_texts if rel not in confirmed and rel not in texts_read]
     dataset.problems.extend(safety.symlink_problems(root))
 
     # The dataset key: what the checks across records read. Its files' part is a sum over the files,
@@ -345,17 +405,22 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         if whole and warm:  # a build exports these values: read them from the snapshot this run validated, before another run can write
             _load_values(store, [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)])
         store.release()
-        listings = {folder: store.trusted(entries) for folder, entries in relisted.items()}
-        listings = {folder: marshal.dumps(kept) for folder, kept in listings.items() if kept != listed_before.get(folder)}
-        vanished = [folder for folder in listed_before if folder not in records]
-        if warm and not (fresh or errors or removed or listings or vanished):
+        listings = {where: store.trusted(entries) for where, entries in relisted.items()}
+        old_parts = {(folder, i): part for folder, parts in listed_before.items() for i, part in enumerate(parts)}
+        listings = {where: kept for where, kept in listings.items() if kept != old_parts.get(where, [])}
+        if warm and not (fresh or errors or removed or listings or texts_read or stale_texts):
             return _finish(dataset, problems, store, whole, files, readable, record)  # nothing to write
         with store.writing() as conn:
             if conn is not None:
                 _save(conn, kinds, contribs, fresh, errors, removed, cross, previous, spans, covered, warm)
-                conn.executemany("DELETE FROM folders WHERE path = ?", [(folder,) for folder in vanished])
-                conn.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", list(listings.items()))
+                conn.executemany("DELETE FROM folders WHERE path = ? AND part = ?", [where for where, kept in listings.items() if not kept])
+                conn.executemany(
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
+                    [(*where, marshal.dumps(kept)) for where, kept in listings.items() if kept],
+                )
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('sum', ?)", (f"{total:064x}",))
+                conn.executemany("DELETE FROM texts WHERE path = ?", [(rel,) for rel in stale_texts])
+                conn.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", [(rel, *row) for rel, row in texts_read.items()])
                 if not warm:
                     conn.execute("DELETE FROM ids")
                     conn.executemany("INSERT INTO ids VALUES (?, ?, ?)", [(i, r.path, r.kind) for i, r in index_of.items()])
