@@ -244,21 +244,15 @@ class Store:
         assert self.conn is not None
         return self.conn.execute("SELECT path, error FROM files WHERE flagged = 1 AND error IS NOT NULL").fetchall()
 
-    def listings(self) -> dict[str, list[list[tuple]]]:
-        """Each kind folder's entries as the last run listed them (``load.listing``; those touched too recently to trust marked), in parts, by folder."""
+    def listings(self) -> dict[str, list[bytes]]:
+        """Each kind folder's entries as the last run listed them (``load.listing``; those touched too recently to trust marked), in parts (``listed``), by folder."""
         assert self.conn is not None
-        out: dict[str, list[list[tuple]]] = {}
+        out: dict[str, list[bytes]] = {}
         for path, part, blob in self.conn.execute("SELECT path, part, entries FROM folders ORDER BY path, part"):
-            try:
-                entries = marshal.loads(blob)
-            except (ValueError, EOFError, TypeError) as exc:
-                raise Damaged(f"the listing of {path} cannot be read ({exc})") from None
-            if type(entries) is not list or not all(type(entry) is tuple for entry in entries):
-                raise Damaged(f"the listing of {path} is no list of entries")
             parts = out.setdefault(path, [])
-            if part != len(parts):
+            if part != len(parts) or not isinstance(blob, bytes):
                 raise Damaged(f"the listing of {path} lacks a part")
-            parts.append(entries)
+            parts.append(blob)
         return out
 
     def texts(self) -> dict[str, tuple[str, str, tuple, str]]:
@@ -278,12 +272,12 @@ class Store:
         limit = self.started_ns - RACY_NS
         return entry[3] >= limit or entry[4] >= limit
 
-    def trusted(self, entries: list[tuple]) -> list[tuple]:
-        """A folder's entries as kept: one changed within RACY_NS of this run is marked, so that it never matches and is hashed again next time."""
+    def trusted(self, entries: list[tuple], blob: bytes) -> bytes:
+        """A part of a folder's listing as kept (blob is ``listed(entries)``): an entry changed within RACY_NS of this run is marked, so that it never matches and is hashed again next time."""
         limit = self.started_ns - RACY_NS
         if any(e[3] >= limit or e[4] >= limit for e in entries):
-            return [(e[0], -1, *e[2:]) if e[3] >= limit or e[4] >= limit else e for e in entries]
-        return entries
+            return listed([(e[0], -1, *e[2:]) if e[3] >= limit or e[4] >= limit else e for e in entries])
+        return blob
 
     def term(self, contrib: bytes) -> int:
         """A file's term in the dataset key's sum: a hash of its contrib under this machine's key (no one else can aim at a sum)."""
@@ -299,6 +293,22 @@ class Store:
                 return
             yield conn
             conn.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (secrets.token_hex(8),))
+
+
+def listed(entries: list[tuple]) -> bytes:
+    """A part of a folder's listing as kept: marshal's version 2, which has no references, so that equal lists give equal bytes."""
+    return marshal.dumps(entries, 2)
+
+
+def entries_of(blob: bytes, folder: str) -> list[tuple]:
+    """The entries of a part of a folder's listing as kept."""
+    try:
+        entries = marshal.loads(blob)
+    except (ValueError, EOFError, TypeError) as exc:
+        raise Damaged(f"the listing of {folder} cannot be read ({exc})") from None
+    if type(entries) is not list or not set(map(type, entries)) <= {tuple}:
+        raise Damaged(f"the listing of {folder} is no list of entries")
+    return entries
 
 
 def _check_length(path: Path) -> None:

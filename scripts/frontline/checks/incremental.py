@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import coverage, load, safety, yamlsafe
-from ..cache import CONTRIB, MODULUS, SHA, Damaged, Store, digest
+from ..cache import CONTRIB, MODULUS, SHA, Damaged, Store, digest, entries_of, listed
 from ..coverage import Span
 from ..load import Dataset, Record
 from ..problems import Problem
@@ -184,19 +184,20 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         store.snapshot()
     listed_before = store.listings() if store is not None else {}
     records: dict[str, list[load.Entry]] = {}  # the record files of each kind's folder, as listed
-    relisted: dict[tuple[str, int], list[load.Entry]] = {}  # the parts of listings that are not the cached ones
+    relisted: dict[tuple[str, int], tuple[list, bytes]] = {}  # the parts of listings that are not the cached ones
     changed: list[tuple] = []  # (kind, path, path on disk, entry) of the record files not as cached
     gone: list[str] = []  # what the last run listed that is no record file now
     for kind, folder, entries in folders:
         records[folder] = mine = load.record_entries(dataset, folder, entries)
         parts = [entries[at : at + PART] for at in range(0, len(entries), PART)]
+        blobs = [listed(part) for part in parts]
         old = listed_before.get(folder, [])
-        differ = [i for i in range(max(len(parts), len(old))) if i >= len(parts) or i >= len(old) or parts[i] != old[i]]
-        if not differ:  # one comparison a part (a list of tuples, compared in C): nothing in this folder changed
+        differ = [i for i in range(max(len(parts), len(old))) if i >= len(parts) or i >= len(old) or blobs[i] != old[i]]
+        if not differ:  # one comparison of bytes a part: nothing in this folder changed
             continue
-        relisted.update(((folder, i), parts[i] if i < len(parts) else []) for i in differ)
+        relisted.update(((folder, i), (parts[i], blobs[i]) if i < len(parts) else ([], b"")) for i in differ)
         now = [e for i in differ if i < len(parts) for e in parts[i]]
-        before = [e for i in differ if i < len(old) for e in old[i]]
+        before = [e for i in differ if i < len(old) for e in entries_of(old[i], folder)]
         # An entry kept in a part that did not change is in no part that did (a folder lists a name once).
         refused = {e[0] for e in entries}.difference(e[0] for e in mine) if mine is not entries else set()
         changed += load.located(root, kind, folder, [e for e in set(now).difference(before) if e[0] not in refused])
@@ -204,8 +205,8 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         gone += [f"{folder}/{e[0]}" for e in before if e[0] not in names]
     for folder, old in listed_before.items():
         if folder not in records:
-            gone += [f"{folder}/{e[0]}" for part in old for e in part]
-            relisted.update(((folder, i), []) for i in range(len(old)))
+            gone += [f"{folder}/{e[0]}" for blob in old for e in entries_of(blob, folder)]
+            relisted.update(((folder, i), ([], b"")) for i in range(len(old)))
     changed.sort(key=lambda f: f[1])  # the order of the files: by folder, then name
     rows = store.rows([f[1] for f in changed] + gone) if store is not None else {}
     removed = [rel for rel in gone if rel in rows]
@@ -256,13 +257,13 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             )
         return made[rel]
 
-    listed: list[tuple] = []
+    every_file: list[tuple] = []
 
     def files() -> list[tuple]:
         """Every record file, (kind, path, path on disk, entry) in order (only when every record is needed)."""
-        if not listed:
-            listed.extend(f for kind, folder, _ in folders for f in load.located(root, kind, folder, records[folder]))
-        return listed
+        if not every_file:
+            every_file.extend(f for kind, folder, _ in folders for f in load.located(root, kind, folder, records[folder]))
+        return every_file
 
     # The archived texts: one whose source record and file are as cached (by stat, as record files)
     # keeps its cached hash, and is read only if a check asks for its words; the others are read.
@@ -405,9 +406,9 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         if whole and warm:  # a build exports these values: read them from the snapshot this run validated, before another run can write
             _load_values(store, [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)])
         store.release()
-        listings = {where: store.trusted(entries) for where, entries in relisted.items()}
-        old_parts = {(folder, i): part for folder, parts in listed_before.items() for i, part in enumerate(parts)}
-        listings = {where: kept for where, kept in listings.items() if kept != old_parts.get(where, [])}
+        listings = {where: store.trusted(*part) if part[0] else b"" for where, part in relisted.items()}
+        old_parts = {(folder, i): blob for folder, blobs in listed_before.items() for i, blob in enumerate(blobs)}
+        listings = {where: kept for where, kept in listings.items() if kept != old_parts.get(where, b"")}
         if warm and not (fresh or errors or removed or listings or texts_read or stale_texts):
             return _finish(dataset, problems, store, whole, files, readable, record)  # nothing to write
         with store.writing() as conn:
@@ -415,8 +416,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
                 _save(conn, kinds, contribs, fresh, errors, removed, cross, previous, spans, covered, warm)
                 conn.executemany("DELETE FROM folders WHERE path = ? AND part = ?", [where for where, kept in listings.items() if not kept])
                 conn.executemany(
-                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
-                    [(*where, marshal.dumps(kept)) for where, kept in listings.items() if kept],
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", [(*where, kept) for where, kept in listings.items() if kept]
                 )
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('sum', ?)", (f"{total:064x}",))
                 conn.executemany("DELETE FROM texts WHERE path = ?", [(rel,) for rel in stale_texts])
