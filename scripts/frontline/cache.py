@@ -1,22 +1,31 @@
 """The validation cache: an SQLite database of what each record file parsed to and the problems found in it.
 
 Reads and writes ``ROOT/.frontline-cache/cache.sqlite`` (git ignores the folder). Nothing else.
-Rows are read as a run needs them, never the whole file at once: a warm run reads each file's
-hash and stat, the problems of the files that have some, and the values of the few records its
-checks look at.
+Rows are read as a run needs them, never the whole file at once: a warm run reads each folder's
+listing, the rows of the files whose entries differ from it, the problems of the files that have
+some, and the values of the few records its checks look at.
 
-- ``files``: per record file, its SHA-256 and stat (size, times, inode: they only spare hashing
-  an unchanged file, as git's index does; a file changed within a second of being cached is
-  hashed again, so a coarse clock cannot hide an edit), the error that stopped it being read or
+- ``folders``: each kind folder's listing as the last run made it (``load.listing``: every
+  entry's name, mode, size, times and inode), in parts of ``PART`` entries (``checks.incremental``),
+  each one marshal blob (version 2: equal lists give equal bytes). A run compares its own listing
+  with these, a part at a time, as bytes; only the entries of parts that differ are looked at one
+  by one. Like git's index, the stat only spares hashing an unchanged file; an entry changed
+  within a second of the run that listed it is kept marked (``trusted``), so that it is hashed
+  again next time and a coarse file clock cannot hide an edit.
+- ``files``: per record file, its SHA-256, the error that stopped it being read or
   the problems of the per-record rules, its record's id and kind, a digest of
   what other records' checks read of it (``contrib``), and its problems across records (worked
   out against the dataset key in ``meta``).
+- ``texts``: per source record, the archived text it named when it was read, that file's stat
+  (as an entry) and SHA-256: while the record and the file's stat are unchanged, the text is
+  neither read nor hashed again (its words are read only if a check asks for them).
 - ``vals``: each record's value (JSON), read only for the records a run looks at.
 - ``spans``: where each record's evidence quotes lie in its sources' texts.
 - ``ids``: the first record with each id (the index the checks across records look ids up in).
 - ``coverage``: each source's coverage warnings.
 - ``meta``: the format, the token and its signature, the keys, the dataset key and what was
-  worked out across the whole dataset against it.
+  worked out across the whole dataset against it, and ``sum``: the sum modulo 2**256 of a hash of
+  every file's ``contrib`` under this machine's key (``term``), updated by the files that change.
 
 Two keys guard the rows: the parser's (the strict reader's source and libyaml's version) and
 the rules' (their source code, the schemas, the package and its dependencies' versions); when

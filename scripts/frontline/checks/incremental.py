@@ -2,17 +2,24 @@
 
 ``validate(root, per_record, store, jobs)`` returns the dataset and every problem, exactly those of
 a run without a cache (``store`` None), which reads and checks everything. It reads the dataset
-(``load.scan``, ``load.read_files``, the source texts) and the cache (``cache.Store``); it writes
+(``load.listing``, ``load.read_files``, the source texts) and the cache (``cache.Store``); it writes
 only the cache.
 
 How a warm run stays small:
 
-- A file whose stat is the cached one is not read; one whose bytes hash to the cached SHA-256 is
-  not parsed; the per-record problems of unchanged files come from the cache.
+- Every record file is stat'ed (``load.listing``), and each folder's listing compared with the
+  cached one a part of ``PART`` entries at a time, as bytes: a part that is unchanged costs one
+  comparison, whatever it holds. Only the entries of parts that differ are compared one by one; a
+  file whose entry is the cached one is not read; one whose bytes hash to the cached SHA-256 is
+  not parsed; the per-record problems of unchanged files come from the cache. An archived text
+  whose source record and stat are unchanged keeps its cached hash and is read only if a check
+  asks for its words.
 - The checks across records read little of other records: their ids and kinds, the fields the
   claim graph, the loops of parents and part_of and the regions of places follow
   (``SHARED``). Each file's row keeps a digest of that part (``contrib``); the dataset key is the
-  digest of every file's, of the files that could not be read, of dataset/redirects.yaml and of
+  digest of the sum of every file's (a keyed hash of each, summed modulo 2**256 and kept in the
+  cache: the files that changed take their old terms out and put their new ones in, so no run
+  reads every file's row), of the files that could not be read, of dataset/redirects.yaml and of
   the source texts' hashes. While the key is the cached one, every unchanged record's problems
   across records still hold: only the changed records are checked across records (against an
   index of ids read from the cache as needed), and the coverage of the sources whose quoted
