@@ -533,3 +533,16 @@ def test_a_damaged_listing_is_discarded_with_a_warning(project: Path, capsys):
     lines, err = run(capsys, str(project))
     assert lines == expected
     assert "warning: cache" in err and "damaged" in err
+
+
+def test_a_cache_of_an_earlier_format_is_started_again_quietly(project: Path, capsys, checked):
+    """A cache written by an earlier version on this machine (signed, another format) is replaced without a warning."""
+    expected, _ = run(capsys, str(project))
+    conn = sqlite3.connect(project / cache.FOLDER / cache.NAME)
+    with conn:
+        conn.execute("UPDATE meta SET value = 'frontline-cache 3' WHERE key = 'format'")
+    conn.close()
+    checked.clear()
+    lines, err = run(capsys, str(project))
+    assert lines == expected and err == ""
+    assert checked, "nothing of another format is trusted"

@@ -196,6 +196,9 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     gone: list[str] = []  # what the last run listed that is no record file now
     for kind, folder, entries in folders:
         records[folder] = mine = load.record_entries(dataset, folder, entries)
+        if store is None:
+            changed += load.located(root, kind, folder, mine)
+            continue
         parts = [entries[at : at + PART] for at in range(0, len(entries), PART)]
         blobs = [listed(part) for part in parts]
         old = listed_before.get(folder, [])
@@ -214,19 +217,18 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         if folder not in records:
             gone += [f"{folder}/{e[0]}" for blob in old for e in entries_of(blob, folder)]
             relisted.update(((folder, i), ([], b"")) for i in range(len(old)))
-    changed.sort(key=lambda f: f[1])  # the order of the files: by folder, then name
+    # changed is in the order of the files: the folders in order, each folder's files by name
     rows = store.rows([f[1] for f in changed] + gone) if store is not None else {}
     removed = [rel for rel in gone if rel in rows]
     known = {rel: row[SHA] for rel, row in rows.items()}
     fresh: dict[str, Record] = {}  # parsed in this run
     errors: dict[str, list] = {}  # could not be read, found in this run
-    restat: list[str] = []  # the cached bytes under a new stat
     for (kind, rel, _, _), (_, sha, doc, error, problems) in zip(
         changed, load.read_files(changed, per_record, jobs, known, before_workers), strict=True
     ):
         if doc is None and error is None:
-            restat.append(rel)
-        elif error is not None:
+            continue  # the cached bytes under a new stat
+        if error is not None:
             errors[rel] = [sha, error]
         else:
             fresh[rel] = Record(kind, rel, doc, problems, sha)
