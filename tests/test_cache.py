@@ -546,3 +546,18 @@ def test_a_cache_of_an_earlier_format_is_started_again_quietly(project: Path, ca
     lines, err = run(capsys, str(project))
     assert lines == expected and err == ""
     assert checked, "nothing of another format is trusted"
+
+
+@pytest.mark.parametrize("flag", [(), ("--no-cache",)])
+def test_a_file_gone_between_listing_and_stat_is_left_out(project: Path, capsys, monkeypatch, flag: tuple[str, ...]):
+    """An editor's temporary file that disappears while the folder is listed is neither a record nor a crash."""
+    expected, _ = run(capsys, str(project), *flag)
+    real = os.listdir
+
+    def with_a_vanished_name(path=None):
+        names = real(path) if path is not None else real()
+        return [*names, ".claim.yaml.swp"] if "northland-enters-brook.yaml" in names else names
+
+    monkeypatch.setattr(os, "listdir", with_a_vanished_name)
+    lines, err = run(capsys, str(project), *flag)
+    assert lines == expected and err == ""

@@ -218,18 +218,33 @@ def listing(dataset: Dataset) -> list[tuple[str, str, list[Entry]]]:
 
 
 def _entries(folder: str) -> list[Entry]:
-    """A folder's entries, each with its lstat (relative to the folder's descriptor where the system allows: fewer lookups)."""
-    if os.stat not in os.supports_dir_fd:
-        return [
-            (n, (s := os.lstat(os.path.join(folder, n))).st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
-            for n in os.listdir(folder)
-        ]
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    """A folder's entries, each with its lstat (relative to the folder's descriptor where the system allows: fewer lookups).
+
+    A name that is gone by the time it is stat'ed (an editor's temporary file) is left out.
+    """
+    dir_fd = os.stat in os.supports_dir_fd
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if dir_fd else None
     try:
-        lstat = os.lstat
-        return [(n, (s := lstat(n, dir_fd=fd)).st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) for n in os.listdir(fd)]
+        names = os.listdir(fd if fd is not None else folder)
+        lstat = functools.partial(os.lstat, dir_fd=fd) if fd is not None else lambda name: os.lstat(os.path.join(folder, name))
+        try:
+            if fd is not None:  # the common case, written out: a partial's call costs more per file
+                at = os.lstat
+                return [(n, (s := at(n, dir_fd=fd)).st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) for n in names]
+            return [(n, (s := lstat(n)).st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) for n in names]
+        except FileNotFoundError:
+            pass
+        out = []
+        for name in names:
+            try:
+                s = lstat(name)
+            except FileNotFoundError:
+                continue
+            out.append((name, s.st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino))
+        return out
     finally:
-        os.close(fd)
+        if fd is not None:
+            os.close(fd)
 
 
 def record_entries(dataset: Dataset, rel: str, entries: list[Entry]) -> list[Entry]:
