@@ -561,3 +561,26 @@ def test_a_file_gone_between_listing_and_stat_is_left_out(project: Path, capsys,
     monkeypatch.setattr(os, "listdir", with_a_vanished_name)
     lines, err = run(capsys, str(project), *flag)
     assert lines == expected and err == ""
+
+
+def test_a_warm_build_reads_the_texts_it_exports_while_it_validates(trusted: Path, capsys):
+    run(capsys, str(trusted))
+    dataset, _ = cli.validate(trusted)
+    stored = [text for text in dataset.texts.values() if isinstance(text, incremental.StoredText)]
+    assert stored, "the texts were taken by their stat"
+    assert all(text.words is not None for text in stored), "and read before validation returned"
+
+
+def test_a_text_that_changes_while_a_run_reads_it_discards_the_cache(trusted: Path, capsys, monkeypatch):
+    """A text whose stat matches but whose bytes no longer hash to the cached value (edited in the run's middle)."""
+    run(capsys, str(trusted))
+    seed = trusted / "seeds" / "example.txt"
+    entry = incremental.text_entry(seed)
+    seed.write_bytes(seed.read_bytes().replace(b"Brook", b"BROOK", 1))
+    real = incremental.text_entry
+    monkeypatch.setattr(incremental, "text_entry", lambda path: entry if path == seed else real(path))
+    _, problems = cli.validate(trusted)
+    err = capsys.readouterr().err
+    assert "warning: cache" in err and "changed while this run read it" in err
+    assert [str(p) for p in problems] == [str(p) for p in cli.validate(trusted, cache=False)[1]]
+    assert any(p.code == "FC403" for p in problems)

@@ -301,6 +301,9 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
                 if entry is not None and not store.racy(entry):
                     texts_read[rel] = (item.id, made_now.path, marshal.dumps(entry), made_now.sha256)
     stale_texts = [rel for rel in cached_texts if rel not in confirmed and rel not in texts_read]
+    if whole:  # a build exports and shows the texts: read them now, as validated, not while it writes
+        for text in dataset.texts.values():
+            _ = text.text
     dataset.problems.extend(safety.symlink_problems(root))
 
     # The dataset key: what the checks across records read. Its files' part is a sum over the files,
