@@ -142,17 +142,17 @@ def test_the_build_loads_the_working_tree_once(tmp_path, monkeypatch):
     path.write_text("id: eastshire-council\nname: Eastshire council\nkind: government-body\n", encoding="utf-8")
     monkeypatch.delenv("FRONTLINE_PREVIOUS_RELEASE", raising=False)
 
-    real = frontline.load.scan
+    real = frontline.load.listing
     roots: list[Path] = []
 
-    def counting_scan(dataset, *args, **kwargs):  # every load of a tree (load.load, or validation through the cache) lists it once
+    def counting_listing(dataset, *args, **kwargs):  # every load of a tree (load.load, or validation through the cache) lists it once
         roots.append(Path(dataset.root).resolve())
         return real(dataset, *args, **kwargs)
 
-    # every module that took scan by name, as well as the module itself
+    # every module that took listing by name, as well as the module itself
     for module in [m for name, m in sys.modules.items() if name == "frontline" or name.startswith("frontline.")]:
-        if getattr(module, "scan", None) is real:
-            monkeypatch.setattr(module, "scan", counting_scan)
+        if getattr(module, "listing", None) is real:
+            monkeypatch.setattr(module, "listing", counting_listing)
     with contextlib.redirect_stdout(io.StringIO()):
         assert cli.main(["build", str(root), "--no-site"]) == cli.EXIT_OK
     changes = (root / "build" / "docs" / "changes.md").read_text(encoding="utf-8")
