@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from frontline import checks, model, quotes
+from frontline import checks, coverage, model, quotes
 from frontline import load as loader
-from frontline.checks import check_record
+from frontline.checks import check_record, incremental
 from frontline.load import Dataset, load, read_files, record_facts, scan
 from helpers import ROOT, copy_fixture
 
@@ -119,6 +119,11 @@ def test_each_invalid_case_has_the_same_problems_when_the_workers_find_the_quote
         before = target.read_bytes() if target.exists() else None
         shutil.copyfile(case, target)
         assert checks.check(_load_by_workers(root)) == checks.check(load(root, per_record=check_record)), case
+        by_workers, found = incremental.validate(root, check_record, None, jobs=2)
+        assert set(by_workers.derived["scans"]) == set(by_workers.texts)
+        for source, scanned in by_workers.derived["scans"].items():
+            assert scanned == coverage.scan(by_workers.texts[source].text)
+        assert found == incremental.validate(root, check_record, None, jobs=1)[1], case
         if before is None:
             target.unlink()
         else:

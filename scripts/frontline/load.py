@@ -496,12 +496,18 @@ class Hints:
     that could not be parsed here, an id held by two sources: its quotes are looked up in the
     main process, as without workers). The results are those of ``quotes.locate`` over the same
     characters, so the checks' problems and the covered spans are the same either way.
+
+    With scan (``coverage.scan``: what coverage looks for in a text, which depends on the text
+    alone), the workers also scan the texts, a share of them with each batch, and ``seed`` puts
+    the scans of the same texts in ``dataset.derived["scans"]``, where coverage finds them.
     """
 
-    def __init__(self, root: str | os.PathLike):
+    def __init__(self, root: str | os.PathLike, scan: Callable[[str], object] | None = None):
         self.root = Path(root)
+        self.scan = scan
         self.texts: dict[str, SourceText] = {}  # source id -> its text, as read before the workers forked
         self.found: dict[tuple, tuple[int, int] | None] = {}  # quotes.lookup_key -> quotes.locate's result, from the workers
+        self.scans: dict[str, object] = {}  # source id -> scan of its text, from the workers
 
     def read(self, files: list[tuple]) -> None:
         """Read the texts of the source records among files (kind, path, path on disk, entry); a record that cannot be read is left out."""
@@ -525,7 +531,11 @@ class Hints:
             for source, text in self.texts.items()
             if (now := dataset.texts.get(source)) is not None and now.path == text.path and now.sha256 == text.sha256
         }
-        if not same or not self.found:
+        if not same:
+            return
+        if self.scans:
+            dataset.derived["scans"] = {source: found for source, found in self.scans.items() if source in same}
+        if not self.found:
             return
         cache = dataset.locate.cache
         if len(same) == len(self.texts):
@@ -536,6 +546,7 @@ class Hints:
 
 _HINTED: dict[str, SourceText] = {}  # the texts a worker looks quotes up in (Hints.texts), set before the workers fork
 _LOCATED: dict[tuple, tuple[int, int] | None] = {}  # a worker's lookups so far
+_SCAN: list[Callable[[str], object]] = []  # Hints.scan, set before the workers fork
 
 
 def read_files(
@@ -567,28 +578,39 @@ def read_files(
             out.extend(_read_batch(batch, per_record))
         return out
     _LOCATED.clear()
+    scans: list[list[str]] = [[] for _ in batches]  # the texts each batch's worker scans, taken in turn
     if hints is not None:
         hints.read(files)
         _HINTED = hints.texts
+        if hints.scan is not None:
+            _SCAN.append(hints.scan)
+            for at, source in enumerate(sorted(hints.texts)):
+                scans[at % len(batches)].append(source)
+    shares = [(batch, per_record, mine) for batch, mine in zip(batches, scans, strict=True)]
     try:
-        for batch, (sent, found) in zip(batches, imap_forked(_read_packed, [(batch, per_record) for batch in batches], jobs), strict=True):
+        for batch, (sent, found, scanned) in zip(batches, imap_forked(_read_packed, shares, jobs), strict=True):
             out.extend(_unpacked(batch, sent))  # while the workers read the next batches
             if hints is not None:
                 hints.found.update(found)
+                hints.scans.update(scanned)
     finally:
         _HINTED = {}
         _LOCATED.clear()
+        _SCAN.clear()
     return out
 
 
-def _read_packed(batch: list[tuple[str, str, str, str]], per_record) -> tuple[list[tuple], list[tuple]]:
+def _read_packed(
+    batch: list[tuple[str, str, str, str]], per_record, scans: list[str] | tuple = ()
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """_read_batch in a worker process, its rows made plain for the way back: values, not Documents; and its quotes looked up.
 
     Pickling each record's Document (its state, the callable that reads its file again, its
     facts) cost some 25 µs a record in the worker and half of that in the main process; plain
     tuples of dicts, lists and strings cost a fraction of it. _unpacked makes the Documents again.
     The second list holds (quotes.lookup_key, quotes.locate's result) of each evidence quote of
-    the batch's records whose source's text the worker has (``Hints``).
+    the batch's records whose source's text the worker has, the third (source id, Hints.scan of
+    its text) of each of scans (``Hints``).
     """
     out = []
     found: list[tuple] = []
@@ -599,7 +621,8 @@ def _read_packed(batch: list[tuple[str, str, str, str]], per_record) -> tuple[li
             out.append((sha, True, doc.value, None if doc.facts is None else tuple(doc.facts), error, problems))
             if _HINTED and doc.facts is not None and isinstance(doc.value, dict):
                 _located(kind, rel, doc.value, doc.facts, found)
-    return out, found
+    scanned = [(source, _SCAN[0](_HINTED[source].text)) for source in scans if _SCAN and source in _HINTED]
+    return out, found, scanned
 
 
 def _located(kind: str, rel: str, value: dict, facts: Facts, out: list[tuple]) -> None:

@@ -223,7 +223,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     known = {rel: row[SHA] for rel, row in rows.items()}
     fresh: dict[str, Record] = {}  # parsed in this run
     errors: dict[str, list] = {}  # could not be read, found in this run
-    hints = load.Hints(root)  # the quotes the workers look up, if there are workers
+    hints = load.Hints(root, coverage.scan)  # the quotes the workers look up and the texts they scan, if there are workers
     for (kind, rel, _, _), (_, sha, doc, error, problems) in zip(
         changed, load.read_files(changed, per_record, jobs, known, before_workers, hints), strict=True
     ):
