@@ -267,7 +267,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             )
         return made[rel]
 
-    every_file: list[tuple] = []
+    every_file: list[tuple] = changed if store is None else []  # without the cache, every record file is a changed one, in order
 
     def files() -> list[tuple]:
         """Every record file, (kind, path, path on disk, entry) in order (only when every record is needed)."""
