@@ -21,7 +21,7 @@ from ..markup import md_code
 from ..model import KIND
 from ..release import codebook_markdown, diff, downloads_markdown
 from . import annotate, env, jsonld, threads
-from .env import ENV, date, date_key, finalize, muted, percent, precision
+from .env import ENV, LABELS, date, date_key, field, finalize, muted, percent, precision
 from .index import Site
 from .links import Links
 from .urls import DATA, href, record_doc, record_url
@@ -80,12 +80,77 @@ def record_page(site: Site, record: Record) -> str:
             "list": items,
             "number": site.thread_of.get(record.id, 0) + 1,
         }
-        context["sources"] = _evidence_sources(site, data)
+        context["summary"] = claim_summary(site, links, record, _evidence_sources(site, data))
+        context["fields"] = claim_fields(links, data)
     if record.kind == "source":
         text = site.dataset.texts.get(record.id)
         context["paragraphs"] = annotate.annotate(site, record.id) if text is not None else None
         context["coverage"] = annotate.coverage(site, record) if text is not None else None
     return _render(f"{record.kind}.md", **context)
+
+
+def claim_summary(site: Site, links: Links, record: Record, sources: list[Record]) -> Markup:
+    """A claim's summary box: its verdict, who claimed it and when, its sources, its status and who disputes it."""
+    data = record.data
+    status = data.get("status") or {}
+    dating = data.get("date") or {}
+    v = site.verdict(record)
+    claimed = links.ref(data.get("claimant"))
+    if data.get("reported_by"):
+        claimed = f"{claimed} {muted('(reported by')} {links.refs(data.get('reported_by'), ' → ')}{muted(')')}"
+    if dating.get("value"):
+        value = dating["value"]
+        basis = LABELS["basis"].get(dating.get("basis"), dating.get("basis", ""))
+        when = f"{env.time(value)} {muted(f'({precision(value)} precision; {basis})')}"
+    else:
+        when = muted("undated")
+    out = [
+        '<section class="fc-summary-box" aria-labelledby="fc-summary-title" data-pagefind-ignore>\n'
+        '<h2 id="fc-summary-title" class="fc-sr-only">At a glance</h2>\n'
+        f'<p class="fc-summary-verdict">{links.verdict(record.id)}</p>\n<dl class="fc-summary-grid">\n'
+        f"<dt>Claimed by</dt><dd>{claimed}</dd>\n<dt>When</dt><dd>{when}</dd>\n"
+    ]
+    if sources:
+        out.append(f"<dt>Source</dt><dd>{'; '.join(links.ref(source.id) for source in sources)}</dd>")
+    assessed = (
+        f"assessed by {links.ref(status['assessed_by'])}" if status.get("assessed_by") else muted("assessed by the dataset's editors")
+    )
+    out.append(f"<dt>Status</dt><dd>{env.status(status.get('value', ''))} {assessed}</dd>\n")
+    if v["disputed_by"]:
+        items = "".join(f"<li>{links.ref(r.data.get('claimant'))}: {links.ref(r.id, site.short(r, 100))}</li>" for r in v["disputed_by"])
+        out.append(f'<dt>Disputed by {len(v["disputed_by"])}</dt><dd><ul class="fc-summary-disputes">{items}</ul></dd>')
+    out.append("</dl>\n</section>\n")
+    return Markup("".join(out))
+
+
+def claim_fields(links: Links, data: dict) -> Markup:
+    """A claim's field rows (<dt> and <dd>), each left out when it is empty."""
+    status = data.get("status") or {}
+    shown = env.status(status.get("value", ""))
+    if status.get("assessed_by"):
+        shown = f"{shown} — assessed by {links.ref(status['assessed_by'])}"
+    else:
+        editors = muted("(assessed by the dataset's editors)")
+        shown = f"{shown} {editors}"
+    if status.get("reason"):
+        shown = f"{shown}<br>{links.note(status['reason'])}"
+    return Markup(
+        "".join(
+            [
+                field("Statement", data.get("statement")),
+                field("Claimant", links.ref(data.get("claimant"))),
+                field("Reported by", links.refs(data.get("reported_by"), " → ")),
+                field("Speech", LABELS["speech"].get(data.get("speech"), data.get("speech"))),
+                field("Topic", data.get("topic")),
+                field("Date", Markup(links.dating(data["date"])) if data.get("date") else env.EMPTY),
+                field("Status", Markup(shown)),
+                field("Places", links.refs(data.get("places"))),
+                field("Actors", links.refs(data.get("actors"))),
+                field("Figures", links.ref_list(data.get("figures"))),
+                field("Relations", links.relations(data.get("relations"))),
+            ]
+        )
+    )
 
 
 NUMBER = re.compile(r"\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?!\d)|\d+(?:\.\d+)?")
