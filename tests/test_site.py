@@ -452,7 +452,13 @@ def evil_site(tmp_path_factory):
         data["name"] = f"{EVIL_LINK} {EVIL_NAME}"
         data["description"] = EVIL_MD
 
+    def figure(data):
+        data["measure"] = f"{EVIL_MD} {EVIL_NAME}"
+        data["as_of"]["wording"] = EVIL_LINK
+        data["note"] = EVIL_ATTR
+
     edit("places/brook.yaml", place)
+    edit("figures/brook-defenders.yaml", figure)
     edit("claims/northland-enters-brook.yaml", claim)
     edit("actors/northland-defence-ministry.yaml", actor)
     return build_project(root)
@@ -481,6 +487,8 @@ def test_no_record_can_inject_markup(evil_site):
         "places",
         "claims/northland-enters-brook",
         "claims",
+        "figures/brook-defenders",
+        "figures",
         "actors/northland-defence-ministry",
         "actors",
         "sources/example-report",
@@ -497,6 +505,10 @@ def test_no_record_can_inject_markup(evil_site):
     assert EVIL_MD in claim.text
     claim_raw = (evil_site.site / "claims" / "northland-enters-brook" / "index.html").read_text(encoding="utf-8")
     assert "<em>it</em>" not in claim_raw and 'href="javascript:' not in claim_raw
+    figure = html_page(evil_site.site, "figures/brook-defenders")
+    assert EVIL_MD in figure.text and EVIL_NAME in figure.text and EVIL_LINK in figure.text
+    figure_raw = (evil_site.site / "figures" / "brook-defenders" / "index.html").read_text(encoding="utf-8")
+    assert "<em>it</em>" not in figure_raw and "<strong>bold</strong>" not in figure_raw
     raw = (evil_site.site / "places" / "brook" / "index.html").read_text(encoding="utf-8")
     # the note's id in backticks is a link to that record's page; the rest of the note stays text
     assert EVIL_NOTE.replace("`eastshire`", "eastshire") in brook.text

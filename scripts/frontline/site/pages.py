@@ -82,6 +82,8 @@ def record_page(site: Site, record: Record) -> str:
         }
         context["summary"] = claim_summary(site, links, record, _evidence_sources(site, data))
         context["fields"] = claim_fields(links, data)
+    if record.kind == "figure":
+        context["fields"] = figure_fields(links, data)
     if record.kind == "source":
         text = site.dataset.texts.get(record.id)
         context["paragraphs"] = annotate.annotate(site, record.id) if text is not None else None
@@ -148,6 +150,29 @@ def claim_fields(links: Links, data: dict) -> Markup:
                 field("Actors", links.refs(data.get("actors"))),
                 field("Figures", links.ref_list(data.get("figures"))),
                 field("Relations", links.relations(data.get("relations"))),
+            ]
+        )
+    )
+
+
+def figure_fields(links: Links, data: dict) -> Markup:
+    """A figure's field rows (<dt> and <dd>), each left out when it is empty."""
+    value = data.get("value") or {}
+    shown = " · ".join(f"{finalize(name)} {env.number(value[name])}" for name in ("best", "low", "high") if name in value)
+    if value:
+        shown = f"{shown} {finalize(data.get('unit', ''))}"
+    return Markup(
+        "".join(
+            [
+                field("Measure", data.get("measure")),
+                field("Stated", Markup(f"“{finalize(data.get('stated', ''))}”")),
+                field("Qualifier", data.get("qualifier")),
+                field("Value", Markup(shown)),
+                field("Unit", data.get("unit")),
+                field("As of", Markup(links.dating(data["as_of"])) if data.get("as_of") else env.EMPTY),
+                field("Stated by", Markup(links.ref(data["stated_by"])) if data.get("stated_by") else env.EMPTY),
+                field("Places", links.refs(data.get("places"))),
+                field("Actors", links.refs(data.get("actors"))),
             ]
         )
     )
