@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -407,3 +408,179 @@ def test_a_warm_build_exports_the_values_it_validated(project: Path, capsys, mon
     )
     assert order and order[0] == "values", order
     assert all(record.data is not None for record in dataset.records)
+
+
+# --- the listing, the key's sum and the texts, with stats that are trusted ------------------------
+
+
+def _contents(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in [*(root / "dataset").rglob("*.yaml"), *(root / "seeds").rglob("*")] if p.is_file()}
+
+
+def _stamp_changes(before: dict[Path, bytes], root: Path, step: int) -> None:
+    """Give every file an edit changed or made a modification time of its own.
+
+    With no racy window (RACY_NS 0), two edits within one tick of a coarse file clock could leave
+    a file's size and times as they were; a contributor's edits are seconds apart.
+    """
+    for path, data in _contents(root).items():
+        if before.get(path) != data:
+            os.utime(path, ns=(10**18 + step * 10**9, 10**18 + step * 10**9))
+
+
+def _sum_of_every_row(store: cache.Store) -> str:
+    rows = store.conn.execute("SELECT contrib FROM files").fetchall()
+    return f"{sum(store.term(contrib) for (contrib,) in rows) % cache.MODULUS:064x}"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS, part=st.sampled_from([1, 2, 3, 1024]))
+def test_random_edits_with_trusted_stats_give_the_same_problems(edits, part, tmp_path_factory, monkeypatch):
+    """As above, with every stat trusted at once (no racy window) and listings in parts of a few entries.
+
+    Unchanged files are then taken by their folder's listing, not hashed again: a file added,
+    removed or renamed moves the entries of every later part. After each run, the key's sum kept
+    in the cache is the one worked out from every file's row.
+    """
+    base = tmp_path_factory.mktemp("trusted")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "home-cache"))
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setattr(incremental, "PART", part)
+    root = copy_fixture(base / "project")
+    for case in CASES:
+        folder, name = case.split("/")
+        shutil.copyfile(ROOT / "tests" / "invalid" / folder / f"{name}.yaml", root / "dataset" / folder / f"{name}.yaml")
+    _stamp_changes({}, root, 0)
+    cli.validate(root, whole=False)
+    for step, (action, pick) in enumerate(edits, 1):
+        before = _contents(root)
+        _edit(root, action, pick)
+        _stamp_changes(before, root, step)
+        _, warm = cli.validate(root, whole=False)
+        _, cold = cli.validate(root, cache=False)
+        assert [str(p) for p in warm] == [str(p) for p in cold], (action, pick)
+        store = cache.Store.open(root, load.parser_key(), checks.rules_key())
+        try:
+            assert store.meta("sum") == _sum_of_every_row(store)
+        finally:
+            store.close()
+
+
+@pytest.fixture
+def trusted(project: Path, monkeypatch) -> Path:
+    """The project, validated once, with every file's stat old enough to be trusted."""
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    _stamp_changes({}, project, 0)
+    return project
+
+
+def test_an_unchanged_project_is_neither_read_nor_hashed(trusted: Path, capsys, monkeypatch):
+    run(capsys, str(trusted))
+    read: list[str] = []
+    real = load.file_bytes
+    monkeypatch.setattr(load, "file_bytes", lambda path: (read.append(path), real(path))[1])
+    opened: list[str] = []
+    real_text = load.read_text
+    monkeypatch.setattr(load, "read_text", lambda dataset, record: (opened.append(record.path), real_text(dataset, record))[1])
+    lines, _ = run(capsys, str(trusted))
+    assert read == [str(trusted / "dataset" / "redirects.yaml")], "only dataset/redirects.yaml, which is no record, is read again"
+    assert opened == [], "the archived texts are taken by their stat"
+    assert lines == run(capsys, "--no-cache", str(trusted))[0]
+
+
+def test_a_file_added_and_one_removed_in_an_otherwise_unchanged_folder(trusted: Path, capsys, parses, monkeypatch):
+    monkeypatch.setattr(incremental, "PART", 2)  # the folder's later parts all move
+    run(capsys, str(trusted))
+    claims = trusted / "dataset" / "claims"
+    first = sorted(claims.glob("*.yaml"))[0]
+    added = claims / "aaa-copy.yaml"
+    added.write_text(first.read_text(encoding="utf-8").replace(f"id: {first.stem}", "id: aaa-copy"), encoding="utf-8")
+    os.utime(added, ns=(10**18 + 10**9, 10**18 + 10**9))
+    sorted(claims.glob("*.yaml"))[-1].unlink()
+    parses.clear()
+    warm, _ = run(capsys, str(trusted))
+    assert parses == ["id: aaa-copy"], "only the new file is parsed"
+    assert warm == run(capsys, "--no-cache", str(trusted))[0]
+    assert any("aaa-copy.yaml" in line for line in warm), "the copy's quotes are its original's: found twice"
+
+
+@pytest.mark.parametrize("what", ["record", "text"])
+def test_an_edit_in_place_of_the_same_size_and_time_is_seen(trusted: Path, capsys, what: str):
+    """The same size and modification time (restored after the edit) do not hide an edit: the change time differs."""
+    run(capsys, str(trusted))
+    path = trusted / "seeds" / "example.txt" if what == "text" else trusted / "dataset" / "claims" / "northland-enters-brook.yaml"
+    old = path.stat()
+    data = path.read_bytes()
+    word = b"Brook" if what == "text" else b"in Eastshire region"
+    assert word in data
+    time.sleep(0.02)  # a tick of the file clock, so that the change time moves
+    path.write_bytes(data.replace(word, word.upper(), 1))
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert path.stat().st_size == old.st_size and path.stat().st_mtime_ns == old.st_mtime_ns
+    warm, _ = run(capsys, str(trusted))
+    assert warm == run(capsys, "--no-cache", str(trusted))[0]
+    code = "FC403" if what == "text" else "FC40"
+    assert any(code in line for line in warm), "the edit is seen: a changed text no longer matches its hash, a changed quote is not found"
+
+
+def test_a_damaged_listing_is_discarded_with_a_warning(project: Path, capsys):
+    expected, _ = run(capsys, str(project))
+    stored = project / cache.FOLDER / cache.NAME
+    conn = sqlite3.connect(stored)
+    with conn:
+        conn.execute("UPDATE folders SET entries = ?", (b"\xff not marshal",))
+    conn.close()
+    lines, err = run(capsys, str(project))
+    assert lines == expected
+    assert "warning: cache" in err and "damaged" in err
+
+
+def test_a_cache_of_an_earlier_format_is_started_again_quietly(project: Path, capsys, checked):
+    """A cache written by an earlier version on this machine (signed, another format) is replaced without a warning."""
+    expected, _ = run(capsys, str(project))
+    conn = sqlite3.connect(project / cache.FOLDER / cache.NAME)
+    with conn:
+        conn.execute("UPDATE meta SET value = 'frontline-cache 3' WHERE key = 'format'")
+    conn.close()
+    checked.clear()
+    lines, err = run(capsys, str(project))
+    assert lines == expected and err == ""
+    assert checked, "nothing of another format is trusted"
+
+
+@pytest.mark.parametrize("flag", [(), ("--no-cache",)])
+def test_a_file_gone_between_listing_and_stat_is_left_out(project: Path, capsys, monkeypatch, flag: tuple[str, ...]):
+    """An editor's temporary file that disappears while the folder is listed is neither a record nor a crash."""
+    expected, _ = run(capsys, str(project), *flag)
+    real = os.listdir
+
+    def with_a_vanished_name(path=None):
+        names = real(path) if path is not None else real()
+        return [*names, ".claim.yaml.swp"] if "northland-enters-brook.yaml" in names else names
+
+    monkeypatch.setattr(os, "listdir", with_a_vanished_name)
+    lines, err = run(capsys, str(project), *flag)
+    assert lines == expected and err == ""
+
+
+def test_a_warm_build_reads_the_texts_it_exports_while_it_validates(trusted: Path, capsys):
+    run(capsys, str(trusted))
+    dataset, _ = cli.validate(trusted)
+    stored = [text for text in dataset.texts.values() if isinstance(text, incremental.StoredText)]
+    assert stored, "the texts were taken by their stat"
+    assert all(text.words is not None for text in stored), "and read before validation returned"
+
+
+def test_a_text_that_changes_while_a_run_reads_it_discards_the_cache(trusted: Path, capsys, monkeypatch):
+    """A text whose stat matches but whose bytes no longer hash to the cached value (edited in the run's middle)."""
+    run(capsys, str(trusted))
+    seed = trusted / "seeds" / "example.txt"
+    entry = incremental.text_entry(seed)
+    seed.write_bytes(seed.read_bytes().replace(b"Brook", b"BROOK", 1))
+    real = incremental.text_entry
+    monkeypatch.setattr(incremental, "text_entry", lambda path: entry if path == seed else real(path))
+    _, problems = cli.validate(trusted)
+    err = capsys.readouterr().err
+    assert "warning: cache" in err and "changed while this run read it" in err
+    assert [str(p) for p in problems] == [str(p) for p in cli.validate(trusted, cache=False)[1]]
+    assert any(p.code == "FC403" for p in problems)

@@ -7,9 +7,14 @@ the loaded dataset but never the validator's internals; the command line on top.
 
 from __future__ import annotations
 
+import argparse
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+from frontline import cli
 from helpers import ROOT
 
 PACKAGE = ROOT / "scripts" / "frontline"
@@ -163,8 +168,41 @@ def test_no_cycles_between_modules():
 
 def test_the_layer_test_sees_imports():
     """The reader finds the imports it must judge (so that the tests above cannot pass by reading nothing)."""
-    found = {target for target, _, _ in imports(PACKAGE / "cli.py")}
+    found = {target for path in (PACKAGE / "cli").glob("*.py") for target, _, _ in imports(path)}
     assert {"checks", "load", "release", "site"} <= found
     assert ("model", False) in {(t, nested) for t, _, nested in imports(PACKAGE / "site" / "index.py")} or any(
         t == "model" for t, _, _ in imports(PACKAGE / "site" / "index.py")
     )
+
+
+def test_validate_imports_neither_the_release_nor_the_site():
+    """`frontline validate` imports the checks, not the modules of the commands that write (cli.build, cli.records)."""
+    probe = (
+        "import sys\n"
+        "from frontline import cli\n"
+        "parsed = cli.parser().parse_args(['validate'])\n"
+        "assert cli.command(parsed.func) is cli.cmd_validate\n"
+        "print(sorted(m for m in sys.modules if m.startswith('frontline.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(ast.literal_eval(done.stdout))
+    assert "frontline.checks" in loaded
+    assert not loaded & {
+        "frontline.release",
+        "frontline.site",
+        "frontline.fmt",
+        "frontline.live",
+        "frontline.scaffold",
+        "frontline.cli.build",
+    }
+
+
+def test_every_command_names_a_function_that_exists():
+    parser = cli.parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for name, sub in commands.items():
+        func = cli.command(sub.get_default("func"))
+        assert callable(func) and func.__name__ == f"cmd_{name}", name

@@ -15,8 +15,10 @@ import pytest
 import frontline.load
 from frontline import cli
 from frontline.load import load
-from frontline.release import InvalidRelease, build, validation
+from frontline.release import InvalidRelease, archive, build, validation
 from frontline.release import write as write_release
+from frontline.release.files import zip_name
+from frontline.release.stamp import Stamp
 from helpers import ROOT, copy_fixture
 
 
@@ -51,9 +53,27 @@ def _bad_number(real_write_tables):
     return write_tables
 
 
+def _bad_number_before_its_check(real_write_tables):
+    """write_tables, with a place's latitude in places.csv written as a word as soon as the file is written, before its check starts."""
+
+    def write_tables(dataset, folder, offsets, stamp, written=None, **kwargs):
+        def breaking(table):
+            if table.name == "places":
+                path = folder / "places.csv"
+                data = path.read_bytes()
+                assert b",48.25318," in data, "the fixture's village has this latitude"
+                path.write_bytes(data.replace(b",48.25318,", b",about-two,", 1))
+            written(table)
+
+        real_write_tables(dataset, folder, offsets, stamp, written=breaking, **kwargs)
+
+    return write_tables
+
+
 BREAKS = {
     "duplicate key": (build, "write_tables", _duplicate_a_claim, "primary-key", "claims"),
     "bad value": (build, "write_tables", _bad_number, "type-error", "places"),
+    "bad value checked early": (build, "write_tables", _bad_number_before_its_check, "type-error", "places"),
 }
 
 
@@ -70,7 +90,7 @@ def test_an_invalid_release_is_refused_and_the_previous_one_kept(name, tmp_path,
     message = str(caught.value)
     assert "\n" not in message and message.startswith("the release does not validate (frictionless found ")
     assert error_type in message and resource in message
-    if name == "bad value":
+    if name.startswith("bad value"):
         assert "(cell 'about-two')" in message
     assert {e[3] for e in caught.value.errors} == {error_type}
     assert {e[0] for e in caught.value.errors} == {resource}
@@ -122,20 +142,54 @@ def test_the_build_loads_the_working_tree_once(tmp_path, monkeypatch):
     path.write_text("id: eastshire-council\nname: Eastshire council\nkind: government-body\n", encoding="utf-8")
     monkeypatch.delenv("FRONTLINE_PREVIOUS_RELEASE", raising=False)
 
-    real = frontline.load.scan
+    real = frontline.load.listing
     roots: list[Path] = []
 
-    def counting_scan(dataset, *args, **kwargs):  # every load of a tree (load.load, or validation through the cache) lists it once
+    def counting_listing(dataset, *args, **kwargs):  # every load of a tree (load.load, or validation through the cache) lists it once
         roots.append(Path(dataset.root).resolve())
         return real(dataset, *args, **kwargs)
 
-    # every module that took scan by name, as well as the module itself
+    # every module that took listing by name, as well as the module itself
     for module in [m for name, m in sys.modules.items() if name == "frontline" or name.startswith("frontline.")]:
-        if getattr(module, "scan", None) is real:
-            monkeypatch.setattr(module, "scan", counting_scan)
+        if getattr(module, "listing", None) is real:
+            monkeypatch.setattr(module, "listing", counting_listing)
     with contextlib.redirect_stdout(io.StringIO()):
         assert cli.main(["build", str(root), "--no-site"]) == cli.EXIT_OK
     changes = (root / "build" / "docs" / "changes.md").read_text(encoding="utf-8")
     assert "Changes since `v0.1.0`" in changes and "eastshire-council" in changes, "the changes page compared with the tag"
     assert roots.count(root.resolve()) == 1, roots
     assert len(roots) == 2, "besides the working tree, only the tagged revision is loaded"
+
+
+def test_the_release_made_in_one_process_is_the_release_made_with_workers(tmp_path, monkeypatch):
+    """Where no worker can be forked (or one core is all there is) every task runs in the build's process: the same bytes."""
+    root = copy_fixture(tmp_path / "project")
+    dataset = load(root)
+    with_workers = _tree(write_release(dataset, tmp_path / "workers"))
+    monkeypatch.setattr(build, "cores", lambda: 1)
+    assert _tree(write_release(dataset, tmp_path / "alone")) == with_workers
+    monkeypatch.setattr(build, "write_tables", _bad_number_before_its_check(build.write_tables))
+    with pytest.raises(InvalidRelease) as caught:
+        write_release(dataset, tmp_path / "alone")
+    assert {(e[0], e[3]) for e in caught.value.errors} == {("places", "type-error")}
+
+
+@pytest.mark.parametrize("deflated_elsewhere", ["none", "some", "all"])
+def test_a_zip_of_files_deflated_elsewhere_is_the_zip_zipfile_writes(deflated_elsewhere, tmp_path):
+    stamp = Stamp("1.2.3", None, False, "0" * 64, None, None)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "a.csv").write_bytes(b"id,name\r\n" + b"".join(b"row-%d,name %d\r\n" % (i, i * 7 % 13) for i in range(20_000)))
+    (folder / "b.bin").write_bytes(bytes(range(256)) * 300)
+    (folder / "README.txt").write_text("what the files hold\n", encoding="utf-8")
+    names = sorted(p.name for p in folder.iterdir())
+    expected_sums = archive.sums(folder)
+    expected = archive.write_zip(folder, stamp).read_bytes()
+    (folder / zip_name("1.2.3")).unlink()
+    chosen = {"none": [], "some": ["a.csv", "empty.txt"], "all": names}[deflated_elsewhere]
+    shares = archive.shares(folder, chosen, 2)
+    assert sorted(name for share in shares for name in share) == sorted(chosen)
+    ready = {name: done for share in shares for name, done in archive.deflate(folder, share).items()}
+    assert archive.sums(folder, ready) == expected_sums
+    assert archive.write_zip(folder, stamp, ready).read_bytes() == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from frontline.load import load
@@ -81,3 +83,25 @@ def test_the_foreign_keys_checked_once_find_what_frictionless_finds_alone(releas
     assert {"foreign-key", "primary-key", "type-error", "hash-count", "byte-count"} <= kinds, kinds
     assert validation.report_errors(broken, jobs=1) == expected
     assert validation.report_errors(broken, jobs=3) == expected
+
+
+def test_a_table_checked_from_its_descriptor_alone_gives_what_its_check_in_the_package_gives(release, tmp_path):
+    """The build checks each table as soon as it is written, from the descriptor the package will hold: the same findings, broken or not."""
+    broken = tmp_path / "data"
+    broken.mkdir()
+    for path in release.iterdir():
+        (broken / path.name).write_bytes(path.read_bytes())
+    for name, old, new in BREAKS:
+        (broken / name).write_bytes((broken / name).read_bytes().replace(old, new, 1))
+    for folder in (release, broken):
+        descriptors = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+        tables = {d["name"]: d for d in descriptors if d["profile"] == validation.TABULAR}
+        keys = validation.table_keys({name: d["schema"].get("foreignKeys", []) for name, d in tables.items()})
+        check = validation.Check(folder)
+        assert not check.failed and check.keys == keys
+        with check.running():
+            in_package = validation.check_tables(*tables)
+        alone = {name: validation.check_resource(descriptor, folder, keys) for name, descriptor in tables.items()}
+        assert alone == in_package
+        assert check.errors([alone]) == validation.report_errors(folder, jobs=1)
+    assert any(found.errors for found in alone.values()), "the broken release has errors of its tables' own"

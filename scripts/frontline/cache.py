@@ -1,22 +1,31 @@
 """The validation cache: an SQLite database of what each record file parsed to and the problems found in it.
 
 Reads and writes ``ROOT/.frontline-cache/cache.sqlite`` (git ignores the folder). Nothing else.
-Rows are read as a run needs them, never the whole file at once: a warm run reads each file's
-hash and stat, the problems of the files that have some, and the values of the few records its
-checks look at.
+Rows are read as a run needs them, never the whole file at once: a warm run reads each folder's
+listing, the rows of the files whose entries differ from it, the problems of the files that have
+some, and the values of the few records its checks look at.
 
-- ``files``: per record file, its SHA-256 and stat (size, times, inode: they only spare hashing
-  an unchanged file, as git's index does; a file changed within a second of being cached is
-  hashed again, so a coarse clock cannot hide an edit), the error that stopped it being read or
+- ``folders``: each kind folder's listing as the last run made it (``load.listing``: every
+  entry's name, mode, size, times and inode), in parts of ``PART`` entries (``checks.incremental``),
+  each one marshal blob (version 2: equal lists give equal bytes). A run compares its own listing
+  with these, a part at a time, as bytes; only the entries of parts that differ are looked at one
+  by one. Like git's index, the stat only spares hashing an unchanged file; an entry changed
+  within a second of the run that listed it is kept marked (``trusted``), so that it is hashed
+  again next time and a coarse file clock cannot hide an edit.
+- ``files``: per record file, its SHA-256, the error that stopped it being read or
   the problems of the per-record rules, its record's id and kind, a digest of
   what other records' checks read of it (``contrib``), and its problems across records (worked
   out against the dataset key in ``meta``).
+- ``texts``: per source record, the archived text it named when it was read, that file's stat
+  (as an entry) and SHA-256: while the record and the file's stat are unchanged, the text is
+  neither read nor hashed again (its words are read only if a check asks for them).
 - ``vals``: each record's value (JSON), read only for the records a run looks at.
 - ``spans``: where each record's evidence quotes lie in its sources' texts.
 - ``ids``: the first record with each id (the index the checks across records look ids up in).
 - ``coverage``: each source's coverage warnings.
 - ``meta``: the format, the token and its signature, the keys, the dataset key and what was
-  worked out across the whole dataset against it.
+  worked out across the whole dataset against it, and ``sum``: the sum modulo 2**256 of a hash of
+  every file's ``contrib`` under this machine's key (``term``), updated by the files that change.
 
 Two keys guard the rows: the parser's (the strict reader's source and libyaml's version) and
 the rules' (their source code, the schemas, the package and its dependencies' versions); when
@@ -34,6 +43,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import marshal
 import os
 import secrets
 import sqlite3
@@ -45,13 +55,15 @@ from pathlib import Path
 FOLDER = ".frontline-cache"
 NAME = "cache.sqlite"
 LEGACY = "records.json"
-FORMAT = "frontline-cache 3"
+FORMAT = "frontline-cache 4"
 RACY_NS = 1_000_000_000  # a file modified this close to the run that cached it is hashed again
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE folders (path TEXT NOT NULL, part INTEGER NOT NULL, entries BLOB NOT NULL, PRIMARY KEY (path, part));
+CREATE TABLE texts (path TEXT PRIMARY KEY, source TEXT NOT NULL, text TEXT NOT NULL, entry BLOB NOT NULL, sha TEXT NOT NULL);
 CREATE TABLE files (
-    path TEXT PRIMARY KEY, sha TEXT NOT NULL, stat TEXT, error TEXT, own TEXT, rid TEXT, kind TEXT,
+    path TEXT PRIMARY KEY, sha TEXT NOT NULL, error TEXT, own TEXT, rid TEXT, kind TEXT,
     contrib BLOB NOT NULL, cross TEXT, flagged INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX files_rid ON files (rid);
@@ -69,9 +81,10 @@ class Damaged(Exception):
     """The cache cannot be trusted: damaged, truncated, or not written on this machine."""
 
 
-# A row of ``Store.rows``: (path, sha, stat, error, contrib), what a run reads of every file to tell
-# whether it changed and what the checks of other records read of it; plain tuples, indexed so:
-SHA, STAT, ERROR, CONTRIB = 1, 2, 3, 4
+# A row of ``Store.rows``: (path, sha, error, contrib), what a run reads of a changed or removed file
+# to tell whether its bytes changed and what the checks of other records read of it; indexed so:
+SHA, ERROR, CONTRIB = 1, 2, 3
+MODULUS = 2**256  # the files' part of the dataset key: the sum of a keyed hash of each file's contrib, modulo this
 
 
 @dataclass
@@ -85,6 +98,7 @@ class Store:
     notes: list[str] = field(default_factory=list)  # what the command line should say (a damaged cache discarded)
     started_ns: int = field(default_factory=time.time_ns)
     generation: str = ""  # meta 'generation' as read: a write happens only if no other run wrote since
+    secret: bytes = b""  # this machine's key (the token's signature, and the terms of the dataset key's sum)
 
     @property
     def path(self) -> Path:
@@ -96,6 +110,7 @@ class Store:
         secret = _secret(store.notes)
         if secret is None:
             return store
+        store.secret = secret
         try:
             store.folder.mkdir(exist_ok=True)
             ignore = store.folder / ".gitignore"
@@ -132,14 +147,14 @@ class Store:
         conn.execute("PRAGMA synchronous=NORMAL")
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall()) if exists else {}
         if exists:
-            if meta.get("format") != FORMAT:
-                raise Damaged("not a frontline cache of this version")
+            if not meta.get("format", "").startswith("frontline-cache "):
+                raise Damaged("not a frontline cache")
             if not hmac.compare_digest(_sign(secret, meta.get("token", "")), meta.get("signature", "")):
                 raise Damaged("not written by this machine's frontline")
-            if meta.get("parser") == self.parser_key and meta.get("rules") == self.rules_key:
+            if meta.get("format") == FORMAT and meta.get("parser") == self.parser_key and meta.get("rules") == self.rules_key:
                 self.generation = meta.get("generation", "")
                 return conn
-            conn.close()  # another reader or other rules: nothing in it holds
+            conn.close()  # another version, another reader or other rules: nothing in it holds
             self.conn = None
             self._remove()
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
@@ -221,16 +236,61 @@ class Store:
         found = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return found[0] if found else None
 
-    def rows(self) -> dict[str, tuple]:
-        """Every file's row (path, sha, stat, error, contrib) by path; error is the JSON error row of a file that could not be read."""
+    def rows(self, paths: list[str]) -> dict[str, tuple]:
+        """The rows (path, sha, error, contrib) of those of paths that have one, by path; error is the JSON error row of a file that could not be read."""
         assert self.conn is not None
-        return {row[0]: row for row in self.conn.execute("SELECT path, sha, stat, error, contrib FROM files")}
+        out = {}
+        for start in range(0, len(paths), 500):
+            part = paths[start : start + 500]
+            marks = ",".join("?" * len(part))
+            out.update(
+                (row[0], row) for row in self.conn.execute(f"SELECT path, sha, error, contrib FROM files WHERE path IN ({marks})", part)
+            )
+        return out
 
-    def stat_of(self, stat: os.stat_result | None) -> str | None:
-        """The stat kept for a file: None when it was touched too recently to trust (it is hashed again next time)."""
-        if stat is None or stat.st_mtime_ns >= self.started_ns - RACY_NS or stat.st_ctime_ns >= self.started_ns - RACY_NS:
-            return None
-        return signature(stat)
+    def errors(self) -> list[tuple[str, str]]:
+        """(path, JSON error row) of every file that could not be read."""
+        assert self.conn is not None
+        return self.conn.execute("SELECT path, error FROM files WHERE flagged = 1 AND error IS NOT NULL").fetchall()
+
+    def listings(self) -> dict[str, list[bytes]]:
+        """Each kind folder's entries as the last run listed them (``load.listing``; those touched too recently to trust marked), in parts (``listed``), by folder."""
+        assert self.conn is not None
+        out: dict[str, list[bytes]] = {}
+        for path, part, blob in self.conn.execute("SELECT path, part, entries FROM folders ORDER BY path, part"):
+            parts = out.setdefault(path, [])
+            if part != len(parts) or not isinstance(blob, bytes):
+                raise Damaged(f"the listing of {path} lacks a part")
+            parts.append(blob)
+        return out
+
+    def texts(self) -> dict[str, tuple[str, str, tuple, str]]:
+        """The archived text each source record file named when it was last read: (source id, its text field, the text file's stat as an entry, SHA-256), by the record's path."""
+        assert self.conn is not None
+        out = {}
+        for path, source, text, blob, sha in self.conn.execute("SELECT path, source, text, entry, sha FROM texts"):
+            try:
+                entry = marshal.loads(blob)
+            except (ValueError, EOFError, TypeError) as exc:
+                raise Damaged(f"the text entry of {path} cannot be read ({exc})") from None
+            out[path] = (source, text, entry, sha)
+        return out
+
+    def racy(self, entry: tuple) -> bool:
+        """Whether an entry (name, mode, size, mtime_ns, ctime_ns, inode) changed within RACY_NS of this run: not to be trusted next time."""
+        limit = self.started_ns - RACY_NS
+        return entry[3] >= limit or entry[4] >= limit
+
+    def trusted(self, entries: list[tuple], blob: bytes) -> bytes:
+        """A part of a folder's listing as kept (blob is ``listed(entries)``): an entry changed within RACY_NS of this run is marked, so that it never matches and is hashed again next time."""
+        limit = self.started_ns - RACY_NS
+        if any(e[3] >= limit or e[4] >= limit for e in entries):
+            return listed([(e[0], -1, *e[2:]) if e[3] >= limit or e[4] >= limit else e for e in entries])
+        return blob
+
+    def term(self, contrib: bytes) -> int:
+        """A file's term in the dataset key's sum: a hash of its contrib under this machine's key (no one else can aim at a sum)."""
+        return int.from_bytes(hashlib.blake2b(contrib, digest_size=32, key=self.secret[:64]).digest(), "big")
 
     @contextlib.contextmanager
     def writing(self):
@@ -242,6 +302,22 @@ class Store:
                 return
             yield conn
             conn.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (secrets.token_hex(8),))
+
+
+def listed(entries: list[tuple]) -> bytes:
+    """A part of a folder's listing as kept: marshal's version 2, which has no references, so that equal lists give equal bytes."""
+    return marshal.dumps(entries, 2)
+
+
+def entries_of(blob: bytes, folder: str) -> list[tuple]:
+    """The entries of a part of a folder's listing as kept."""
+    try:
+        entries = marshal.loads(blob)
+    except (ValueError, EOFError, TypeError) as exc:
+        raise Damaged(f"the listing of {folder} cannot be read ({exc})") from None
+    if type(entries) is not list or not set(map(type, entries)) <= {tuple}:
+        raise Damaged(f"the listing of {folder} is no list of entries")
+    return entries
 
 
 def _check_length(path: Path) -> None:
@@ -282,10 +358,6 @@ def _secret(notes: list[str]) -> bytes | None:
     except OSError as exc:
         notes.append(f"no key for the cache at {path} ({exc.strerror}); validating without a cache")
         return None
-
-
-def signature(stat: os.stat_result) -> str:
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
 
 
 def digest(*parts: bytes | str) -> str:

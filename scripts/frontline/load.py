@@ -10,12 +10,13 @@ from __future__ import annotations
 import errno
 import functools
 import hashlib
-import operator
 import os
 import stat as filemode
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 import yaml
@@ -30,7 +31,7 @@ from .rules import Rule, rule
 SEEDS = "seeds"
 MAX_TEXT_BYTES = 4_000_000  # an archived text: a long article is 100 kB; a book does not belong here
 IGNORED = {".gitkeep", ".DS_Store"}  # housekeeping files that may sit in dataset folders
-BY_NAME = operator.attrgetter("name")  # folder entries in the order of their names
+MISSING_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.is_symlink reads as "no link"
 
 NOT_A_RECORD = rule(
     "FC001",
@@ -162,17 +163,35 @@ def load(root: str | os.PathLike, per_record: Callable[[Record], list[Problem]] 
     return dataset
 
 
-def scan(dataset: Dataset) -> list[tuple[str, str, str, os.stat_result]]:
-    """The record files under the dataset's root, (kind, path from the root, path on disk, stat) each, in order.
+# A folder's entry as listed: (name, mode, size, mtime_ns, ctime_ns, inode), from one lstat; tuples
+# of plain values, so that a whole folder's listing compares with another in one step (the cache's).
+Entry = tuple[str, int, int, int, int, int]
+IS_REGULAR = 0o100000  # S_IFREG: mode & 0o170000 of a regular file
+
+
+def scan(dataset: Dataset) -> list[tuple[str, str, str, Entry]]:
+    """The record files under the dataset's root, (kind, path from the root, path on disk, entry) each, in order.
 
     Reads dataset/redirects.yaml (into ``dataset.redirects_file``); entries that are no record file,
     and files over the size limit, go to the dataset's problems (the latter also to ``unreadable``).
     """
+    files: list[tuple[str, str, str, Entry]] = []
+    for kind, rel, entries in listing(dataset):
+        files += located(dataset.root, kind, rel, record_entries(dataset, rel, entries))
+    return files
+
+
+def listing(dataset: Dataset) -> list[tuple[str, str, list[Entry]]]:
+    """Each kind's folder under dataset/ as (kind, path from the root, its entries in the order the folder lists them).
+
+    Every entry is stat'ed (an edit in place changes no folder). Reads dataset/redirects.yaml (into
+    ``dataset.redirects_file``); an entry of dataset/ that is neither goes to the dataset's problems.
+    """
     root = dataset.root
-    files: list[tuple[str, str, str, os.stat_result]] = []
     base = root / "dataset"
     if not base.is_dir():
         raise FileNotFoundError(f"{base} is not a folder (is {root} a Frontline Claims project?)")
+    out = []
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
         rel = f"dataset/{printable(entry.name)}"
         if entry.name in IGNORED:
@@ -194,36 +213,101 @@ def scan(dataset: Dataset) -> list[tuple[str, str, str, os.stat_result]]:
                 )
             )
             continue
-        kind = FOLDERS[entry.name]
-        for item in sorted(os.scandir(entry.path), key=BY_NAME):
-            path = f"{rel}/{item.name}"
-            if item.name in IGNORED:
+        out.append((FOLDERS[entry.name], rel, _entries(entry.path)))
+    return out
+
+
+def _entries(folder: str) -> list[Entry]:
+    """A folder's entries, each with its lstat (relative to the folder's descriptor where the system allows: fewer lookups).
+
+    A name that is gone by the time it is stat'ed (an editor's temporary file) is left out.
+    """
+    dir_fd = os.stat in os.supports_dir_fd
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if dir_fd else None
+    try:
+        names = os.listdir(fd if fd is not None else folder)
+        lstat = functools.partial(os.lstat, dir_fd=fd) if fd is not None else lambda name: os.lstat(os.path.join(folder, name))
+        try:
+            if fd is not None:  # the common case, written out: a partial's call costs more per file
+                at = os.lstat
+                return [(n, (s := at(n, dir_fd=fd)).st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) for n in names]
+            return [(n, (s := lstat(n)).st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) for n in names]
+        except FileNotFoundError:
+            pass
+        out = []
+        for name in names:
+            try:
+                s = lstat(name)
+            except FileNotFoundError:
                 continue
-            if not item.name.isascii() and not _utf8(item.name):
-                dataset.problems.append(
-                    Problem.of(NOT_A_RECORD, f"{rel}/{printable(item.name)}", 1, 1, "file name is not UTF-8", "rename it to <id>.yaml")
+            out.append((name, s.st_mode, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino))
+        return out
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def record_entries(dataset: Dataset, rel: str, entries: list[Entry]) -> list[Entry]:
+    """The entries of the folder rel that are record files, in the order given; the problems of the others go to the dataset.
+
+    A record file is a regular file (no link, folder or device) named <id>.yaml with a UTF-8 name,
+    not hidden, within the size limit. A few passes in C over the whole folder (its modes, its
+    largest size, its names) find the common case, a folder of nothing but record files; otherwise
+    one pass finds the entries that are not plainly one, and only those are looked at one by one.
+    """
+    limit = yamlsafe.MAX_BYTES
+    names = list(map(itemgetter(0), entries))
+    if (
+        all(mode & 0o170000 == IS_REGULAR for mode in set(map(itemgetter(1), entries)))
+        and max(map(itemgetter(2), entries), default=0) <= limit
+        and "".join(names).isascii()
+        and all(map(str.endswith, names, repeat(".yaml")))
+        and not any(map(str.startswith, names, repeat(".")))
+    ):
+        return entries
+    odd = [
+        e
+        for e in entries
+        if not (e[1] & 0o170000 == IS_REGULAR and e[2] <= limit and e[0].endswith(".yaml") and e[0].isascii() and e[0][0] != ".")
+    ]
+    if not odd:
+        return entries
+    refused = set()
+    for name, mode, size, *_ in sorted(odd):
+        path = f"{rel}/{name}"
+        refused.add(name)
+        if name in IGNORED:
+            continue
+        if not name.isascii() and not _utf8(name):
+            dataset.problems.append(
+                Problem.of(NOT_A_RECORD, f"{rel}/{printable(name)}", 1, 1, "file name is not UTF-8", "rename it to <id>.yaml")
+            )
+            continue
+        if not name.endswith(".yaml") or name.startswith(".") or mode & 0o170000 != IS_REGULAR:
+            hint = "rename it to .yaml" if name.endswith(".yml") else "record files are regular files named <id>.yaml"
+            dataset.problems.append(Problem.of(NOT_A_RECORD, path, 1, 1, "not a record file", hint))
+            continue
+        if size > limit:
+            dataset.problems.append(
+                Problem.of(
+                    yamlsafe.TOO_LARGE,
+                    path,
+                    1,
+                    1,
+                    f"file is {size:,} bytes, more than the limit of {limit:,}",
+                    "split the record or shorten its text",
                 )
-                continue
-            if not item.name.endswith(".yaml") or item.name.startswith(".") or item.is_symlink() or not item.is_file():
-                hint = "rename it to .yaml" if item.name.endswith(".yml") else "record files are regular files named <id>.yaml"
-                dataset.problems.append(Problem.of(NOT_A_RECORD, path, 1, 1, "not a record file", hint))
-                continue
-            status = item.stat()
-            if status.st_size > yamlsafe.MAX_BYTES:
-                dataset.problems.append(
-                    Problem.of(
-                        yamlsafe.TOO_LARGE,
-                        path,
-                        1,
-                        1,
-                        f"file is {status.st_size:,} bytes, more than the limit of {yamlsafe.MAX_BYTES:,}",
-                        "split the record or shorten its text",
-                    )
-                )
-                dataset.unreadable[item.name[: -len(".yaml")]] = path
-                continue
-            files.append((kind, path, item.path, status))
-    return files
+            )
+            dataset.unreadable[name[: -len(".yaml")]] = path
+            continue
+        refused.discard(name)  # a record file after all (its name is UTF-8 beyond ASCII)
+    return [e for e in entries if e[0] not in refused] if refused else entries
+
+
+def located(root: Path, kind: str, rel: str, entries: list[Entry]) -> list[tuple[str, str, str, Entry]]:
+    """(kind, path from the root, path on disk, entry) of each of a folder's record entries, in the order of their names."""
+    folder = os.path.join(root, rel)
+    return [(kind, f"{rel}/{e[0]}", os.path.join(folder, e[0]), e) for e in sorted(entries)]
 
 
 def _utf8(name: str) -> bool:
@@ -359,15 +443,17 @@ def safe_text_path(root: Path, text: str) -> tuple[Path | None, str]:
         return None, "must not contain '..', '.' or empty parts"
     if parts[0] != SEEDS or len(parts) < 2:
         return None, f"must lie inside {SEEDS}/"
-    current = root
-    for part in parts:
-        current = current / part
+    current = str(root)
+    for i, part in enumerate(parts):
+        current = f"{current}/{part}"
         try:
-            if current.is_symlink():
-                return None, f"passes through the symbolic link '{current.relative_to(root).as_posix()}'"
+            if filemode.S_ISLNK(os.lstat(current).st_mode):
+                return None, f"passes through the symbolic link '{'/'.join(parts[: i + 1])}'"
         except OSError as exc:
+            if exc.errno in MISSING_ERRNOS:  # as Path.is_symlink: no such file is no link (reading it says what is wrong)
+                continue
             return None, f"cannot be read ({exc.strerror})"
-    return current, ""
+    return root / text, ""
 
 
 def read_text(dataset: Dataset, record: Record) -> None:

@@ -2,17 +2,24 @@
 
 ``validate(root, per_record, store, jobs)`` returns the dataset and every problem, exactly those of
 a run without a cache (``store`` None), which reads and checks everything. It reads the dataset
-(``load.scan``, ``load.read_files``, the source texts) and the cache (``cache.Store``); it writes
+(``load.listing``, ``load.read_files``, the source texts) and the cache (``cache.Store``); it writes
 only the cache.
 
 How a warm run stays small:
 
-- A file whose stat is the cached one is not read; one whose bytes hash to the cached SHA-256 is
-  not parsed; the per-record problems of unchanged files come from the cache.
+- Every record file is stat'ed (``load.listing``), and each folder's listing compared with the
+  cached one a part of ``PART`` entries at a time, as bytes: a part that is unchanged costs one
+  comparison, whatever it holds. Only the entries of parts that differ are compared one by one; a
+  file whose entry is the cached one is not read; one whose bytes hash to the cached SHA-256 is
+  not parsed; the per-record problems of unchanged files come from the cache. An archived text
+  whose source record and stat are unchanged keeps its cached hash and is read only if a check
+  asks for its words.
 - The checks across records read little of other records: their ids and kinds, the fields the
   claim graph, the loops of parents and part_of and the regions of places follow
   (``SHARED``). Each file's row keeps a digest of that part (``contrib``); the dataset key is the
-  digest of every file's, of the files that could not be read, of dataset/redirects.yaml and of
+  digest of the sum of every file's (a keyed hash of each, summed modulo 2**256 and kept in the
+  cache: the files that changed take their old terms out and put their new ones in, so no run
+  reads every file's row), of the files that could not be read, of dataset/redirects.yaml and of
   the source texts' hashes. While the key is the cached one, every unchanged record's problems
   across records still hold: only the changed records are checked across records (against an
   index of ids read from the cache as needed), and the coverage of the sources whose quoted
@@ -28,13 +35,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import marshal
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import coverage, load, safety, yamlsafe
-from ..cache import CONTRIB, ERROR, SHA, STAT, Damaged, Store, signature
+from ..cache import CONTRIB, MODULUS, SHA, Damaged, Store, digest, entries_of, listed
 from ..coverage import Span
 from ..load import Dataset, Record
 from ..problems import Problem
@@ -45,6 +54,7 @@ from . import check_record, coordinates, dates, graph, ids, references, sources
 # loops of parent and part_of, the region of a place (parent, kind, name, aliases).
 SHARED = ("id", "claimant", "relations", "part_of", "country", "parent", "kind", "name", "aliases")
 UNREADABLE = "unreadable"
+PART = 1024  # entries of a folder's listing kept together: an edit in place rewrites its part alone
 
 
 def contribution(path: str, kind: str, value: object) -> bytes:
@@ -82,6 +92,36 @@ class StoredRecord(Record):
             self.doc.value = json.loads(found[0])
             self.loaded = True
         return self.doc.value  # type: ignore[return-value]
+
+
+class StoredText(load.SourceText):
+    """An archived text whose stat is the one cached with its hash: its words are read when first asked for."""
+
+    def __init__(self, path: str, sha256: str, full: str):  # the dataclass fields, with the text read later
+        self.path = path
+        self.sha256 = sha256
+        self.full = full
+        self.words: str | None = None
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        if self.words is None:
+            data = load.file_bytes(self.full)
+            if hashlib.sha256(data).hexdigest() != self.sha256:
+                raise Damaged(f"{self.path} changed while this run read it")
+            self.words = data.decode("utf-8")
+        return self.words
+
+
+def text_entry(path: Path | None) -> tuple | None:
+    """An archived text file's stat as a folder entry (name, mode, size, mtime_ns, ctime_ns, inode), or None when it cannot be stat'ed."""
+    if path is None:
+        return None
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    return (path.name, status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 class StoredIndex(Mapping):
@@ -146,31 +186,73 @@ def validate(
 
 def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: bool, before_workers) -> tuple[Dataset, list[Problem]]:
     dataset = Dataset(root)
-    files = load.scan(dataset)
+    folders = load.listing(dataset)
     if store is not None:
         store.snapshot()
-    rows = store.rows() if store is not None else {}
-    changed = [f for f in files if (row := rows.get(f[1])) is None or row[STAT] is None or row[STAT] != signature(f[3])]
-    known = {f[1]: rows[f[1]][SHA] for f in changed if f[1] in rows}
+    listed_before = store.listings() if store is not None else {}
+    records: dict[str, list[load.Entry]] = {}  # the record files of each kind's folder, as listed
+    relisted: dict[tuple[str, int], tuple[list, bytes]] = {}  # the parts of listings that are not the cached ones
+    changed: list[tuple] = []  # (kind, path, path on disk, entry) of the record files not as cached
+    gone: list[str] = []  # what the last run listed that is no record file now
+    for kind, folder, entries in folders:
+        records[folder] = mine = load.record_entries(dataset, folder, entries)
+        if store is None:
+            changed += load.located(root, kind, folder, mine)
+            continue
+        parts = [entries[at : at + PART] for at in range(0, len(entries), PART)]
+        blobs = [listed(part) for part in parts]
+        old = listed_before.get(folder, [])
+        differ = [i for i in range(max(len(parts), len(old))) if i >= len(parts) or i >= len(old) or blobs[i] != old[i]]
+        if not differ:  # one comparison of bytes a part: nothing in this folder changed
+            continue
+        relisted.update(((folder, i), (parts[i], blobs[i]) if i < len(parts) else ([], b"")) for i in differ)
+        now = [e for i in differ if i < len(parts) for e in parts[i]]
+        before = [e for i in differ if i < len(old) for e in entries_of(old[i], folder)]
+        # An entry kept in a part that did not change is in no part that did (a folder lists a name once).
+        refused = {e[0] for e in entries}.difference(e[0] for e in mine) if mine is not entries else set()
+        changed += load.located(root, kind, folder, [e for e in set(now).difference(before) if e[0] not in refused])
+        names = {e[0] for e in now}.difference(refused)
+        gone += [f"{folder}/{e[0]}" for e in before if e[0] not in names]
+    for folder, old in listed_before.items():
+        if folder not in records:
+            gone += [f"{folder}/{e[0]}" for blob in old for e in entries_of(blob, folder)]
+            relisted.update(((folder, i), ([], b"")) for i in range(len(old)))
+    # changed is in the order of the files: the folders in order, each folder's files by name
+    rows = store.rows([f[1] for f in changed] + gone) if store is not None else {}
+    removed = [rel for rel in gone if rel in rows]
+    known = {rel: row[SHA] for rel, row in rows.items()}
     fresh: dict[str, Record] = {}  # parsed in this run
     errors: dict[str, list] = {}  # could not be read, found in this run
-    restat: dict[str, object] = {}  # the cached bytes under a new stat
-    stats = {}
-    for (kind, rel, _, stat), (_, sha, doc, error, problems) in zip(
+    for (kind, rel, _, _), (_, sha, doc, error, problems) in zip(
         changed, load.read_files(changed, per_record, jobs, known, before_workers), strict=True
     ):
-        stats[rel] = stat
         if doc is None and error is None:
-            restat[rel] = stat
-        elif error is not None:
+            continue  # the cached bytes under a new stat
+        if error is not None:
             errors[rel] = [sha, error]
         else:
             fresh[rel] = Record(kind, rel, doc, problems, sha)
+    kinds = {f[1]: f[0] for f in changed}
 
-    def stored(rel: str, kind: str, full: str) -> StoredRecord:
-        return StoredRecord(kind, rel, yamlsafe.Document(None, functools.partial(load.file_bytes, full)), None, rows[rel][SHA], store)
+    names_of: dict[str, set[str]] = {}
 
-    disk = {rel: full for _, rel, full, _ in files}
+    def present(rel: str) -> bool:
+        """Whether rel is a record file of this run."""
+        folder, _, name = rel.rpartition("/")
+        if folder not in names_of:
+            names_of[folder] = {e[0] for e in records.get(folder, ())}
+        return name in names_of[folder]
+
+    # files that could not be read: found now, or cached for files whose bytes did not change
+    failed = {rel: error for rel, (_, error) in errors.items()}
+    if store is not None:
+        failed.update((rel, json.loads(error)) for rel, error in store.errors() if rel not in fresh and rel not in errors and present(rel))
+    for rel in sorted(failed):
+        load.add_error(dataset, rel, failed[rel])
+
+    def readable(rel: str) -> bool:
+        return rel not in failed
+
     made: dict[str, Record] = {}
 
     def record(rel: str, kind: str) -> Record:
@@ -178,37 +260,82 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         if rel in fresh:
             return fresh[rel]
         if rel not in made:
-            made[rel] = stored(rel, kind, disk[rel])
+            full = os.path.join(root, rel)
+            made[rel] = StoredRecord(
+                kind, rel, yamlsafe.Document(None, functools.partial(load.file_bytes, full)), None, known.get(rel, ""), store
+            )
         return made[rel]
 
-    key = hashlib.sha256()
-    for kind, rel, _, _ in files:
-        if rel in errors:
-            load.add_error(dataset, rel, errors[rel][1])
-            key.update(contribution(rel, kind, UNREADABLE))
-        elif rel in fresh:
-            key.update(contribution(rel, kind, fresh[rel].data))
-        elif rows[rel][ERROR] is not None:
-            load.add_error(dataset, rel, json.loads(rows[rel][ERROR]))
-            key.update(rows[rel][CONTRIB])
-        else:
-            key.update(rows[rel][CONTRIB])
-        if kind == "source" and rel not in errors and (rel in fresh or rows[rel][ERROR] is None):
-            load.read_text(dataset, record(rel, kind))
+    every_file: list[tuple] = []
+
+    def files() -> list[tuple]:
+        """Every record file, (kind, path, path on disk, entry) in order (only when every record is needed)."""
+        if not every_file:
+            every_file.extend(f for kind, folder, _ in folders for f in load.located(root, kind, folder, records[folder]))
+        return every_file
+
+    # The archived texts: one whose source record and file are as cached (by stat, as record files)
+    # keeps its cached hash, and is read only if a check asks for its words; the others are read.
+    cached_texts = store.texts() if store is not None else {}
+    confirmed: set[str] = set()  # source records whose cached text row still holds
+    texts_read: dict[str, tuple] = {}  # rows to keep for texts read in this run
+    for kind, folder, _ in folders:
+        if kind != "source":
+            continue
+        for _, rel, _, _ in load.located(root, kind, folder, records[folder]):
+            if not readable(rel):
+                continue
+            if rel in cached_texts and rel not in fresh:
+                source, text, entry, sha = cached_texts[rel]
+                path, _ = load.safe_text_path(root, text)
+                if path is not None and text_entry(path) == entry:
+                    dataset.texts[source] = StoredText(text, sha, str(path))
+                    confirmed.add(rel)
+                    continue
+            item = record(rel, kind)
+            earlier = dataset.texts.get(item.id)
+            load.read_text(dataset, item)
+            made_now = dataset.texts.get(item.id)
+            if store is not None and made_now is not None and made_now is not earlier:
+                entry = text_entry(load.safe_text_path(root, made_now.path)[0])
+                if entry is not None and not store.racy(entry):
+                    texts_read[rel] = (item.id, made_now.path, marshal.dumps(entry), made_now.sha256)
+    stale_texts = [rel for rel in cached_texts if rel not in confirmed and rel not in texts_read]
+    if whole:  # a build exports and shows the texts: read them now, as validated, not while it writes
+        for text in dataset.texts.values():
+            _ = text.text
     dataset.problems.extend(safety.symlink_problems(root))
+
+    # The dataset key: what the checks across records read. Its files' part is a sum over the files,
+    # kept in the cache and updated by the files that changed alone (a term taken away for each
+    # cached row read, one added for each file now there), not worked out from every file again.
+    contribs: dict[str, bytes] = {}
+    total = 0
+    if store is not None:
+        total = int(store.meta("sum") or "0", 16)
+        for row in rows.values():
+            total -= store.term(row[CONTRIB])
+        for kind, rel, _, _ in changed:
+            contribs[rel] = (
+                contribution(rel, kind, fresh[rel].data)
+                if rel in fresh
+                else contribution(rel, kind, UNREADABLE)
+                if rel in errors
+                else rows[rel][CONTRIB]
+            )
+            total += store.term(contribs[rel])
+        total %= MODULUS
     redirects = root / "dataset" / "redirects.yaml"
-    key.update(
+    dataset_key = digest(
+        f"{total:064x}",
         json.dumps(
             [
                 sorted(dataset.unreadable.items()),
                 [[source, text.path, text.sha256] for source, text in dataset.texts.items()],
                 hashlib.sha256(load.file_bytes(str(redirects))).hexdigest() if dataset.redirects_file is not None else None,
             ]
-        ).encode("utf-8")
+        ),
     )
-    dataset_key = key.hexdigest()
-    removed = [rel for rel in rows if rel not in disk]
-    readable = {rel for _, rel, _, _ in files if rel not in errors and (rel in fresh or rows[rel][ERROR] is None)}
     warm = store is not None and store.meta("dataset") == dataset_key
     overall = _problems_with_paths(json.loads(store.meta("overall") or "[]")) if warm and store is not None else []
     if any(p.path in fresh for p in overall):
@@ -217,7 +344,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     if warm:
         assert store is not None and store.conn is not None
         index = StoredIndex(store, lambda rel, kind: record(rel, kind))
-        checked = [fresh[rel] for _, rel, _, _ in files if rel in fresh]  # in the order of the files
+        checked = list(fresh.values())  # in the order of the files
         cross = across(dataset, index, checked, json.loads(store.meta("disputed_by") or "{}"))
         spans = {r.path: coverage.record_spans(dataset, r) for r in checked}
         touched = {source for items in spans.values() for source, _ in items}
@@ -241,7 +368,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
                 for rel, kind in store.conn.execute(
                     "SELECT path, kind FROM files WHERE rid = ? AND kind = 'source' ORDER BY path", (source,)
                 )
-                if rel in disk
+                if present(rel)
             ]
             holders += [r for r in checked if r.kind == "source" and r.id == source and r.path not in {h.path for h in holders}]
             part = Dataset(root, records=sorted(holders, key=lambda r: r.path), texts=dataset.texts)
@@ -249,7 +376,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             covered[source] = sources.coverage_problems(part).get(source, [])
         disputed = None
     else:
-        everything = [record(rel, kind) for kind, rel, _, _ in files if rel in readable]
+        everything = [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)]
         _load_values(store, everything)
         dataset.records = everything
         overall = []
@@ -278,7 +405,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     if store is not None and store.conn is not None:
         previous = {}
         for rel, own, before in store.conn.execute("SELECT path, own, cross FROM files WHERE flagged = 1"):
-            if rel in fresh or rel in errors or rel not in disk:
+            if rel in fresh or rel in errors or not present(rel):
                 continue
             previous[rel] = before
             problems += _problems(rel, json.loads(own or "[]"))
@@ -289,13 +416,23 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
                 if source not in covered:
                     problems += _problems_with_paths(json.loads(found))
         if whole and warm:  # a build exports these values: read them from the snapshot this run validated, before another run can write
-            _load_values(store, [record(rel, kind) for kind, rel, _, _ in files if rel in readable])
+            _load_values(store, [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)])
         store.release()
-        if warm and not (fresh or errors or restat or removed):
+        listings = {where: store.trusted(*part) if part[0] else b"" for where, part in relisted.items()}
+        old_parts = {(folder, i): blob for folder, blobs in listed_before.items() for i, blob in enumerate(blobs)}
+        listings = {where: kept for where, kept in listings.items() if kept != old_parts.get(where, b"")}
+        if warm and not (fresh or errors or removed or listings or texts_read or stale_texts):
             return _finish(dataset, problems, store, whole, files, readable, record)  # nothing to write
         with store.writing() as conn:
             if conn is not None:
-                _save(conn, store, files, rows, fresh, errors, restat, stats, removed, cross, previous, spans, covered, warm)
+                _save(conn, kinds, contribs, fresh, errors, removed, cross, previous, spans, covered, warm)
+                conn.executemany("DELETE FROM folders WHERE path = ? AND part = ?", [where for where, kept in listings.items() if not kept])
+                conn.executemany(
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", [(*where, kept) for where, kept in listings.items() if kept]
+                )
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('sum', ?)", (f"{total:064x}",))
+                conn.executemany("DELETE FROM texts WHERE path = ?", [(rel,) for rel in stale_texts])
+                conn.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", [(rel, *row) for rel, row in texts_read.items()])
                 if not warm:
                     conn.execute("DELETE FROM ids")
                     conn.executemany("INSERT INTO ids VALUES (?, ?, ?)", [(i, r.path, r.kind) for i, r in index_of.items()])
@@ -310,7 +447,7 @@ def _finish(dataset: Dataset, problems: list[Problem], store, whole: bool, files
     if dataset.redirects_file is not None:  # no record: checked on every run, never cached
         problems += check_record(dataset.redirects_file)
     if whole:
-        dataset.records = [record(rel, kind) for kind, rel, _, _ in files if rel in readable]
+        dataset.records = [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)]
         _load_values(store, dataset.records)
     return dataset, sorted(set(problems))
 
@@ -332,36 +469,33 @@ def _with_paths(problems: list[Problem]) -> list[list]:
     return [[p.path, p.code, p.severity, p.line, p.column, p.message, p.hint] for p in problems]
 
 
-def _save(conn, store, files, rows, fresh, errors, restat, stats, removed, cross, previous, spans, covered, warm) -> None:
-    """Write what this run learnt: new and changed files, new stats, problems across records that changed, spans, coverage."""
+def _save(conn, kinds, contribs, fresh, errors, removed, cross, previous, spans, covered, warm) -> None:
+    """Write what this run learnt: new and changed files, problems across records that changed, spans, coverage."""
     gone = [(rel,) for rel in removed] + [(rel,) for rel in errors]
     conn.executemany("DELETE FROM files WHERE path = ?", [(rel,) for rel in removed])
     conn.executemany("DELETE FROM vals WHERE path = ?", gone)
-    kinds = {rel: kind for kind, rel, _, _ in files}
     for rel, (sha, error) in errors.items():
         conn.execute(
-            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, NULL, 1)",
-            (rel, sha, store.stat_of(stats[rel]), json.dumps(error), kinds[rel], contribution(rel, kinds[rel], UNREADABLE)),
+            "INSERT OR REPLACE INTO files (path, sha, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, NULL, NULL, ?, ?, NULL, 1)",
+            (rel, sha, json.dumps(error), kinds[rel], contribs[rel]),
         )
     for rel, item in fresh.items():
         own = _rows(item.problems or [])
         mine = _rows(cross.get(rel, []))
         conn.execute(
-            "INSERT OR REPLACE INTO files (path, sha, stat, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO files (path, sha, error, own, rid, kind, contrib, cross, flagged) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
             (
                 rel,
                 item.sha,
-                store.stat_of(stats[rel]),
                 json.dumps(own, ensure_ascii=False),
                 item.id,
                 item.kind,
-                contribution(rel, item.kind, item.data),
+                contribs[rel],
                 json.dumps(mine, ensure_ascii=False),
                 int(bool(own or mine)),
             ),
         )
         conn.execute("INSERT OR REPLACE INTO vals VALUES (?, ?)", (rel, json.dumps(item.data, ensure_ascii=False)))
-    conn.executemany("UPDATE files SET stat = ? WHERE path = ?", [(store.stat_of(stat), rel) for rel, stat in restat.items()])
     if not warm:  # every record's problems across records were worked out again: keep those that differ
         for rel, found in cross.items():
             if rel in fresh or rel in errors:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..meta import DESCRIPTION, RIGHTS, TITLE
@@ -92,17 +93,48 @@ it). Open the CSV files through a spreadsheet's import dialog with every column 
     return text.encode("utf-8")
 
 
-def sums(folder: Path) -> bytes:
-    """SHA256SUMS of every other file in folder, sorted by name, as sha256sum writes them."""
+LEVEL = 6  # zlib's default: the zip's entries are deflated as zipfile.writestr(..., compresslevel=6) deflates them
+
+Deflated = tuple[int, int, bytes, str]  # a file's CRC-32, size, its bytes deflated as the zip holds them, and its SHA-256
+
+
+def deflate(folder: Path, names: list[str]) -> dict[str, Deflated]:
+    """The named files of folder, each read once: deflated for the zip and hashed for SHA256SUMS (a worker's share of the zip)."""
+    out = {}
+    for name in names:
+        data = (folder / name).read_bytes()
+        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # as zipfile makes it for ZIP_DEFLATED
+        out[name] = (zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush(), hashlib.sha256(data).hexdigest())
+    return out
+
+
+def shares(folder: Path, names: list[str], count: int) -> list[list[str]]:
+    """names split into count shares of about the same size, the largest files first."""
+    out: list[list[str]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for name in sorted(names, key=lambda n: (-(folder / n).stat().st_size, n)):
+        least = sizes.index(min(sizes))
+        out[least].append(name)
+        sizes[least] += (folder / name).stat().st_size
+    return [share for share in out if share]
+
+
+def sums(folder: Path, known: dict[str, Deflated] | None = None) -> bytes:
+    """SHA256SUMS of every other file in folder, sorted by name, as sha256sum writes them (known: files already hashed)."""
     lines = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.name != SUMS and path.is_file():
-            lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n")
+            digest = known[path.name][3] if known and path.name in known else hashlib.sha256(path.read_bytes()).hexdigest()
+            lines.append(f"{digest}  {path.name}\n")
     return "".join(lines).encode("ascii")
 
 
-def write_zip(folder: Path, stamp: Stamp) -> Path:
-    """One zip of the whole release under a folder named for the version: sorted, fixed times and permissions."""
+def write_zip(folder: Path, stamp: Stamp, ready: dict[str, Deflated] | None = None) -> Path:
+    """One zip of the whole release under a folder named for the version: sorted, fixed times and permissions.
+
+    ready holds files already deflated (by ``deflate``, in other processes); they go in as they are,
+    the very bytes zipfile would write for them. The files must not change after they were deflated.
+    """
     when = max(epoch() or DEFAULT_EPOCH, DEFAULT_EPOCH).timetuple()[:6]
     target = folder / zip_name(stamp.version)
     prefix = zip_folder(stamp.version)
@@ -114,5 +146,24 @@ def write_zip(folder: Path, stamp: Stamp) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so that the permissions below are read
             info.external_attr = (0o100644 & 0xFFFF) << 16
-            archive.writestr(info, path.read_bytes(), compresslevel=6)
+            done = (ready or {}).get(path.name)
+            if done is not None and done[1] * 1.05 <= zipfile.ZIP64_LIMIT and path.stat().st_size == done[1]:
+                _write_deflated(archive, info, done)
+            else:
+                archive.writestr(info, path.read_bytes(), compresslevel=LEVEL)
     return target
+
+
+def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, done: Deflated) -> None:
+    """An entry already deflated, as writestr(info, data, compresslevel=LEVEL) writes it (a seekable file, no ZIP64)."""
+    crc, size, deflated, _ = done
+    info.flag_bits = 0x00
+    info.file_size, info.compress_size, info.CRC = size, len(deflated), crc
+    archive.fp.seek(archive.start_dir)  # type: ignore[union-attr]
+    info.header_offset = archive.fp.tell()  # type: ignore[union-attr]
+    archive.fp.write(info.FileHeader(False))  # type: ignore[union-attr]
+    archive.fp.write(deflated)  # type: ignore[union-attr]
+    archive.start_dir = archive.fp.tell()  # type: ignore[union-attr]
+    archive.filelist.append(info)
+    archive.NameToInfo[info.filename] = info
+    archive.comment = b""  # the comment it has: marks the archive changed, so that closing it writes its directory

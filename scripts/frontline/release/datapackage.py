@@ -14,7 +14,7 @@ from ..load import Dataset
 from ..meta import CONTRIBUTORS, DESCRIPTION, KEYWORDS, LICENSES, NAME, RIGHTS, TITLE
 from .files import GEOJSON, JSON_ALL, LINE_TERMINATOR, SQLITE, XLSX, csv_name, epoch, parquet_name
 from .stamp import Stamp
-from .tables import Column, tables
+from .tables import Column, Table, tables
 
 
 def field_descriptor(column: Column) -> dict:
@@ -46,38 +46,44 @@ def description() -> str:
     )
 
 
+def table_schema(table: Table) -> dict:
+    """The Table Schema of a table: its fields, missing values, primary key and foreign keys (no file needed)."""
+    schema: dict = {
+        "fields": [field_descriptor(c) for c in table.columns],
+        "missingValues": [""],
+        "primaryKey": table.primary_key,
+    }
+    if table.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": name, "reference": {"resource": "" if target == table.name else target, "fields": "id"}}
+            for name, target in table.foreign_keys
+        ]
+    return schema
+
+
+def table_resource(table: Table, folder: Path) -> dict:
+    """The descriptor of a table's resource, its CSV file written in folder (for its size and SHA-256)."""
+    path = folder / csv_name(table.name)
+    data = path.read_bytes()
+    return {
+        "name": table.name,
+        "path": path.name,
+        "profile": "tabular-data-resource",
+        "title": table.name.replace("_", " ").capitalize(),
+        "description": table.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "dialect": {"delimiter": ",", "lineTerminator": LINE_TERMINATOR, "quoteChar": '"', "doubleQuote": True, "header": True},
+        "schema": table_schema(table),
+    }
+
+
 def datapackage(dataset: Dataset, folder: Path, stamp: Stamp) -> dict:
     """The descriptor of the release in folder, whose CSV files are written."""
-    resources = []
-    for table in tables():
-        path = folder / csv_name(table.name)
-        data = path.read_bytes()
-        schema: dict = {
-            "fields": [field_descriptor(c) for c in table.columns],
-            "missingValues": [""],
-            "primaryKey": table.primary_key,
-        }
-        if table.foreign_keys:
-            schema["foreignKeys"] = [
-                {"fields": name, "reference": {"resource": "" if target == table.name else target, "fields": "id"}}
-                for name, target in table.foreign_keys
-            ]
-        resources.append(
-            {
-                "name": table.name,
-                "path": path.name,
-                "profile": "tabular-data-resource",
-                "title": table.name.replace("_", " ").capitalize(),
-                "description": table.description,
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "bytes": len(data),
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-                "dialect": {"delimiter": ",", "lineTerminator": LINE_TERMINATOR, "quoteChar": '"', "doubleQuote": True, "header": True},
-                "schema": schema,
-            }
-        )
+    resources = [table_resource(table, folder) for table in tables()]
     for table in tables():
         path = folder / parquet_name(table.name)
         resources.append(

@@ -9,11 +9,14 @@ and ACLED's ``time_precision`` do, so that a reader can filter by range without 
 from __future__ import annotations
 
 import calendar
+from functools import lru_cache
 
 PRECISIONS = ("day", "month", "year")  # finest first
+SPAN_PARTS = ("start", "end", "precision")  # what span gives, in its order
 PLAIN_BASIS = "stated"  # the basis of a date field that has none of its own (a role's start or end, as a source gives it)
 
 
+@lru_cache(maxsize=1 << 14)  # dates repeat across records and tables: each is worked out once
 def span(value: str | None) -> tuple[str | None, str | None, str | None]:
     """(first day, last day, precision) of a valid date string; (None, None, None) for an absent date."""
     if value is None:
@@ -33,5 +36,4 @@ def derive(value: str | None, part: str) -> str | None:
     """One part of a date's span: 'start', 'end', 'precision', or 'basis' (for a plain date: PLAIN_BASIS when present)."""
     if part == "basis":
         return PLAIN_BASIS if value is not None else None
-    start, end, precision = span(value)
-    return {"start": start, "end": end, "precision": precision}[part]
+    return span(value)[SPAN_PARTS.index(part)]

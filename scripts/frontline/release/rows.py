@@ -48,9 +48,25 @@ def _get(value, path: tuple):
     return value
 
 
+def by_kind(dataset: Dataset) -> dict[str, list[Record]]:
+    """Every kind's records, sorted by id."""
+    out: dict[str, list[Record]] = {kind: [] for kind in KIND}
+    for record in dataset.records:
+        out[record.kind].append(record)
+    for records in out.values():
+        records.sort(key=lambda r: r.id)
+    return out
+
+
 def rows(table: Table, by_kind: dict[str, list[Record]], offsets: Offsets, dataset: Dataset) -> Iterator[tuple]:
-    """The table's rows, as tuples in column order, sorted by record id then position."""
-    owners = sorted((r for kind in table.kinds for r in by_kind.get(kind, [])), key=lambda r: r.id)
+    """The table's rows, as tuples in column order, sorted by record id then position.
+
+    by_kind holds each kind's records sorted by id (``by_kind(dataset)``).
+    """
+    if len(table.kinds) == 1:
+        owners = by_kind.get(table.kinds[0], [])
+    else:
+        owners = sorted((r for kind in table.kinds for r in by_kind.get(kind, [])), key=lambda r: r.id)
     if table.name in (CLAIMS_FLAT, FIGURES_FLAT):
         yield from flat_rows(table, dataset, offsets)
     elif table.name == REDIRECTS:
@@ -87,7 +103,8 @@ def rows(table: Table, by_kind: dict[str, list[Record]], offsets: Offsets, datas
                 yield tuple(out)
     else:
         for record in owners:
-            yield tuple(_cell(record.data, c) for c in table.columns)
+            data = record.data
+            yield tuple(_cell(data, c) for c in table.columns)
 
 
 class _Order:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from .files import DEFAULT_EPOCH, XLSX, epoch
-from .tables import Table
+from .tables import Table, tables
 
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
@@ -98,7 +98,7 @@ class Spreadsheet:
     """
 
     def __init__(self) -> None:
-        self.sheets: list[tuple[Table, IO[bytes]]] = []  # each table with its rows as XML, in sheet order
+        self.sheets: list[tuple[Table, IO[bytes]]] = []  # each table with its rows as XML (write puts them in release order)
         self.quoted = False  # a quote-prefixed text cell was written (with the style id QUOTED)
 
     def add(self, table: Table, made: list[tuple]) -> None:
@@ -129,6 +129,8 @@ class Spreadsheet:
                         if "&" in value or "<" in value or ">" in value:
                             value = _escape(value)
                         append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                    elif value.__class__ is int:  # a whole number (never a bool, NaN or infinite): as _number writes it
+                        append(f'<c r="{letter}{number}" t="n"><v>{value:.16g}</v></c>')
                     else:
                         append(self._cell_xml(f"{letter}{number}", value))
                 append("</row>")
@@ -163,6 +165,8 @@ class Spreadsheet:
     def write(self, folder: Path) -> Path:
         """frontline.xlsx into folder, reproducible; return its path."""
         target = folder / XLSX
+        order = {table.name: at for at, table in enumerate(tables())}
+        self.sheets.sort(key=lambda sheet: order.get(sheet[0].name, len(order)))  # release order, whatever order the rows came in
         try:
             data = self._workbook()
             with open(target, "wb") as handle:

@@ -4,9 +4,10 @@ Reads the release folder's ``datapackage.json`` and every CSV file it lists; wri
 frictionless checks each table against its Table Schema (types, required fields, allowed values,
 patterns), its primary key and its foreign keys (looked up once for all tables, see ``Check``),
 and each file's size and SHA-256 against the descriptor; the other files (Parquet, GeoJSON) are
-checked here by size and SHA-256. ``report_errors(folder)`` lists what is wrong; the build runs
-a ``Check``'s tasks beside its own work and raises ``InvalidRelease`` with a one-line summary of
-the errors (``summary``).
+checked here by size and SHA-256. ``report_errors(folder)`` lists what is wrong; the build checks
+each table as soon as it is written (``check_resource``, from the descriptor the package will
+hold), keeps those checks that match the package it then writes (``Check``), and raises
+``InvalidRelease`` with a one-line summary of the errors (``summary``).
 """
 
 from __future__ import annotations
@@ -96,6 +97,13 @@ def report_errors(folder: Path, jobs: int | None = None, tables_only: bool = Tru
     return check.errors(results)
 
 
+def frictionless_module():
+    """frictionless, imported on first use: half a second that only the build pays, not every command (validate, fmt, quote)."""
+    import frictionless
+
+    return frictionless
+
+
 class Check:
     """The frictionless validation of a written release, as tasks that may run beside other work.
 
@@ -109,8 +117,7 @@ class Check:
     """
 
     def __init__(self, folder: Path, tables_only: bool = True):
-        import frictionless  # half a second to import: only the build pays it, not every command (validate, fmt, quote)
-
+        frictionless = frictionless_module()
         self.failed: list[Error] = []
         self.names: list[str] = []
         try:
@@ -187,18 +194,23 @@ class _ForeignKey:
 
 
 def _keys(package, names: list[str]) -> dict[str, tuple[list[_ForeignKey], list[tuple[str, ...]]]]:
-    """For every table to validate: its foreign keys to check once, and the keys of it that foreign keys refer to.
+    """For every table to validate: its foreign keys to check once, and the keys of it that foreign keys refer to."""
+    return table_keys({name: package.get_resource(name).schema.foreign_keys for name in names})
+
+
+def table_keys(foreign_keys: dict[str, list[dict]]) -> dict[str, tuple[list[_ForeignKey], list[tuple[str, ...]]]]:
+    """For every table to validate, given the foreign keys of its Table Schema: its foreign keys to check once, and the keys of it that foreign keys refer to.
 
     A table whose foreign key names a table the package lacks keeps it for frictionless, which
     refuses to open such a table (its one error, as before).
     """
+    names = list(foreign_keys)
     foreign = {}
     referred: dict[str, list[tuple[str, ...]]] = {name: [] for name in names}
     for name in names:
-        schema = package.get_resource(name).schema
         foreign[name] = [
             _ForeignKey(tuple(_fields(fk["fields"])), fk["reference"]["resource"], tuple(_fields(fk["reference"]["fields"])))
-            for fk in schema.foreign_keys
+            for fk in foreign_keys[name]
         ]
         if any(fk.resource and fk.resource not in referred for fk in foreign[name]):
             foreign[name] = []
@@ -218,32 +230,55 @@ END_OF_TABLE = {"hash-count", "byte-count", "field-count", "row-count"}  # what 
 
 def _validate_tables(package, names, keys: dict) -> dict[str, _Found]:
     """{table: what validating it found} for the named tables of package, their foreign keys left to the caller."""
-    out: dict[str, _Found] = {}
-    for name in names:
-        fks, referred = keys[name]
-        resource = package.get_resource(name)
-        if fks:
-            resource.schema.foreign_keys = []  # checked once by the caller, not by reading the referenced tables again here
-        found = _Found([], True, {key: set() for key in referred}, [set() for _ in fks])
-        collect = [*found.keys.items(), *((fk.fields, values) for fk, values in zip(fks, found.references, strict=True))]
+    return {name: _validate(package.get_resource(name), name, keys) for name in names}
 
-        def on_row(row, collect=collect) -> None:
-            for fields, values in collect:
-                cells = _cells(row, fields)
-                if cells is not None:
-                    values.add(cells)
 
-        report = resource.validate(on_row=on_row)
-        for task in report.tasks:
-            found.complete = found.complete and len(task.errors) < LIMIT_ERRORS  # frictionless stops reading at its limit
-            for e in task.errors:
-                note = e.note or e.message
-                if getattr(e, "cell", None) is not None:
-                    note += f" (cell {e.cell!r})"
-                error = (name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note)
-                found.errors.append((error, e.type in END_OF_TABLE))
-        out[name] = found
-    return out
+def check_resource(descriptor: dict, folder: Path, keys: dict) -> _Found | None:
+    """What validating one table found, given its resource's descriptor (as datapackage.json will hold it) before the package is written.
+
+    The same validation as ``check_tables`` gives the table inside the package; the build keeps
+    it only if the package, once written, holds this very descriptor (and the same keys).
+    None when frictionless cannot make a resource of the descriptor: the package's check then says why.
+    """
+    frictionless = frictionless_module()
+    try:
+        resource = frictionless.Resource(descriptor, basepath=str(folder))
+    except frictionless.FrictionlessException:
+        return None
+    return _validate(resource, descriptor["name"], keys)
+
+
+def _validate(resource, name: str, keys: dict) -> _Found:
+    """What validating one table (a frictionless resource) found, its foreign keys left to the caller."""
+    fks, referred = keys[name]
+    if fks:
+        resource.schema.foreign_keys = []  # checked once by the caller, not by reading the referenced tables again here
+    found = _Found([], True, {key: set() for key in referred}, [set() for _ in fks])
+    collect = [*found.keys.items(), *((fk.fields, values) for fk, values in zip(fks, found.references, strict=True))]
+    single = [(fields[0], values) for fields, values in collect if len(fields) == 1]  # the common case, without a call per key
+    several = [(fields, values) for fields, values in collect if len(fields) != 1]
+
+    def on_row(row) -> None:
+        get = row.get
+        for field, values in single:
+            cell = get(field)
+            if cell is not None:
+                values.add(cell)
+        for fields, values in several:
+            cells = _cells(row, fields)
+            if cells is not None:
+                values.add(cells)
+
+    report = resource.validate(on_row=on_row)
+    for task in report.tasks:
+        found.complete = found.complete and len(task.errors) < LIMIT_ERRORS  # frictionless stops reading at its limit
+        for e in task.errors:
+            note = e.note or e.message
+            if getattr(e, "cell", None) is not None:
+                note += f" (cell {e.cell!r})"
+            error = (name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note)
+            found.errors.append((error, e.type in END_OF_TABLE))
+    return found
 
 
 def _foreign_keys(package, name: str, found: dict[str, _Found], keys: dict) -> list[Error]:

@@ -12,8 +12,10 @@ starts with = + - @ tab or CR (spreadsheets run such cells as formulas), except 
 prefixes and suffixes, which copy the source verbatim: open the CSV files in a spreadsheet through
 its import dialog, not by double-clicking them.
 
-The SQLite file is built by the same statements in the same order, without a journal, then
-vacuumed, so its pages are laid out the same way each time; its header records the SQLite
+The SQLite file is built by the same statements in the same order, without a journal and
+without waiting for the disk (it is a new file in the build's staging folder, put in place only
+once the whole release is written and checked), then vacuumed, so its pages are laid out the
+same way each time; its header records the SQLite
 library's version, so byte-identical builds need the same SQLite.
 """
 
@@ -24,11 +26,10 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from ..load import Dataset, Record
-from ..model import KINDS
+from ..load import Dataset
 from .files import LINE_TERMINATOR, SQLITE, csv_name
 from .flat import views
-from .rows import Offsets, rows
+from .rows import Offsets, by_kind, rows
 from .stamp import Stamp
 from .tables import TYPES, Table, tables
 
@@ -76,30 +77,39 @@ META_SQL = """CREATE TABLE "meta" (
 
 
 def write_tables(
-    dataset: Dataset, folder: Path, offsets: Offsets, stamp: Stamp, sink: Callable[[Table, list[tuple]], None] | None = None
+    dataset: Dataset,
+    folder: Path,
+    offsets: Offsets,
+    stamp: Stamp,
+    sink: Callable[[Table, list[tuple]], None] | None = None,
+    written: Callable[[Table], None] | None = None,
 ) -> None:
     """Write every table as CSV and into the SQLite file (with the meta table of the build's stamp).
 
-    Each table's rows are made once; sink, when given, receives them too (the Parquet writer).
+    Each table's rows are made once; sink, when given, receives them too (the Parquet writer, the
+    spreadsheet). written, when given, is told of each table as soon as its CSV file is closed (the
+    build starts checking it there). The flat tables, the largest and views in SQLite, come first,
+    so that their check can start first; the SQLite file is filled in release order all the same.
     """
-    by_kind: dict[str, list[Record]] = {kind: [] for kind in KINDS}
-    for record in dataset.records:
-        by_kind[record.kind].append(record)
+    records = by_kind(dataset)
     db = sqlite3.connect(folder / SQLITE, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")  # no flush to disk at each commit and in VACUUM: the file is new, in the staging folder
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("BEGIN")
         flat = views()
         for table in tables():
             if table.name not in flat:
                 db.execute(create_table_sql(table))
-        for table in tables():
-            made = list(rows(table, by_kind, offsets, dataset))
+        for table in sorted(tables(), key=lambda t: t.name not in flat):  # the flat tables first, then release order
+            made = list(rows(table, records, offsets, dataset))
             with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
                 writer.writerow([c.name for c in table.columns])
                 writer.writerows(made)  # None as an empty cell, numbers as str() writes them (no table holds a bool: tables.TYPES)
+            if written is not None:
+                written(table)
             if table.name not in flat:  # a flat table is a view in SQLite
                 insert = f"INSERT INTO {_quote_ident(table.name)} VALUES ({', '.join('?' * len(table.columns))})"  # noqa: S608 - names are ours
                 for start in range(0, len(made), BATCH):

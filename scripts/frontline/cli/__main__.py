@@ -1,0 +1,7 @@
+"""``python -m frontline.cli``: the `frontline` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
