@@ -80,6 +80,73 @@ def test_clean_text_shortcut_agrees_with_the_full_walk(data):
     assert text.check(record) == text.walk_values(record)
 
 
+PLACEHOLDER_PIECES = [
+    "a",
+    " ",
+    "\n",
+    ".",
+    "/",
+    "(",
+    "'",
+    "-",
+    "NAME",
+    "Name",
+    "TODO",
+    "todo",
+    "XXXX",
+    "lorem ipsum",
+    "Lorem  ipsum",
+    "DESCRIPTION",
+    "SOURCE-ID",
+    "YYYY-MM-DD",
+    "example.org",
+    "https://news.example.com/x",
+    "a.test",
+    "EXAMPLE.NET",
+    "n/a",
+    "Unknown",
+    "?",
+    "template-id",
+    "é",
+]
+PLACEHOLDER_TEXTS = st.lists(st.sampled_from(PLACEHOLDER_PIECES), max_size=5).map("".join) | st.text(max_size=6)
+PLACEHOLDER_KEYS = ["quote", "prefix", "suffix", "name", "title", "note", "wording", "statement", "url", "id", "$schema", "aliases"]
+PLACEHOLDER_TREES = st.recursive(
+    st.one_of(PLACEHOLDER_TEXTS, st.integers(), st.booleans(), st.none()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(PLACEHOLDER_KEYS), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.dictionaries(st.sampled_from(PLACEHOLDER_KEYS), PLACEHOLDER_TREES, max_size=5) | PLACEHOLDER_TREES)
+def test_placeholder_shortcut_agrees_with_the_full_walk(data):
+    """placeholders.check skips records its quick pass finds clean; it must report exactly what the string-by-string walk reports."""
+    from frontline.checks import placeholders
+
+    record = Record("source", "dataset/sources/s.yaml", Document(data))
+    assert placeholders.check(record) == placeholders.walk_values(record)
+
+
+def test_placeholder_shortcut_sees_each_kind_of_problem():
+    from frontline.checks import placeholders
+
+    values, _ = placeholders.markers()
+    marker = sorted(values)[0]
+    for data in (
+        {"note": "still TODO"},
+        {"url": "https://example.org/a"},
+        {"quote": "see example.com"},
+        {"name": "n/a"},
+        {"title": ["Brook", "?"], "name": "Brook"},
+        {"title": "NAME"},
+        {"items": [{"wording": marker}]},
+        {"statement": "lorem ipsum"},
+    ):
+        record = Record("source", "dataset/sources/s.yaml", Document(data))
+        assert placeholders.check(record) == placeholders.walk_values(record) != [], data
+
+
 def _walk_reference(value, pattern: tuple, path: tuple = ()):
     """The plain recursive definition that model.walk must agree with."""
     if not pattern:

@@ -15,6 +15,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from frontline.parallel import imap_forked
 from helpers import ROOT
 
 SCRIPT = textwrap.dedent(
@@ -69,3 +70,23 @@ def test_workers_die_when_the_forking_process_is_killed(tmp_path):
                 os.kill(pid, signal.SIGKILL)
         parent.stdout.close()
         parent.wait()
+
+
+def _wait_for(folder: str, index: int) -> tuple[int, bool]:
+    """Share index: the first returns at once; the others wait for the marker that the caller writes on getting the first."""
+    if index == 0:
+        return index, True
+    return index, _wait(lambda: (Path(folder) / "first-given").exists(), 30.0)
+
+
+def test_imap_gives_each_result_in_order_as_soon_as_it_is_done(tmp_path):
+    got = []
+    for index, saw_marker in imap_forked(_wait_for, [(str(tmp_path), i) for i in range(4)], jobs=2):
+        got.append((index, saw_marker))
+        (tmp_path / "first-given").touch()
+    assert got == [(0, True), (1, True), (2, True), (3, True)]  # the later shares saw what the caller did with the first result
+
+
+def test_imap_in_this_process_keeps_the_order(tmp_path):
+    (tmp_path / "first-given").touch()
+    assert list(imap_forked(_wait_for, [(str(tmp_path), i) for i in range(3)], jobs=1)) == [(0, True), (1, True), (2, True)]

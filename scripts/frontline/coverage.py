@@ -194,6 +194,73 @@ ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’'»]?\s+|\n\s*\n")
+# Where a number or a date can start, for finding them without trying NUMBERS and DATES at every
+# character (the same matches as their finditer, a third of the time; tests hold the two to it):
+# a number starts a run of word characters and apostrophes (its look-behind), a date a word, with
+# a digit or the first letter of a month's name (DATES' alternatives all begin so).
+WORD_RUN = re.compile(r"[\w'’ʼ]+")
+
+
+def _initials(alternatives: str) -> str:
+    """The first character of each top-level alternative of a pattern."""
+    out, depth = [alternatives[0]], 0
+    for index, char in enumerate(alternatives):
+        depth += (char == "(") - (char == ")")
+        if char == "|" and depth == 0:
+            out.append(alternatives[index + 1])
+    return "".join(sorted(set(out)))
+
+
+DATE_START = re.compile(r"\b(?:[" + _initials(MONTHS) + _initials(MONTHS_CYRILLIC) + r"]|\d)", re.IGNORECASE)
+_WORD_NUMBER: dict[str, bool] = {}  # a word (letters only) -> whether it is a number word, as NUMBERS matches it
+
+
+def numbers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each match of NUMBERS in text, in order: ``NUMBERS.finditer`` made quicker.
+
+    A match starts where a run of word characters and apostrophes does. A run of letters alone is
+    a match exactly when it is a number word as a whole (the look-behind and look-ahead hold at its
+    ends, and no alternative crosses a character outside the run), so each word is matched once;
+    a run with a digit or an apostrophe is matched in place.
+    """
+    out = []
+    end = 0
+    known = _WORD_NUMBER
+    for run in WORD_RUN.finditer(text):
+        start = run.start()
+        if start < end:
+            continue
+        word = run.group()
+        if word.isalpha():
+            hit = known.get(word)
+            if hit is None:
+                hit = known[word] = NUMBERS.fullmatch(word) is not None
+                if len(known) > 100_000:  # a bound for a long-lived process
+                    known.clear()
+            if hit:
+                end = run.end()
+                out.append((start, end, word))
+            continue
+        match = NUMBERS.match(text, start)
+        if match is not None:
+            end = match.end()
+            out.append((start, end, match.group()))
+    return out
+
+
+def dates(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each match of DATES in text, in order: ``DATES.finditer`` tried only where a date can start."""
+    out = []
+    end = 0
+    for candidate in DATE_START.finditer(text):
+        start = candidate.start()
+        if start < end:
+            continue
+        match = DATES.match(text, start)
+        if match is not None:
+            end = match.end()
+            out.append((start, end))
+    return out
 
 
 @dataclass(frozen=True)
@@ -222,12 +289,13 @@ def record_spans(dataset: Dataset, record: Record) -> list[tuple[str, Span]]:
     """(source id, span) of each of record's evidence quotes that is found once in its source."""
     locate = dataset.locate
     out = []
-    for pattern in evidence(record.kind):
-        for _, items in walk(record.data, pattern):
-            for item in items if isinstance(items, list) else []:
-                where = locate(item.get("source"), item) if isinstance(item, dict) else None
-                if where:
-                    out.append((item["source"], Span(where[0], where[1], record.id, record.kind)))
+    facts = record.doc.facts  # the evidence lists, as the loader found them (load.Facts), or None
+    lists = facts.evidence if facts is not None else [found for pattern in evidence(record.kind) for found in walk(record.data, pattern)]
+    for _, items in lists:
+        for item in items if isinstance(items, list) else []:
+            where = locate(item.get("source"), item) if isinstance(item, dict) else None
+            if where:
+                out.append((item["source"], Span(where[0], where[1], record.id, record.kind)))
     return out
 
 
@@ -290,15 +358,15 @@ def gaps(dataset: Dataset) -> dict[str, list[Gap]]:
                 target = figures if item.get("check") == "number" else claims if item.get("check") == "attribution" else None
                 if where and target is not None:
                     target[where[0] : where[1]] = b"\x01" * (where[1] - where[0])
-        dates = bytearray(length)
-        for match in DATES.finditer(text.text):
-            dates[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+        in_date = bytearray(length)
+        for start, end in dates(text.text):
+            in_date[start:end] = b"\x01" * (end - start)
         line_starts = _line_starts(text.text)
-        for match in NUMBERS.finditer(text.text):
-            if dates[match.start()] or all(figures[match.start() : match.end()]):
+        for start, end, words in numbers(text.text):
+            if in_date[start] or all(figures[start:end]):
                 continue
-            line, col = _line_col(line_starts, match.start())
-            found.append(Gap(record.id, text.path, line, col, "number", match.group()))
+            line, col = _line_col(line_starts, start)
+            found.append(Gap(record.id, text.path, line, col, "number", words))
         for start, end in sentences(text.text):
             match = ATTRIBUTION.search(text.text, start, end)
             if match and not any(claims[start:end]):

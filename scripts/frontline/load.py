@@ -18,13 +18,15 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
 from . import quotes, safety, yamlsafe
 from .cache import digest
-from .model import FOLDERS, REDIRECTS, REDIRECTS_PATH, dotted, integers, walk
-from .parallel import map_forked
+from .model import FOLDERS, MENTION, REDIRECTS, REDIRECTS_PATH, TEXT_WITH_IDS, dotted, integers, references, walk
+from .model import evidence as model_evidence  # the name evidence is a field of Facts
+from .parallel import imap_forked
 from .problems import Problem
 from .rules import Rule, rule
 
@@ -372,6 +374,72 @@ def whole_numbers(record: Record) -> list[Problem]:
     return out
 
 
+class Facts(NamedTuple):
+    """What the checks across records look up of a record, extracted where it is parsed (``record_facts``)."""
+
+    refs: list[tuple[str, str]]  # (id, kind the field asks for) of every text value of a reference field (model.references)
+    names: list[str]  # every name in backticks in a reason or note (model.texts_with_ids, model.mentions)
+    evidence: list[tuple[tuple, object]]  # (path, value) of every evidence list (model.evidence), as model.walk gives them
+
+
+def record_facts(kind: str, value: object) -> Facts:
+    """What the checks across records look up of a record (``Facts``).
+
+    Worked out where the record is parsed, in a worker process, so that the checks across records
+    only look the names up (``checks.references``; a record with a name not found is checked field
+    by field as before) and find the evidence lists without walking the record
+    (``checks.sources``, ``coverage.record_spans``).
+    """
+    refs = []
+    evidence: list[tuple[tuple, object]] = []
+    if isinstance(value, dict):
+        for pattern, target in references(kind):
+            found = value.get(pattern[0])
+            if found is None:
+                continue  # the common case of a field left out (a None value holds no reference either)
+            if len(pattern) == 1:
+                if isinstance(found, str):
+                    refs.append((found, target))
+                continue
+            for item in values_at(found, pattern[1:]):
+                if isinstance(item, str):
+                    refs.append((item, target))
+        for pattern in model_evidence(kind):
+            if pattern[0] in value:
+                evidence.extend(walk(value, pattern))
+    names: list[str] = []
+    _mentioned(value, names)
+    return Facts(refs, names, evidence)
+
+
+def values_at(value: object, pattern: tuple) -> list:
+    """The values under value at pattern ('*' = any list item), in document order: ``model.walk`` without the paths."""
+    found = [value]
+    for head in pattern:
+        if head == "*":
+            found = [item for items in found if isinstance(items, list) for item in items]
+        else:
+            found = [node[head] for node in found if isinstance(node, dict) and head in node]
+        if not found:
+            break
+    return found
+
+
+def _mentioned(value: object, out: list[str]) -> None:
+    """The names in backticks of every reason and note under value, in document order (as ``model.texts_with_ids`` walks)."""
+    if type(value) is dict:
+        for key, item in value.items():
+            if key in TEXT_WITH_IDS and isinstance(item, str):
+                if "`" in item:
+                    out.extend(MENTION.findall(item))
+            elif type(item) is dict or type(item) is list:
+                _mentioned(item, out)
+    elif type(value) is list:
+        for item in value:
+            if type(item) is dict or type(item) is list:
+                _mentioned(item, out)
+
+
 PARALLEL_FROM = 2000  # files to read before worker processes pay for themselves
 
 
@@ -406,7 +474,11 @@ def _read_batch(batch: list[tuple[str, str, str, str]], per_record) -> list[tupl
             out.append((rel, sha, None, [exc.rule.code, exc.rule.severity, exc.line, exc.column, exc.message, exc.hint], None))
             continue
         record = Record(kind, rel, doc, sha=sha)
-        out.append((rel, sha, doc, None, per_record(record) + whole_numbers(record) if per_record is not None else None))
+        if per_record is None:
+            out.append((rel, sha, doc, None, None))
+            continue
+        doc.facts = record_facts(kind, doc.value)
+        out.append((rel, sha, doc, None, per_record(record) + whole_numbers(record)))
     return out
 
 
@@ -427,8 +499,41 @@ def read_files(
     size = max(1, min(500, -(-len(todo) // (4 * max(jobs, 1)))))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     out: list[tuple] = []
-    for batch in map_forked(_read_batch, [(batch, per_record) for batch in batches], jobs):
-        out.extend(batch)
+    if jobs == 1:
+        for batch in batches:
+            out.extend(_read_batch(batch, per_record))
+        return out
+    for batch, sent in zip(batches, imap_forked(_read_packed, [(batch, per_record) for batch in batches], jobs), strict=True):
+        out.extend(_unpacked(batch, sent))  # while the workers read the next batches
+    return out
+
+
+def _read_packed(batch: list[tuple[str, str, str, str]], per_record) -> list[tuple]:
+    """_read_batch in a worker process, its rows made plain for the way back: values, not Documents.
+
+    Pickling each record's Document (its state, the callable that reads its file again, its
+    facts) cost some 25 µs a record in the worker and half of that in the main process; plain
+    tuples of dicts, lists and strings cost a fraction of it. _unpacked makes the Documents again.
+    """
+    out = []
+    for _, sha, doc, error, found in _read_batch(batch, per_record):
+        if doc is None:
+            out.append((sha, False, None, None, error, found))
+        else:
+            out.append((sha, True, doc.value, None if doc.facts is None else tuple(doc.facts), error, found))
+    return out
+
+
+def _unpacked(batch: list[tuple[str, str, str, str]], sent: list[tuple]) -> list[tuple]:
+    """The rows of _read_batch from what _read_packed sent: each Document made again, reading its file when a position is wanted."""
+    out = []
+    for (_, rel, full, _), (sha, parsed, value, facts, error, found) in zip(batch, sent, strict=True):
+        doc = None
+        if parsed:
+            doc = yamlsafe.Document(value, functools.partial(file_bytes, full))
+            if facts is not None:
+                doc.facts = Facts(*facts)
+        out.append((rel, sha, doc, error, found))
     return out
 
 

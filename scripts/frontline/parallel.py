@@ -1,9 +1,10 @@
 """Share work out between processes, one per core: the record files to read, the tables to validate, the pages to write.
 
 Reads and writes nothing itself. ``map_forked(fn, shares, jobs)`` is ``[fn(*share) for share in
-shares]``, run by ``jobs`` forked worker processes when there is more than one share and the
-platform can fork (the workers inherit the parent's modules and compiled validators, so they
-start at once); elsewhere, or with ``jobs`` 1, it runs in this process. Results keep the order
+shares]`` (``imap_forked`` gives them one by one, as they are done), run by ``jobs`` forked worker
+processes when there is more than one share and the platform can fork (the workers inherit the
+parent's modules and compiled validators, so they start at once); elsewhere, or with ``jobs`` 1,
+it runs in this process. Results keep the order
 of the shares. An exception in a worker is raised here. The workers die with the process that
 forked them (``process.die_with_parent``): a build killed with SIGKILL leaves no worker behind
 holding its pipes open, and an interrupted map cancels the shares not yet started.
@@ -16,7 +17,7 @@ import functools
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from . import process
@@ -34,6 +35,16 @@ def cores() -> int:
 
 def map_forked(fn: Callable[..., T], shares: Sequence[tuple], jobs: int | None = None) -> list[T]:
     """fn(*share) for every share, in order, in up to jobs processes (default: one per core)."""
+    return list(imap_forked(fn, shares, jobs))
+
+
+def imap_forked(fn: Callable[..., T], shares: Sequence[tuple], jobs: int | None = None) -> Iterator[T]:
+    """fn(*share) for every share, in order, each given as soon as it and those before it are done.
+
+    The caller works on the first results while the workers make the next ones. The workers are
+    started when the first result is asked for; they are stopped (the shares not yet started
+    cancelled) when the last is given, or when the caller stops asking.
+    """
     jobs = min(jobs or cores(), len(shares))
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         pool = concurrent.futures.ProcessPoolExecutor(
@@ -42,7 +53,9 @@ def map_forked(fn: Callable[..., T], shares: Sequence[tuple], jobs: int | None =
             initializer=functools.partial(process.die_with_parent, os.getpid()),
         )
         try:
-            return list(pool.map(fn, *zip(*shares, strict=True)))
+            yield from pool.map(fn, *zip(*shares, strict=True))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-    return [fn(*share) for share in shares]
+        return
+    for share in shares:
+        yield fn(*share)

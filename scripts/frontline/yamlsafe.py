@@ -140,19 +140,20 @@ class Document:
     parse. ``source`` is the file's bytes or a picklable callable that returns them.
     """
 
-    __slots__ = ("value", "source", "_positions", "_key_positions")
+    __slots__ = ("value", "source", "facts", "_positions", "_key_positions")
 
     def __init__(self, value: object, source: bytes | Callable[[], bytes] | None = None):
         self.value = value
         self.source = source
+        self.facts: object = None  # what the loader extracted from value for later checks (load.record_facts), if it did
         self._positions: dict | None = None  # path -> (line, col) of the value
         self._key_positions: dict | None = None  # path -> (line, col) of its key
 
     def __getstate__(self):
-        return (self.value, self.source)
+        return (self.value, self.source, self.facts)
 
     def __setstate__(self, state):
-        self.value, self.source = state
+        self.value, self.source, self.facts = state
         self._positions = self._key_positions = None
 
     @property

@@ -120,9 +120,72 @@ def _strings(value, path: tuple):
 
 
 def check(record: Record) -> list[Problem]:
+    if _clean(record.data):
+        return []  # the common case, found with a few searches over the record's strings joined
+    return walk_values(record)
+
+
+def walk_values(record: Record) -> list[Problem]:
+    """Every placeholder problem of a record, found string by string (what check returns)."""
     out: list[Problem] = []
     _values(record, record.data, (), "", out)
     return out
+
+
+def _clean(data) -> bool:
+    """True only when _values would find nothing in data: a quick pass for the common, clean record.
+
+    The patterns are searched once over the strings joined with line breaks instead of once a
+    string: a match in one string is a match in the joined text (the break before and after it is
+    no letter, digit or word character, and is the white space EXAMPLE_HOST accepts at the ends),
+    so a joined text without one means strings without one. A hit sends the record value by value.
+    """
+    plain: list[str] = []  # strings under any key but quote, prefix and suffix
+    verbatim: list[str] = []
+    names: list[str] = []
+    _strings_by_key(data, "", True, plain, verbatim, names)
+    values, _ = markers()
+    for value in plain:
+        if value.strip() in values:
+            return False
+    for value in verbatim:
+        if value.strip() in values:
+            return False
+    for value in names:
+        if not any(ch.isalnum() for ch in value) or value.strip().casefold() in STAND_INS:
+            return False
+    if plain:
+        joined = "\n".join(plain)
+        if phrase_pattern().search(joined) or TODO.search(joined) or GENERIC_WORDS.search(joined):
+            return False
+    hosts = [value for value in plain if "." in value] + [value for value in verbatim if "." in value]
+    return not (hosts and EXAMPLE_HOST.search("\n".join(hosts)))
+
+
+def _strings_by_key(value, key: str, top: bool, plain: list, verbatim: list, names: list) -> None:
+    """Every string _values looks at, sorted by the nearest mapping key above it (as _values gives it to _one)."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if top and name in ("$schema", "id"):
+                continue
+            if isinstance(item, str):
+                (verbatim if name in VERBATIM_FIELDS else plain).append(item)
+                if name in NAME_FIELDS:
+                    names.append(item)
+            elif isinstance(item, dict | list):
+                _strings_by_key(item, name, False, plain, verbatim, names)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict | list):
+                _strings_by_key(item, key, False, plain, verbatim, names)
+            elif isinstance(item, str):
+                (verbatim if key in VERBATIM_FIELDS else plain).append(item)
+                if key in NAME_FIELDS:
+                    names.append(item)
+    elif isinstance(value, str):
+        (verbatim if key in VERBATIM_FIELDS else plain).append(value)
+        if key in NAME_FIELDS:
+            names.append(value)
 
 
 def _values(record: Record, value, path: tuple, key: str, out: list[Problem]) -> None:

@@ -111,7 +111,7 @@ def check(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:
 def check_records(dataset: Dataset, ids: Mapping[str, Record], records: Iterable[Record]) -> list[Problem]:
     """The references and mentions of records, each problem about the record that holds it."""
     out = []
-    records = list(records)
+    records = [record for record in records if not _found(record.doc.facts, ids)]
     by_kind: dict[str, list[str]] = {}
     renames = {entry["from"]: entry["to"] for entry in dataset.redirects}
     for record in records:
@@ -148,6 +148,21 @@ def check_records(dataset: Dataset, ids: Mapping[str, Record], records: Iterable
                     )
     out.extend(_mentions(dataset, ids, records))
     return out
+
+
+def _found(facts, ids: Mapping[str, Record]) -> bool:
+    """Whether every id a record references is of the kind its field asks for and every name it mentions exists.
+
+    facts is what the loader extracted from the record (``load.record_facts``), or None: such a
+    record, and one with a name not found, is checked field by field, for the problems' messages.
+    """
+    if facts is None:
+        return False
+    for name, kind in facts.refs:
+        target = ids.get(name)
+        if target is None or target.kind != kind:
+            return False
+    return all(name in ids for name in facts.names)
 
 
 def check_structure(dataset: Dataset, ids: dict[str, Record]) -> list[Problem]:

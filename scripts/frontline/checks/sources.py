@@ -102,7 +102,12 @@ def check_records(dataset: Dataset, records: Iterable[Record]) -> list[Problem]:
                 )
             )
     for record in records:
-        lists = [(path, value) for pattern in model.evidence(record.kind) for path, value in walk(record.data, pattern)]
+        facts = record.doc.facts  # the evidence lists, as the loader found them (load.Facts), or None
+        lists = (
+            facts.evidence
+            if facts is not None
+            else [(p, v) for pattern in model.evidence(record.kind) for p, v in walk(record.data, pattern)]
+        )
         if record.kind == "source":
             lists = [(("coverage_exceptions",), record.data.get("coverage_exceptions"))]
         for base, items in lists:
