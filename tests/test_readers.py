@@ -75,6 +75,39 @@ def test_thread_diagram_and_list_link_both_ways(mini_site):
         assert f"../{there.id}/" in listed[: listed.index("</ul>")]
 
 
+def test_claim_page_lists_its_own_relations_and_the_threads_page_every_one(tmp_path):
+    """A chain of four claims (each responds to the one before): a claim's page lists what it is a side of,
+    both ways, and links to its thread on the threads page, which lists every relation of the thread."""
+    from frontline.load import load
+
+    root = copy_project(FIXTURE, tmp_path / "project")
+    base = yaml.safe_load((root / "dataset" / "claims" / "southland-holds-brook.yaml").read_text(encoding="utf-8"))
+    base.pop("relations", None)
+    for number in range(4):
+        record = {**base, "id": f"chain-{number}", "statement": f"Chain statement number {number}."}
+        if number:
+            record["relations"] = [{"type": "responds-to", "claim": f"chain-{number - 1}"}]
+        (root / "dataset" / "claims" / f"chain-{number}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    docs = build.render(load(root), root, root / "build" / "docs")
+
+    def listed(doc: str) -> str:
+        raw = (docs / doc).read_text(encoding="utf-8")
+        start = raw.index('<ul class="fc-thread-list"')
+        return raw[start : raw.index("</ul>", start)]
+
+    first, second = listed("claims/chain-0.md"), listed("claims/chain-1.md")
+    assert first.count("<li>") == 1 and "../chain-1/" in first and "../chain-2/" not in first
+    assert second.count("<li>") == 2 and "../chain-0/" in second and "../chain-2/" in second and "../chain-3/" not in second
+    assert "Chain statement number 1." in first and "<strong>this claim</strong>" in first
+    raw = (docs / "claims/chain-1.md").read_text(encoding="utf-8")
+    number = re.search(r'href="\.\./\.\./threads/#(thread-[0-9]+)">Every relation of the thread</a>', raw).group(1)
+    page = (docs / "threads.md").read_text(encoding="utf-8")
+    group = page[page.index(f'id="{number}"') :]
+    group = group[: group.index("</section>")]
+    for a in range(1, 4):
+        assert re.search(rf"chain-{a}/.*?responds to.*?chain-{a - 1}/", group), a
+
+
 def test_threads_page_lists_connected_claims(mini_site):
     page = html_page(mini_site.site, "threads")
     disputer, disputed = disputed_pair(mini_site)

@@ -452,7 +452,13 @@ def evil_site(tmp_path_factory):
         data["name"] = f"{EVIL_LINK} {EVIL_NAME}"
         data["description"] = EVIL_MD
 
+    def figure(data):
+        data["measure"] = f"{EVIL_MD} {EVIL_NAME}"
+        data["as_of"]["wording"] = EVIL_LINK
+        data["note"] = EVIL_ATTR
+
     edit("places/brook.yaml", place)
+    edit("figures/brook-defenders.yaml", figure)
     edit("claims/northland-enters-brook.yaml", claim)
     edit("actors/northland-defence-ministry.yaml", actor)
     return build_project(root)
@@ -481,6 +487,8 @@ def test_no_record_can_inject_markup(evil_site):
         "places",
         "claims/northland-enters-brook",
         "claims",
+        "figures/brook-defenders",
+        "figures",
         "actors/northland-defence-ministry",
         "actors",
         "sources/example-report",
@@ -497,6 +505,10 @@ def test_no_record_can_inject_markup(evil_site):
     assert EVIL_MD in claim.text
     claim_raw = (evil_site.site / "claims" / "northland-enters-brook" / "index.html").read_text(encoding="utf-8")
     assert "<em>it</em>" not in claim_raw and 'href="javascript:' not in claim_raw
+    figure = html_page(evil_site.site, "figures/brook-defenders")
+    assert EVIL_MD in figure.text and EVIL_NAME in figure.text and EVIL_LINK in figure.text
+    figure_raw = (evil_site.site / "figures" / "brook-defenders" / "index.html").read_text(encoding="utf-8")
+    assert "<em>it</em>" not in figure_raw and "<strong>bold</strong>" not in figure_raw
     raw = (evil_site.site / "places" / "brook" / "index.html").read_text(encoding="utf-8")
     # the note's id in backticks is a link to that record's page; the rest of the note stays text
     assert EVIL_NOTE.replace("`eastshire`", "eastshire") in brook.text
@@ -542,6 +554,28 @@ def test_the_mini_site_builds_strict(mini_site):
     assert (mini_site.site / "index.html").is_file()
     assert (mini_site.site / "pagefind" / "pagefind.js").is_file()
     assert not (mini_site.site / "search" / "search_index.json").exists()
+
+
+@pytest.mark.parametrize("edit_url", ["", "https://example.org/edit/{path}"])
+@pytest.mark.parametrize("project", [FIXTURE, ROOT], ids=["mini", "real"])
+def test_claim_and_figure_pages_built_in_python_are_their_templates_pages(project, edit_url, monkeypatch, tmp_path):
+    """record_markdown writes a claim's and a figure's page without Jinja2: byte for byte what the templates write,
+    for every claim and figure of the fixture and of the real dataset, with and without an edit link, and with a
+    Markdown-and-HTML-laden statement, measure and note."""
+    from frontline.load import load
+
+    monkeypatch.setenv("FRONTLINE_EDIT_URL", edit_url)
+    dataset = load(project)
+    evil = f"{EVIL_MD} {EVIL_NAME}\n{EVIL_LINK} {EVIL_ATTR}"
+    records = [r for r in dataset.records if r.kind in ("claim", "figure")]
+    for record in records[:3]:
+        record.data["statement" if record.kind == "claim" else "measure"] = evil
+        record.data["note"] = evil
+    site = Site(dataset, project, {})
+    for record in records:
+        context = pages.record_context(site, record)
+        assert not context["more"], record.id
+        assert pages.record_markdown(context) == pages.template_page(context), record.id
 
 
 def test_render_is_repeatable(mini_site, tmp_path):

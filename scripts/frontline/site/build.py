@@ -186,9 +186,12 @@ def _write_pages(site: Site, out: Path, intros: dict[str, str]) -> None:
     for kind in PAGE_ORDER:
         (out / folder(kind)).mkdir(parents=True, exist_ok=True)
     api.write_indexes(site, out)  # makes the API's folders too
+    # The sources' pages first among the records': a share of them costs the most (each page is a whole annotated
+    # text, and the first works out the coverage gaps), and a large task left for last keeps one core busy alone.
     tasks = [("index", "claim", 0, 0, intros["claim"]), ("timeline", "", 0, 0, ""), ("threads", "", 0, 0, "")]
     tasks += [("index", kind, 0, 0, intros[kind]) for kind in PAGE_ORDER if kind != "claim"]
-    tasks += [("records", kind, start, start + SHARE, "") for kind in PAGE_ORDER for start in range(0, len(site.kinds[kind]), SHARE)]
+    kinds = sorted(PAGE_ORDER, key=lambda kind: kind != "source")
+    tasks += [("records", kind, start, start + SHARE, "") for kind in kinds for start in range(0, len(site.kinds[kind]), SHARE)]
     if site.dataset.records:
         site.page_title(site.dataset.records[0])  # the table of unique titles, made once here rather than in every worker
     _SHARED = (site, out, Offsets(site.dataset))

@@ -13,9 +13,11 @@ import html
 import json
 import math
 import re
+import types
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from ..model import KIND, PAGE_ORDER, mentions
@@ -42,11 +44,20 @@ LABELS = {
 MONTHS = "January February March April May June July August September October November December".split()
 
 
+# The characters text() changes; most values (ids, names, dates) hold none and are taken as they are.
+SPECIAL = re.compile("[&<>\"'\r\n]")
+_safe = str.__new__  # str.__new__(Markup, s): s as Markup, without Markup's own check for __html__ (s is a str)
+EMPTY = Markup("")
+
+
 def text(value) -> Markup:
     """Record text as safe HTML: escaped, line breaks kept, no blank lines (they end a raw HTML block)."""
     if isinstance(value, Markup):
         return value
-    return Markup(html.escape(str(value), quote=True).replace("\r", "").replace("\n", "<br>"))
+    value = str(value)
+    if SPECIAL.search(value) is None:
+        return _safe(Markup, value)
+    return _safe(Markup, html.escape(value, quote=True).replace("\r", "").replace("\n", "<br>"))
 
 
 def mentioned(value) -> list[tuple[str, str | None]]:
@@ -67,7 +78,7 @@ def mentioned(value) -> list[tuple[str, str | None]]:
 def finalize(value):
     """What every {{ ... }} prints: Markup as it is, None as nothing, anything else as escaped text."""
     if value is None:
-        return Markup("")
+        return EMPTY
     return text(value)
 
 
@@ -182,6 +193,27 @@ def one_block(value) -> Markup:
     return Markup(re.sub(r"\n\s*\n", "\n", str(value)))
 
 
+PLAIN_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.BuiltinMethodType)
+
+
+class PagesContext(Context):
+    """Jinja2's context, with a shorter way for the templates' calls of plain functions (links.ref, field, muted...):
+    the pages make over a million such calls. Anything that asks for the context or environment
+    (pass_context and the like: a jinja_pass_arg attribute), and every other callable (macros among them),
+    goes through Jinja2's own Context.call."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own signature: a keyword argument may be called self)
+        if type(__obj) not in PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return Context.call(__self, __obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -193,6 +225,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # templates are package files: compiled once a process, never checked for changes
     )
+    env.context_class = PagesContext
     env.filters.update(
         text=text,
         date=date,

@@ -2,7 +2,7 @@
 
 Reads the site index (``index.Site``). Writes nothing: every function returns ``Markup``, with
 every record value escaped by ``env.text``. A page set prints these fragments hundreds of
-thousands of times (a claim's page lists every claim of its thread, each with its verdict), so
+thousands of times (a claim's page lists its relations and its backlinks, each claim with its verdict), so
 they are built in Python rather than by Jinja2 macros, and kept: a record's link text and
 verdict once a process, a link's address once per folder of pages (``claims/a/`` and
 ``claims/b/`` reach ``places/x/`` by the same relative address).
@@ -28,12 +28,11 @@ class Fragments:
         self.labels: dict[str, str] = {}  # record id -> its escaped short label
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
-        self.links: dict[tuple[str, str, str | None], str] = {}
+        self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
         self.around: dict[int, dict[str, list[str]]] = {}  # thread -> each claim's neighbours (threads.neighbourhood)
         self.nodes: dict[str, tuple] = {}  # claim id -> what its box in a thread diagram shows (threads.diagram)
-        self.threads: dict[
-            tuple[int, str | None], tuple
-        ] = {}  # (thread, folder of the page) -> its relations and rows (threads.thread_items)  # (folder of the page, id, shown) -> a listed record's HTML
+        # (thread, folder of the page) -> each claim's relation rows and the links shown (threads.thread_items)
+        self.threads: dict[tuple[int, str | None], tuple] = {}
 
 
 _SHARED: weakref.WeakKeyDictionary[Site, Fragments] = weakref.WeakKeyDictionary()

@@ -2,7 +2,8 @@
 
 Reads the site index (``index.Site``: its threads and relations). Writes nothing: ``diagram``
 returns the SVG as Markup (every text escaped here), for the claim page's template, which lists
-the same relations as text beside it. Layout: the claim in the first column, then the claims one
+the claim's own relations as text beside it (``thread_items``; the threads page lists every relation
+of each thread). Layout: the claim in the first column, then the claims one
 relation away, then two; at most ``MAX_NODES`` nodes, the rest only in the list.
 """
 
@@ -176,9 +177,10 @@ def relations_list(site: Site, claim_ids: set[str] | None, edges: list[tuple[str
 
 
 def thread_items(links: Links, claim_id: str) -> tuple[list[dict], Markup]:
-    """A claim's thread for its page: the relations among the thread's claims (relations_list) and the items
-    of their list, each side a link with its verdict, or "This claim". The rows are built once per thread
-    and folder of pages; a page only puts its own claim in."""
+    """A claim's own relations for its page: the relations of its thread (relations_list) that it is a side of,
+    what it disputes, supports, responds to or repeats and what does so to it, and the items of their list,
+    each side a link with its verdict, or "This claim". The whole thread's list is on the threads page. The
+    rows are built once per thread and folder of pages; a page only takes its own and puts its claim in."""
     site = links.site
     number = site.thread_of.get(claim_id)
     if number is None:
@@ -186,19 +188,22 @@ def thread_items(links: Links, claim_id: str) -> tuple[list[dict], Markup]:
     key = (number, links.parent)
     found = links.shared.threads.get(key)
     if found is None:
-        relations = relations_list(site, None, site.edges_of.get(number, []))
-        rows = [
-            (
+        by_claim: dict[str, list[tuple]] = {}
+        for rel in relations_list(site, None, site.edges_of.get(number, [])):
+            row = (
+                rel,
                 rel["source"].id,
                 site.short(rel["source"], 100),
                 f'<span class="fc-rel fc-rel-{text(rel["type"])}">{text(rel["verb"])}</span>',
                 rel["target"].id,
                 site.short(rel["target"], 100),
             )
-            for rel in relations
-        ]
-        found = links.shared.threads[key] = (relations, rows, {})
-    relations, rows, shown = found
+            by_claim.setdefault(row[1], []).append(row)
+            if row[4] != row[1]:
+                by_claim.setdefault(row[4], []).append(row)
+        found = links.shared.threads[key] = (by_claim, {})
+    by_claim, shown = found
+    rows = by_claim.get(claim_id, [])
 
     def side(record_id: str, label: str, this: str) -> str:
         if record_id == claim_id:
@@ -210,6 +215,6 @@ def thread_items(links: Links, claim_id: str) -> tuple[list[dict], Markup]:
 
     items = "".join(
         f"<li>{side(a, left, '<strong>This claim</strong>')} {middle} {side(b, right, '<strong>this claim</strong>')}</li>"
-        for a, left, middle, b, right in rows
+        for _, a, left, middle, b, right in rows
     )
-    return relations, Markup(items)
+    return [row[0] for row in rows], Markup(items)
