@@ -556,28 +556,6 @@ def test_the_mini_site_builds_strict(mini_site):
     assert not (mini_site.site / "search" / "search_index.json").exists()
 
 
-@pytest.mark.parametrize("edit_url", ["", "https://example.org/edit/{path}"])
-@pytest.mark.parametrize("project", [FIXTURE, ROOT], ids=["mini", "real"])
-def test_claim_and_figure_pages_built_in_python_are_their_templates_pages(project, edit_url, monkeypatch, tmp_path):
-    """record_markdown writes a claim's and a figure's page without Jinja2: byte for byte what the templates write,
-    for every claim and figure of the fixture and of the real dataset, with and without an edit link, and with a
-    Markdown-and-HTML-laden statement, measure and note."""
-    from frontline.load import load
-
-    monkeypatch.setenv("FRONTLINE_EDIT_URL", edit_url)
-    dataset = load(project)
-    evil = f"{EVIL_MD} {EVIL_NAME}\n{EVIL_LINK} {EVIL_ATTR}"
-    records = [r for r in dataset.records if r.kind in ("claim", "figure")]
-    for record in records[:3]:
-        record.data["statement" if record.kind == "claim" else "measure"] = evil
-        record.data["note"] = evil
-    site = Site(dataset, project, {})
-    for record in records:
-        context = pages.record_context(site, record)
-        assert not context["more"], record.id
-        assert pages.record_markdown(context) == pages.template_page(context), record.id
-
-
 def test_render_is_repeatable(mini_site, tmp_path):
     root = copy_project(FIXTURE, tmp_path / "again")
     from frontline.load import load

@@ -24,7 +24,7 @@ from . import annotate, env, jsonld, threads
 from .env import ENV, LABELS, date, date_key, field, finalize, muted, percent, precision
 from .index import Site
 from .links import Links
-from .urls import DATA, api_url, href, record_doc, record_url
+from .urls import DATA, href, record_doc, record_url
 
 # The fields each kind's template shows; any other field (one a newer schema adds) is shown plainly after them.
 SHOWN = {
@@ -50,20 +50,6 @@ def _intro(text: str, default: str) -> Markup:
 
 
 def record_page(site: Site, record: Record) -> str:
-    """A record's page: a claim's or a figure's built in Python (record_markdown), any other through its template."""
-    context = record_context(site, record)
-    if record.kind in ("claim", "figure") and not context["more"]:
-        return record_markdown(context)
-    return template_page(context)
-
-
-def template_page(context: dict) -> str:
-    """A record's page through its kind's template (claim.md, actor.md...), from record_context."""
-    return _render(f"{context['record'].kind}.md", **context)
-
-
-def record_context(site: Site, record: Record) -> dict:
-    """What a record's page shows, for its template or record_markdown."""
     data = record.data
     src = record_url(record.kind, record.id)
     links = Links(site, src)
@@ -102,67 +88,7 @@ def record_context(site: Site, record: Record) -> dict:
         text = site.dataset.texts.get(record.id)
         context["paragraphs"] = annotate.annotate(site, record.id) if text is not None else None
         context["coverage"] = annotate.coverage(site, record) if text is not None else None
-    return context
-
-
-def record_markdown(context: dict) -> str:
-    """A claim's or figure's page, as its template (claim.md or figure.md, in record.md, in base.md) writes it,
-    byte for byte, without Jinja2's calls: 20,000 of the 22,200 pages at 10,000 claims. A record with fields
-    that no template shows by name (a newer schema's) goes through the templates, whose macros show them."""
-    site, record, links, src, data = context["site"], context["record"], context["links"], context["src"], context["data"]
-    kind = record.kind
-    out = [
-        f"---\ntitle: {env.yaml_text(context['title'])}\n",
-        f"description: {env.yaml_text(context['description'])}\n" if context["description"] else "",
-        "hide:\n" + "".join(f"  - {finalize(item)}\n" for item in context["hide"]) if context["hide"] else "",
-        "---\n\n",
-    ]
-    body = [
-        f'<p class="fc-kicker" data-pagefind-ignore>{env.badge(kind)} <code>{finalize(record.id)}</code></p>\n'
-        f'<h1 class="fc-title fc-title-{finalize(kind)}">{finalize(context["heading"])}</h1>\n',
-        context.get("summary", ""),
-        f'<dl class="fc-fields">\n{context["fields"]}',
-        field("Note", Markup(links.note(data["note"])) if data.get("note") else env.EMPTY),
-        "</dl>\n",
-    ]
-    thread = context.get("thread")
-    if thread is not None and thread["relations"]:
-        svg = thread["svg"]
-        body.append(
-            f'<div data-pagefind-ignore>\n<h2 id="thread">Thread <span class="fc-count">{finalize(thread["size"])} claims</span></h2>\n'
-            '<p class="fc-help">The claims connected to this one by relations (disputes, supports, responds to, repeats), '
-            "directly or through others. Listed below: this claim's own relations. "
-            f'<a href="{finalize(href(src, "threads/"))}#thread-{finalize(thread["number"])}">Every relation of the thread</a> '
-            "is on the threads page.</p>\n"
-            + (f'<div class="fc-thread" role="region" aria-label="Thread diagram" tabindex="0">{finalize(svg)}</div>' if svg else "")
-            + f'<ul class="fc-thread-list" aria-label="This claim\'s relations">{finalize(thread["list"])}</ul>\n</div>\n'
-        )
-    if data.get("evidence"):
-        body.append(f'<h2 id="evidence">Evidence</h2>\n{links.evidence(data["evidence"])}\n')
-    groups = site.referenced_by(record.id)
-    if groups:
-        body.append('<div data-pagefind-ignore>\n<h2 id="referenced-by">Referenced by</h2>\n')
-        for heading, records in groups.items():
-            body.append(f'<h3>{finalize(heading)} <span class="fc-count">{len(records)}</span></h3>\n')
-            body.append(links.listed_list(records, 140, "fc-backlinks"))
-        body.append("</div>\n")
-    body.append('<h2 id="this-record" data-pagefind-ignore>This record</h2>\n<ul class="fc-this" data-pagefind-ignore>\n')
-    path = finalize(record.path)
-    if context["edit_url"]:
-        body.append(
-            f'<li><a href="{finalize(context["edit_url"])}" rel="nofollow noopener">Edit this record</a> (<code>{path}</code>)</li>\n'
-        )
-    else:
-        contributing = finalize(href(src, "contributing/"))
-        body.append(f'<li>Edit this record: change <code>{path}</code> (see <a href="{contributing}">Contributing</a>)</li>\n')
-    body.append(
-        f'<li>Machine-readable: <a href="{finalize(href(src, api_url(kind, record.id)))}" type="application/json">'
-        f"{finalize(record.id)}.json</a></li>\n</ul>\n"
-    )
-    out.append(env.html_block(Markup("".join(body)), f"fc-record fc-record-{kind}", context["search"]))
-    if context["ld"]:
-        out.append(env.jsonld(context["ld"]))
-    return "".join(out)
+    return _render(f"{record.kind}.md", **context)
 
 
 def claim_summary(site: Site, links: Links, record: Record, sources: list[Record]) -> Markup:
