@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from frontline import checks, model
+from frontline import checks, coverage, model, quotes
 from frontline import load as loader
-from frontline.checks import check_record
+from frontline.checks import check_record, incremental
 from frontline.load import Dataset, load, read_files, record_facts, scan
 from helpers import ROOT, copy_fixture
 
@@ -98,4 +98,53 @@ def test_rows_sent_back_by_workers_are_those_read_in_place(tmp_path, monkeypatch
     assert _rows(sent) == _rows(in_place)
     assert in_place[0][2] is None and any(row[3] for row in in_place) and any(row[4] for row in in_place)
     batch = [(kind, rel, full, "") for kind, rel, full, _ in files]
-    assert _rows(loader._unpacked(batch, loader._read_packed(batch, None))) == _rows(loader._read_batch(batch, None))
+    assert _rows(loader._unpacked(batch, loader._read_packed(batch, None)[0])) == _rows(loader._read_batch(batch, None))
+
+
+def _load_by_workers(root: Path) -> Dataset:
+    """load with two worker processes, which look the evidence quotes up (loader.Hints); the locator holds what they found."""
+    dataset = load(root, per_record=check_record, jobs=2)
+    assert dataset.locate.cache, "the workers found no quote"
+    for (source, quote, prefix, suffix), found in dataset.locate.cache.items():
+        assert found == quotes.locate(dataset.texts[source].text, quote, prefix, suffix)
+    return dataset
+
+
+def test_each_invalid_case_has_the_same_problems_when_the_workers_find_the_quotes(tmp_path, monkeypatch):
+    root = copy_fixture(tmp_path / "project")
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
+    for case in CASES:
+        target = root / "dataset" / case.parent.name / case.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        before = target.read_bytes() if target.exists() else None
+        shutil.copyfile(case, target)
+        assert checks.check(_load_by_workers(root)) == checks.check(load(root, per_record=check_record)), case
+        by_workers, found = incremental.validate(root, check_record, None, jobs=2)
+        assert set(by_workers.derived["scans"]) == set(by_workers.texts)
+        for source, scanned in by_workers.derived["scans"].items():
+            assert scanned == coverage.scan(by_workers.texts[source].text)
+        assert found == incremental.validate(root, check_record, None, jobs=1)[1], case
+        if before is None:
+            target.unlink()
+        else:
+            target.write_bytes(before)
+
+
+def test_quotes_found_by_workers_in_a_text_that_changed_since_are_not_used(tmp_path, monkeypatch):
+    """The workers' lookups count only for a source whose text has the path and hash they read."""
+    root = copy_fixture(tmp_path / "project")
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
+    dataset = _load_by_workers(root)
+    source = next(iter(dataset.texts))
+    key = next(key for key in dataset.locate.cache if key[0] == source)
+    hints = loader.Hints(root)
+    hints.read(scan(Dataset(root)))
+    assert hints.texts[source].sha256 == dataset.texts[source].sha256
+    hints.found = {key: (0, 1)}  # what no lookup gives: it shows which lookups are used
+    fresh = load(root, per_record=check_record)
+    hints.seed(fresh)
+    assert fresh.locate.cache == {key: (0, 1)}
+    hints.texts[source] = loader.SourceText(hints.texts[source].path, "0" * 64, "edited")
+    fresh = load(root, per_record=check_record)
+    hints.seed(fresh)
+    assert key not in fresh.locate.cache

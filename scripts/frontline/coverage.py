@@ -334,10 +334,26 @@ class Gap:
         return f"sentence with '{self.words}' is covered by no claim's quote"
 
 
+def scan(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """What coverage looks for in a text, which depends on the text alone: its numbers, its dates, and (start, end, words) of each
+    sentence with a reporting verb or phrase.
+
+    Worked out in the workers that read the records when there are some (``load.Hints``; ``gaps``
+    finds them in ``dataset.derived["scans"]``), else here.
+    """
+    attributed = []
+    for start, end in sentences(text):
+        match = ATTRIBUTION.search(text, start, end)
+        if match:
+            attributed.append((start, end, match.group()))
+    return numbers(text), dates(text), attributed
+
+
 def gaps(dataset: Dataset) -> dict[str, list[Gap]]:
     """Per source id, the numbers and attributed sentences of its text that no record covers."""
     locate = dataset.locate
     covered = spans(dataset)
+    scans = dataset.derived.get("scans", {})
     out: dict[str, list[Gap]] = {}
     for record in dataset.of_kind("source"):
         text = dataset.texts.get(record.id)
@@ -358,20 +374,20 @@ def gaps(dataset: Dataset) -> dict[str, list[Gap]]:
                 target = figures if item.get("check") == "number" else claims if item.get("check") == "attribution" else None
                 if where and target is not None:
                     target[where[0] : where[1]] = b"\x01" * (where[1] - where[0])
+        in_text, in_dates, attributed = scans[record.id] if record.id in scans else scan(text.text)
         in_date = bytearray(length)
-        for start, end in dates(text.text):
+        for start, end in in_dates:
             in_date[start:end] = b"\x01" * (end - start)
         line_starts = _line_starts(text.text)
-        for start, end, words in numbers(text.text):
+        for start, end, words in in_text:
             if in_date[start] or all(figures[start:end]):
                 continue
             line, col = _line_col(line_starts, start)
             found.append(Gap(record.id, text.path, line, col, "number", words))
-        for start, end in sentences(text.text):
-            match = ATTRIBUTION.search(text.text, start, end)
-            if match and not any(claims[start:end]):
+        for start, end, words in attributed:
+            if not any(claims[start:end]):
                 line, col = _line_col(line_starts, start)
-                found.append(Gap(record.id, text.path, line, col, "attribution", match.group()))
+                found.append(Gap(record.id, text.path, line, col, "attribution", words))
     return out
 
 

@@ -151,7 +151,8 @@ def load(root: str | os.PathLike, per_record: Callable[[Record], list[Problem]] 
     """
     dataset = Dataset(Path(root))
     files = scan(dataset)
-    for (kind, rel, _, _), (_, sha, doc, error, problems) in zip(files, read_files(files, per_record, jobs), strict=True):
+    hints = Hints(dataset.root)
+    for (kind, rel, _, _), (_, sha, doc, error, problems) in zip(files, read_files(files, per_record, jobs, hints=hints), strict=True):
         if error is not None:
             add_error(dataset, rel, error)
         else:
@@ -161,6 +162,7 @@ def load(root: str | os.PathLike, per_record: Callable[[Record], list[Problem]] 
             dataset.problems.extend(whole_numbers(record))
         if record.kind == "source":
             read_text(dataset, record)
+    hints.seed(dataset)
     dataset.problems.extend(safety.symlink_problems(dataset.root))  # links in seeds/ and docs/ are listed, never followed
     return dataset
 
@@ -482,15 +484,87 @@ def _read_batch(batch: list[tuple[str, str, str, str]], per_record) -> list[tupl
     return out
 
 
+class Hints:
+    """The archived texts read before the workers fork, so that the workers find each evidence quote in its source.
+
+    ``read_files`` reads the texts of the source records among its files (``read``) just before it
+    starts worker processes, which inherit them: as a worker parses a record, it looks each of
+    the record's evidence quotes up in its source's text (``quotes.locate``) and sends the
+    results back with the record (``found``). Once the main process has read the texts as
+    validated, ``seed`` puts those results into the dataset's quote locator, for each source whose
+    text has the path and the hash the workers' had (a text edited in between, a source record
+    that could not be parsed here, an id held by two sources: its quotes are looked up in the
+    main process, as without workers). The results are those of ``quotes.locate`` over the same
+    characters, so the checks' problems and the covered spans are the same either way.
+
+    With scan (``coverage.scan``: what coverage looks for in a text, which depends on the text
+    alone), the workers also scan the texts, a share of them with each batch, and ``seed`` puts
+    the scans of the same texts in ``dataset.derived["scans"]``, where coverage finds them.
+    """
+
+    def __init__(self, root: str | os.PathLike, scan: Callable[[str], object] | None = None):
+        self.root = Path(root)
+        self.scan = scan
+        self.texts: dict[str, SourceText] = {}  # source id -> its text, as read before the workers forked
+        self.found: dict[tuple, tuple[int, int] | None] = {}  # quotes.lookup_key -> quotes.locate's result, from the workers
+        self.scans: dict[str, object] = {}  # source id -> scan of its text, from the workers
+
+    def read(self, files: list[tuple]) -> None:
+        """Read the texts of the source records among files (kind, path, path on disk, entry); a record that cannot be read is left out."""
+        scratch = Dataset(self.root)  # its problems are dropped: the files are read and checked again, as records
+        for kind, rel, full, _ in files:
+            if kind != "source":
+                continue
+            try:
+                data = file_bytes(full)
+                doc = yamlsafe.parse(data, data)
+            except (OSError, yamlsafe.YamlError):
+                continue
+            if isinstance(doc.value, dict):
+                read_text(scratch, Record(kind, rel, doc))
+        self.texts = scratch.texts
+
+    def seed(self, dataset: Dataset) -> None:
+        """Give dataset's quote locator what the workers found, for the sources whose text is the one they read."""
+        same = {
+            source
+            for source, text in self.texts.items()
+            if (now := dataset.texts.get(source)) is not None and now.path == text.path and now.sha256 == text.sha256
+        }
+        if not same:
+            return
+        if self.scans:
+            dataset.derived["scans"] = {source: found for source, found in self.scans.items() if source in same}
+        if not self.found:
+            return
+        cache = dataset.locate.cache
+        if len(same) == len(self.texts):
+            cache.update(self.found)
+        else:
+            cache.update((key, found) for key, found in self.found.items() if key[0] in same)
+
+
+_HINTED: dict[str, SourceText] = {}  # the texts a worker looks quotes up in (Hints.texts), set before the workers fork
+_LOCATED: dict[tuple, tuple[int, int] | None] = {}  # a worker's lookups so far
+_SCAN: list[Callable[[str], object]] = []  # Hints.scan, set before the workers fork
+
+
 def read_files(
-    files: list, per_record=None, jobs: int = 1, known: dict[str, str] | None = None, before_workers: Callable[[], None] | None = None
+    files: list,
+    per_record=None,
+    jobs: int = 1,
+    known: dict[str, str] | None = None,
+    before_workers: Callable[[], None] | None = None,
+    hints: Hints | None = None,
 ) -> list[tuple]:
     """(path, sha, doc, error row, problems) for each of files (kind, path, path on disk, stat), in order.
 
     A file whose SHA-256 is known[path] comes back with doc, error and problems None (unchanged
     bytes). Files are read in jobs worker processes when there are many (before_workers runs
-    first, in this process, so that the workers inherit what it prepares).
+    first, in this process, so that the workers inherit what it prepares; with hints, the
+    workers also look up the evidence quotes of the records they parse, see ``Hints``).
     """
+    global _HINTED
     known = known or {}
     jobs = jobs if len(files) >= PARALLEL_FROM else 1
     if jobs > 1 and before_workers is not None:
@@ -503,25 +577,73 @@ def read_files(
         for batch in batches:
             out.extend(_read_batch(batch, per_record))
         return out
-    for batch, sent in zip(batches, imap_forked(_read_packed, [(batch, per_record) for batch in batches], jobs), strict=True):
-        out.extend(_unpacked(batch, sent))  # while the workers read the next batches
+    _LOCATED.clear()
+    scans: list[list[str]] = [[] for _ in batches]  # the texts each batch's worker scans, taken in turn
+    if hints is not None:
+        hints.read(files)
+        _HINTED = hints.texts
+        if hints.scan is not None:
+            _SCAN.append(hints.scan)
+            for at, source in enumerate(sorted(hints.texts)):
+                scans[at % len(batches)].append(source)
+    shares = [(batch, per_record, mine) for batch, mine in zip(batches, scans, strict=True)]
+    try:
+        for batch, (sent, found, scanned) in zip(batches, imap_forked(_read_packed, shares, jobs), strict=True):
+            out.extend(_unpacked(batch, sent))  # while the workers read the next batches
+            if hints is not None:
+                hints.found.update(found)
+                hints.scans.update(scanned)
+    finally:
+        _HINTED = {}
+        _LOCATED.clear()
+        _SCAN.clear()
     return out
 
 
-def _read_packed(batch: list[tuple[str, str, str, str]], per_record) -> list[tuple]:
-    """_read_batch in a worker process, its rows made plain for the way back: values, not Documents.
+def _read_packed(
+    batch: list[tuple[str, str, str, str]], per_record, scans: list[str] | tuple = ()
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """_read_batch in a worker process, its rows made plain for the way back: values, not Documents; and its quotes looked up.
 
     Pickling each record's Document (its state, the callable that reads its file again, its
     facts) cost some 25 µs a record in the worker and half of that in the main process; plain
     tuples of dicts, lists and strings cost a fraction of it. _unpacked makes the Documents again.
+    The second list holds (quotes.lookup_key, quotes.locate's result) of each evidence quote of
+    the batch's records whose source's text the worker has, the third (source id, Hints.scan of
+    its text) of each of scans (``Hints``).
     """
     out = []
-    for _, sha, doc, error, found in _read_batch(batch, per_record):
+    found: list[tuple] = []
+    for (kind, *_), (rel, sha, doc, error, problems) in zip(batch, _read_batch(batch, per_record), strict=True):
         if doc is None:
-            out.append((sha, False, None, None, error, found))
+            out.append((sha, False, None, None, error, problems))
         else:
-            out.append((sha, True, doc.value, None if doc.facts is None else tuple(doc.facts), error, found))
-    return out
+            out.append((sha, True, doc.value, None if doc.facts is None else tuple(doc.facts), error, problems))
+            if _HINTED and doc.facts is not None and isinstance(doc.value, dict):
+                _located(kind, rel, doc.value, doc.facts, found)
+    scanned = [(source, _SCAN[0](_HINTED[source].text)) for source in scans if _SCAN and source in _HINTED]
+    return out, found, scanned
+
+
+def _located(kind: str, rel: str, value: dict, facts: Facts, out: list[tuple]) -> None:
+    """(key, span or None) of each evidence quote of a record (and a source's coverage exceptions) whose source's text is hinted."""
+    lists = list(facts.evidence)
+    own = None
+    if kind == "source" and "coverage_exceptions" in value:
+        own = value.get("id") if isinstance(value.get("id"), str) else Path(rel).stem  # as Record.id
+        lists.append((("coverage_exceptions",), value["coverage_exceptions"]))
+    for base, items in lists:
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            key = quotes.lookup_key(own if base == ("coverage_exceptions",) else item.get("source"), item)
+            if key is None or key[0] not in _HINTED:
+                continue
+            if key not in _LOCATED:
+                _LOCATED[key] = quotes.locate(_HINTED[key[0]].text, key[1], key[2], key[3])
+            out.append((key, _LOCATED[key]))
 
 
 def _unpacked(batch: list[tuple[str, str, str, str]], sent: list[tuple]) -> list[tuple]:

@@ -39,6 +39,14 @@ def locate(text: str, quote: str, prefix: str = "", suffix: str = "") -> tuple[i
     return starts[0], starts[0] + len(quote)
 
 
+def lookup_key(source, item: dict) -> tuple[str, str, str, str] | None:
+    """(source, quote, prefix, suffix) of an evidence item, as ``Locator`` looks it up; None when one is not text."""
+    quote, prefix, suffix = item.get("quote"), item.get("prefix") or "", item.get("suffix") or ""
+    if not isinstance(source, str) or not isinstance(quote, str) or not isinstance(prefix, str) or not isinstance(suffix, str):
+        return None
+    return (source, quote, prefix, suffix)
+
+
 class Locator:
     """Offsets of evidence items ({source, quote, prefix, suffix}) in archived texts, each looked up once."""
 
@@ -48,13 +56,17 @@ class Locator:
 
     def __call__(self, source, item: dict) -> tuple[int, int] | None:
         """(start, end) of item's quote in source's text, or None when it is absent, ambiguous or malformed."""
-        quote, prefix, suffix = item.get("quote"), item.get("prefix") or "", item.get("suffix") or ""
+        quote, prefix, suffix = (
+            item.get("quote"),
+            item.get("prefix") or "",
+            item.get("suffix") or "",
+        )  # lookup_key, written out: called for every quote
         if not isinstance(source, str) or not isinstance(quote, str) or not isinstance(prefix, str) or not isinstance(suffix, str):
             return None
         key = (source, quote, prefix, suffix)
         if key not in self.cache:
             text = self.texts.get(source)
-            self.cache[key] = locate(text.text, quote, prefix, suffix) if text is not None else None
+            self.cache[key] = locate(text.text, key[1], key[2], key[3]) if text is not None else None
         return self.cache[key]
 
 

@@ -223,8 +223,9 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     known = {rel: row[SHA] for rel, row in rows.items()}
     fresh: dict[str, Record] = {}  # parsed in this run
     errors: dict[str, list] = {}  # could not be read, found in this run
+    hints = load.Hints(root, coverage.scan)  # the quotes the workers look up and the texts they scan, if there are workers
     for (kind, rel, _, _), (_, sha, doc, error, problems) in zip(
-        changed, load.read_files(changed, per_record, jobs, known, before_workers), strict=True
+        changed, load.read_files(changed, per_record, jobs, known, before_workers, hints), strict=True
     ):
         if doc is None and error is None:
             continue  # the cached bytes under a new stat
@@ -266,7 +267,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             )
         return made[rel]
 
-    every_file: list[tuple] = []
+    every_file: list[tuple] = changed if store is None else []  # without the cache, every record file is a changed one, in order
 
     def files() -> list[tuple]:
         """Every record file, (kind, path, path on disk, entry) in order (only when every record is needed)."""
@@ -301,6 +302,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
                 if entry is not None and not store.racy(entry):
                     texts_read[rel] = (item.id, made_now.path, marshal.dumps(entry), made_now.sha256)
     stale_texts = [rel for rel in cached_texts if rel not in confirmed and rel not in texts_read]
+    hints.seed(dataset)
     if whole:  # a build exports and shows the texts: read them now, as validated, not while it writes
         for text in dataset.texts.values():
             _ = text.text
