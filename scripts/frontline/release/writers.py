@@ -96,7 +96,7 @@ def write_tables(
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")  # no flush to disk at each commit and in VACUUM: the file is new, in the staging folder
-        db.execute("PRAGMA foreign_keys = ON")
+        # foreign_keys stays off: each insert would look up its targets, and the foreign_key_check below finds the same
         db.execute("BEGIN")
         flat = views()
         for table in tables():
