@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -556,3 +557,27 @@ def test_clean_line_drops_colour_codes_and_control_characters():
     assert len(process.clean_line("x" * 5000)) == 300
     log = "INFO - Building\nTraceback (most recent call last):\n  File x\nOSError: [Errno 28] No space left on device\n\x1b[31mERROR\x1b[0m - Error building page 'a.md': [Errno 28] No space left on device\n"
     assert process.last_error(log) == "ERROR - Error building page 'a.md': [Errno 28] No space left on device"
+
+
+def test_validate_ends_without_freeing_but_with_all_its_output_and_its_exit_code(tmp_path, capsys):
+    """`frontline validate` (run()) ends the process at once after its report, without freeing the dataset:
+    the report, longer than a pipe holds, arrives whole, the exit code is the one main() chose, and the
+    cache it wrote is read by the next run; a reader that stops early (head) gets no traceback."""
+    root = copy_fixture(tmp_path / "project")
+    claims = root / "dataset" / "claims"
+    template = next(claims.glob("*.yaml")).read_text(encoding="utf-8")
+    for number in range(300):  # 300 files with an id that does not match their name: a long report
+        (claims / f"copy-{number}.yaml").write_text(template, encoding="utf-8")
+    assert cli.main(["validate", "--no-cache", str(root)]) == 1
+    expected = capsys.readouterr().out
+    assert len(expected) > 65536  # more than a pipe's buffer: a lost flush would cut it
+    command = [sys.executable, "-m", "frontline.cli", "validate", str(root)]
+    env = {name: value for name, value in child_env().items() if name != "PYTHONUNBUFFERED"}  # buffered, as usual
+    for _ in range(2):  # cold, then warm from the cache the first run wrote
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        assert (done.returncode, done.stdout, done.stderr) == (1, expected, "")
+    assert (root / ".frontline-cache" / "cache.sqlite").is_file()
+    head = subprocess.run(f"{shlex.join(command)} | head -1", shell=True, capture_output=True, text=True, env=env, timeout=120)
+    assert head.stdout == expected.split("\n", 1)[0] + "\n"
+    assert "Traceback" not in head.stderr and "Error" not in head.stderr
+    assert cli.main(["rules"]) == 0 and not cli.KEPT  # any other command keeps nothing

@@ -1,7 +1,5 @@
 """``python -m frontline.cli``: the `frontline` command."""
 
-import sys
+from . import run
 
-from . import main
-
-sys.exit(main())
+run()
