@@ -28,7 +28,8 @@ def test_facts_are_the_fields_the_checks_walk():
     for root in (ROOT, ROOT / "tests" / "fixtures" / "mini"):
         dataset = load(root, per_record=check_record)
         for record in dataset.records:
-            assert tuple(record.doc.facts) == _walked(record.kind, record.data), record.path
+            assert tuple(record.doc.facts)[:3] == _walked(record.kind, record.data), record.path
+            assert record.doc.facts.quoted is None  # read in this process: nothing a worker found
             seen += 1
     assert seen > 10
 
@@ -46,7 +47,7 @@ def test_facts_are_the_fields_the_checks_walk():
 )
 def test_facts_of_odd_values(value):
     for kind in model.KINDS:
-        assert tuple(record_facts(kind, value)) == _walked(kind, value)
+        assert tuple(record_facts(kind, value))[:3] == _walked(kind, value)
 
 
 def _problems(root: Path, keep_facts: bool) -> list:
@@ -148,3 +149,55 @@ def test_quotes_found_by_workers_in_a_text_that_changed_since_are_not_used(tmp_p
     fresh = load(root, per_record=check_record)
     hints.seed(fresh)
     assert key not in fresh.locate.cache
+
+
+def test_a_worker_sends_what_coverage_and_the_quote_check_find_of_a_records_quotes(monkeypatch):
+    """load.Facts.quoted: the sources looked up, the spans of the quotes found once in order, whether one was not; None when
+    a quote that the main process looks up was not looked up in the worker."""
+    text = "Alpha said ten. Beta said ten. Alpha said ten again."
+    monkeypatch.setattr(loader, "_HINTED", {"s": loader.SourceText("seeds/s.txt", "0" * 64, text)})
+    monkeypatch.setattr(loader, "_LOCATED", {})
+    once = {"source": "s", "quote": "Beta said ten"}
+    twice = {"source": "s", "quote": "Alpha said ten"}
+    with_prefix = {"source": "s", "quote": "Alpha said ten", "suffix": " again"}
+
+    def quoted(*items):
+        value = {"id": "c", "evidence": list(items)}
+        out: list = []
+        result = loader._located("claim", "dataset/claims/c.yaml", value, record_facts("claim", value), out)
+        keys = [quotes.lookup_key(item["source"], item) for item in items]
+        assert out == [(key, quotes.locate(text, *key[1:])) for key in keys if key is not None and key[0] == "s"]
+        return result
+
+    start = text.index("Beta")
+    assert quoted(once) == (("s",), (("s", start, start + 13),), False)
+    assert quoted(once, with_prefix, once) == (("s",), (("s", start, start + 13), ("s", 31, 45), ("s", start, start + 13)), False)
+    assert quoted(twice, once) == (("s",), (("s", start, start + 13),), True)
+    assert quoted(once, {"source": "other", "quote": "ten"}) is None  # a source whose text the worker has not
+    assert quoted(once, {"source": "s", "quote": "ten", "prefix": 5}) is None  # a prefix that is no text
+    assert quoted(once, {"source": 5, "quote": "ten"}) == (("s",), (("s", start, start + 13),), False)  # looked up nowhere
+    assert quoted() == ((), (), False)
+
+
+def test_covered_spans_sent_by_workers_are_those_looked_up(tmp_path, monkeypatch):
+    """coverage.record_spans and the quote check take a worker's findings (load.Facts.quoted) only for texts as validated."""
+    root = copy_fixture(tmp_path / "project")
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
+    alone = load(root, per_record=check_record)
+    by_workers = load(root, per_record=check_record, jobs=2)
+    assert by_workers.derived["hinted"] == set(by_workers.texts)
+    sent = [r for r in by_workers.records if r.doc.facts is not None and r.doc.facts.quoted and r.doc.facts.quoted[1]]
+    assert sent, "no worker sent a span"
+    spans_alone = {r.path: coverage.record_spans(alone, r) for r in alone.records}
+    assert {r.path: coverage.record_spans(by_workers, r) for r in by_workers.records} == spans_alone
+    assert checks.check(by_workers) == checks.check(alone)
+    # a text that is not the one the workers read: its records' quotes are looked up in it
+    record = sent[0]
+    source = record.doc.facts.quoted[0][0]
+    edited = load(root, per_record=check_record, jobs=2)
+    edited.derived["hinted"].discard(source)
+    edited.texts[source] = loader.SourceText(edited.texts[source].path, "0" * 64, "edited")
+    edited.locate.cache.clear()
+    again = next(r for r in edited.records if r.path == record.path)
+    assert [s for s, _ in coverage.record_spans(edited, again)].count(source) == 0
+    assert any(p.path == record.path for p in checks.sources.check_records(edited, [again]))

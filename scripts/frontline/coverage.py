@@ -286,10 +286,24 @@ def spans(dataset: Dataset) -> dict[str, list[Span]]:
 
 
 def record_spans(dataset: Dataset, record: Record) -> list[tuple[str, Span]]:
-    """(source id, span) of each of record's evidence quotes that is found once in its source."""
+    """(source id, span) of each of record's evidence quotes that is found once in its source.
+
+    A record whose quotes a worker found in the texts the main process validated (``load.Facts.quoted``,
+    every source among ``dataset.derived["hinted"]``) takes the worker's spans; the others are looked up.
+    """
+    facts = record.doc.facts  # the evidence lists, as the loader found them (load.Facts), or None
+    if (
+        facts is not None
+        and facts.quoted is not None
+        and "hinted" in dataset.derived
+        and dataset.derived["hinted"].issuperset(facts.quoted[0])
+    ):
+        if not facts.quoted[1]:
+            return []
+        rid, kind = record.id, record.kind
+        return [(source, Span(start, end, rid, kind)) for source, start, end in facts.quoted[1]]
     locate = dataset.locate
     out = []
-    facts = record.doc.facts  # the evidence lists, as the loader found them (load.Facts), or None
     lists = facts.evidence if facts is not None else [found for pattern in evidence(record.kind) for found in walk(record.data, pattern)]
     for _, items in lists:
         for item in items if isinstance(items, list) else []:

@@ -382,6 +382,10 @@ class Facts(NamedTuple):
     refs: list[tuple[str, str]]  # (id, kind the field asks for) of every text value of a reference field (model.references)
     names: list[str]  # every name in backticks in a reason or note (model.texts_with_ids, model.mentions)
     evidence: list[tuple[tuple, object]]  # (path, value) of every evidence list (model.evidence), as model.walk gives them
+    # What a worker found of the evidence quotes in their sources' texts (``Hints``): (the sources it looked up, (source, start,
+    # end) of each quote found once, in the order of the evidence lists, whether a quote was not found once); None when the
+    # record was not parsed in a worker with the texts, or one of its quotes was not looked up there.
+    quoted: tuple[tuple[str, ...], tuple[tuple[str, int, int], ...], bool] | None = None
 
 
 def record_facts(kind: str, value: object) -> Facts:
@@ -535,6 +539,7 @@ class Hints:
             return
         if self.scans:
             dataset.derived["scans"] = {source: found for source, found in self.scans.items() if source in same}
+        dataset.derived["hinted"] = same  # the sources whose quotes the workers' Facts.quoted may stand for
         if not self.found:
             return
         cache = dataset.locate.cache
@@ -618,32 +623,53 @@ def _read_packed(
         if doc is None:
             out.append((sha, False, None, None, error, problems))
         else:
-            out.append((sha, True, doc.value, None if doc.facts is None else tuple(doc.facts), error, problems))
+            facts = None if doc.facts is None else tuple(doc.facts)
             if _HINTED and doc.facts is not None and isinstance(doc.value, dict):
-                _located(kind, rel, doc.value, doc.facts, found)
+                facts = (*doc.facts[:3], _located(kind, rel, doc.value, doc.facts, found))
+            out.append((sha, True, doc.value, facts, error, problems))
     scanned = [(source, _SCAN[0](_HINTED[source].text)) for source in scans if _SCAN and source in _HINTED]
     return out, found, scanned
 
 
-def _located(kind: str, rel: str, value: dict, facts: Facts, out: list[tuple]) -> None:
-    """(key, span or None) of each evidence quote of a record (and a source's coverage exceptions) whose source's text is hinted."""
+def _located(kind: str, rel: str, value: dict, facts: Facts, out: list[tuple]) -> tuple | None:
+    """(key, span or None) of each evidence quote of a record (and a source's coverage exceptions) whose source's text is hinted.
+
+    Returns the record's ``Facts.quoted``: what ``coverage.record_spans`` and the quote check
+    (``checks.sources``) would find of its evidence quotes (coverage exceptions apart), or None when
+    one of them that they would look up (a text quote of a text source) was not looked up here.
+    """
     lists = list(facts.evidence)
     own = None
     if kind == "source" and "coverage_exceptions" in value:
         own = value.get("id") if isinstance(value.get("id"), str) else Path(rel).stem  # as Record.id
         lists.append((("coverage_exceptions",), value["coverage_exceptions"]))
+    sources: set[str] = set()
+    spans: list[tuple[str, int, int]] = []
+    missing = False
+    complete = True
     for base, items in lists:
         if not isinstance(items, list):
             continue
+        exception = base == ("coverage_exceptions",)
         for item in items:
             if not isinstance(item, dict):
                 continue
-            key = quotes.lookup_key(own if base == ("coverage_exceptions",) else item.get("source"), item)
+            key = quotes.lookup_key(own if exception else item.get("source"), item)
             if key is None or key[0] not in _HINTED:
+                if not exception and isinstance(item.get("source"), str) and isinstance(item.get("quote"), str):
+                    complete = False  # looked up in the main process: a prefix that is no text, a source without a text here
                 continue
             if key not in _LOCATED:
                 _LOCATED[key] = quotes.locate(_HINTED[key[0]].text, key[1], key[2], key[3])
-            out.append((key, _LOCATED[key]))
+            where = _LOCATED[key]
+            out.append((key, where))
+            if not exception:
+                sources.add(key[0])
+                if where is None:
+                    missing = True
+                else:
+                    spans.append((key[0], where[0], where[1]))
+    return (tuple(sources), tuple(spans), missing) if complete else None
 
 
 def _unpacked(batch: list[tuple[str, str, str, str]], sent: list[tuple]) -> list[tuple]:
