@@ -30,10 +30,12 @@ from frontline import meta, model, version
 from frontline.checks import check
 from frontline.load import load
 from frontline.model import EDITOR_KEYS, KINDS
-from frontline.release import build, downloads
+from frontline.release import build, downloads, writers
 from frontline.release import write as write_release
 from frontline.release.files import JSON_ALL, SQLITE, SUMS, zip_name
 from frontline.release.flat import views
+from frontline.release.rows import Offsets
+from frontline.release.stamp import Stamp
 from frontline.release.tables import ADDED, tables
 from helpers import ROOT, copy_fixture
 
@@ -901,3 +903,16 @@ def test_the_cli_build_writes_the_release(tmp_path, monkeypatch):
     assert f"release: {root / 'build' / 'data'}" in out.getvalue()
     assert (root / "build" / "data" / "datapackage.json").is_file()
     assert os.listdir(root / "build") == ["data"]
+
+
+def test_the_sqlite_file_refuses_a_reference_to_nothing(tmp_path):
+    root = copy_fixture(tmp_path / "project")
+    claim = root / "dataset" / "claims" / "southland-holds-brook.yaml"
+    claim.write_text(
+        claim.read_text(encoding="utf-8").replace("actors:\n- northland-defence-ministry", "actors:\n- nobody-at-all"), encoding="utf-8"
+    )
+    dataset = load(root)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(ValueError, match="foreign keys that point nowhere"):
+        writers.write_tables(dataset, folder, Offsets(dataset), Stamp.of(dataset))

@@ -105,3 +105,28 @@ def test_a_table_checked_from_its_descriptor_alone_gives_what_its_check_in_the_p
         assert alone == in_package
         assert check.errors([alone]) == validation.report_errors(folder, jobs=1)
     assert any(found.errors for found in alone.values()), "the broken release has errors of its tables' own"
+
+
+# Cells a date column may hold: dates, dates that do not exist, other spellings strptime takes or refuses, no text at all.
+DATE_CELLS = [
+    "2022-03-05", "2024-02-29", "2023-02-29", "2024-02-30", "2022-13-01", "2022-00-10", "0000-01-01", "0001-01-01",
+    "9999-12-31", "2022-3-05", "2022-03-5", "2022-03-05 ", " 2022-03-05", "２０２２-03-05", "2022/03/05", "20220305",
+    "2022-W10-1", "+022-03-05", "2022-03-05T00:00", "2022-03", "", "date", None, 5,
+]  # fmt: skip
+
+
+def test_the_checks_date_field_reads_every_cell_as_frictionless_own_reads_it():
+    frictionless = validation.frictionless_module()
+    schema = frictionless.Schema.from_descriptor({"fields": [{"name": "day", "type": "date"}]})
+    ours = schema.fields[0]
+    assert type(ours) is not frictionless.fields.DateField  # the check reads dates with the plugin's field
+    assert isinstance(ours, frictionless.fields.DateField)
+    assert ours.to_descriptor() == {"name": "day", "type": "date"}
+    theirs = frictionless.fields.DateField(name="day").create_value_reader()
+    read = ours.create_value_reader()
+    for cell in DATE_CELLS:
+        assert read(cell) == theirs(cell), cell
+    formatted = frictionless.Schema.from_descriptor({"fields": [{"name": "day", "type": "date", "format": "%d/%m/%Y"}]}).fields[0]
+    assert formatted.create_value_reader()("05/03/2022") == frictionless.fields.DateField(
+        name="day", format="%d/%m/%Y"
+    ).create_value_reader()("05/03/2022")

@@ -102,9 +102,11 @@ def rows(table: Table, by_kind: dict[str, list[Record]], offsets: Offsets, datas
                         out.append(_cell(item, column) if isinstance(item, dict) else item)
                 yield tuple(out)
     else:
+        # a field right under the record (most columns) is looked up inline, without a call per cell; the rest as _cell finds them
+        cells = [(len(c.path) == 1 and not c.derive, c.path[0] if c.path else "", c) for c in table.columns]
         for record in owners:
             data = record.data
-            yield tuple(_cell(data, c) for c in table.columns)
+            yield tuple([data.get(key) if plain else _cell(data, column) for plain, key, column in cells])
 
 
 class _Order:

@@ -14,7 +14,8 @@ its import dialog, not by double-clicking them.
 
 The SQLite file is built by the same statements in the same order, without a journal and
 without waiting for the disk (it is a new file in the build's staging folder, put in place only
-once the whole release is written and checked), then vacuumed, so its pages are laid out the
+once the whole release is written and checked), its foreign keys checked once at the end rather
+than row by row as the rows go in, then vacuumed, so its pages are laid out the
 same way each time; its header records the SQLite
 library's version, so byte-identical builds need the same SQLite.
 """
@@ -96,7 +97,7 @@ def write_tables(
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")  # no flush to disk at each commit and in VACUUM: the file is new, in the staging folder
-        db.execute("PRAGMA foreign_keys = ON")
+        # foreign_keys stays off: each insert would look up its targets, and the foreign_key_check below finds the same
         db.execute("BEGIN")
         flat = views()
         for table in tables():
