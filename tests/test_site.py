@@ -375,6 +375,17 @@ def test_jsonld_is_escaped_inside_script():
     assert json.loads(text)["name"] == "</script><script>alert(1)</script> & <!--"
 
 
+def test_templates_escape_every_value_without_jinja2s_own_escape_call():
+    """The pages' code generator leaves out escape(...) around {{ ... }}: finalize escapes (and keeps Markup)."""
+    template = env.ENV.from_string("{{ value }}|{{ safe }}|{{ missing }}|{{ number }}|{% autoescape false %}{{ value }}{% endautoescape %}")
+    out = template.render(value="<b a=\"1\">'x' & y\n", safe=env.markup("<i>kept</i>"), missing=None, number=3)
+    escaped = "&lt;b a=&quot;1&quot;&gt;&#x27;x&#x27; &amp; y<br>"
+    assert out == f"{escaped}|<i>kept</i>||3|{escaped}"
+    code = env.ENV.compile("{{ value }}", raw=True)
+    assert "environment.finalize(" in code and "escape(" not in code
+    assert isinstance(env.markup("<p>"), env.Markup) and env.markup("<p>") == "<p>"
+
+
 # --- privacy ---------------------------------------------------------------------------------
 
 RESOURCE_ATTRS = {

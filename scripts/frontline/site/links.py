@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
-from .env import LABELS, finalize, mentioned, muted, precision, status, text, time, ul
+from .env import EMPTY, LABELS, finalize, markup, mentioned, muted, precision, status, text, time, ul
 from .index import Site
 from .urls import href, record_url
 
@@ -66,36 +66,39 @@ class Links:
             found = self.shared.hrefs[key] = text(href(self.src, dst))
         return found
 
-    def label(self, record) -> str:
-        found = self.shared.labels.get(record.id)
+    def label(self, record, record_id: str | None = None) -> str:
+        """A record's short label, escaped; record_id, when given, is record.id (the caller looked the record up by it)."""
+        record_id = record.id if record_id is None else record_id
+        found = self.shared.labels.get(record_id)
         if found is None:
-            found = self.shared.labels[record.id] = text(self.site.short(record))
+            found = self.shared.labels[record_id] = text(self.site.short(record))
         return found
 
     def ref(self, record_id, shown=None) -> Markup:
         """A link to a record's page, or the bare id in <code> when there is no such record."""
         record = self.site.get(record_id)
         if record is None:
-            return Markup(f"<code>{finalize(record_id)}</code>")
-        shown = self.label(record) if shown is None else text(shown)
-        return Markup(f'<a href="{self.href(record_url(record.kind, record.id))}" class="fc-ref fc-ref-{text(record.kind)}">{shown}</a>')
+            return markup(f"<code>{finalize(record_id)}</code>")
+        # record_id is the record's id from here on: the index holds each record under its id
+        shown = self.label(record, record_id) if shown is None else text(shown)
+        return markup(f'<a href="{self.href(record_url(record.kind, record_id))}" class="fc-ref fc-ref-{text(record.kind)}">{shown}</a>')
 
     def refs(self, ids, sep: str = ", ") -> Markup:
         """Links to several records, joined by sep."""
-        return Markup(text(sep).join(self.ref(record_id) for record_id in ids or []))
+        return markup(text(sep).join([self.ref(record_id) for record_id in ids or []]))
 
     def verdict(self, record_id) -> Markup:
         """A claim at a glance: its status badge and the counts of the claims that dispute, support and respond to it."""
         record = self.site.get(record_id)
         if record is None or record.kind != "claim":
-            return Markup("")
-        found = self.shared.verdicts.get(record.id)
+            return EMPTY
+        found = self.shared.verdicts.get(record_id)
         if found is None:
             v = self.site.verdict(record)
             counts = "".join(f' <span class="fc-rel-count fc-rel-{text(c["relation"])}">{text(c["text"])}</span>' for c in v["counts"])
             found = f'<span class="fc-verdict">{status(v["status"]) if v["status"] else ""}{counts}</span>'
-            self.shared.verdicts[record.id] = found
-        return Markup(found)
+            self.shared.verdicts[record_id] = found
+        return markup(found)
 
     def listed(self, record_id, shown=None) -> Markup:
         """A link to a record; a claim's link is followed by its verdict."""
@@ -106,15 +109,15 @@ class Links:
         if (
             self.parent is not None
             and (shown is None or type(shown) is str)
-            and not record_url(record.kind, record.id).startswith(self.src)
+            and not record_url(record.kind, record_id).startswith(self.src)
         ):
-            key = (self.parent, record.id, shown)
+            key = (self.parent, record_id, shown)
             found = self.shared.links.get(key)
             if found is not None:
-                return Markup(found)
+                return markup(found)
         out = self.ref(record_id, shown)
         if record.kind == "claim":
-            out = Markup(f"{out} {self.verdict(record_id)}")
+            out = markup(f"{out} {self.verdict(record_id)}")
         if key is not None:
             self.shared.links[key] = str(out)
         return out
@@ -130,7 +133,7 @@ class Links:
     def note(self, value) -> Markup:
         """An editors' note or reason: record ids written in backticks become links to their pages."""
         parts = "".join(self.ref(mention, mention) if mention else finalize(part) for part, mention in mentioned(value))
-        return Markup(f'<span class="fc-note">{parts}</span>')
+        return markup(f'<span class="fc-note">{parts}</span>')
 
     def dating(self, value) -> Markup:
         """A dating ({value, basis, wording, note}) in words, with its precision and basis."""
@@ -143,7 +146,7 @@ class Links:
             out += f" — the source says “{finalize(value['wording'])}”"
         if value.get("note"):
             out += f"<br>{self.note(value['note'])}"
-        return Markup(out)
+        return markup(out)
 
     def evidence(self, values) -> Markup:
         """Evidence quotes, each linked to its marked span in the source's page."""
@@ -160,7 +163,7 @@ class Links:
             else:
                 shown = f"Source: {self.ref(item.get('source'))}"
             items.append(
-                Markup(
+                markup(
                     f'<blockquote class="fc-quote">{finalize(item.get("quote", ""))}</blockquote><p class="fc-quote-source" data-pagefind-ignore>{shown}</p>'
                 )
             )
@@ -174,5 +177,5 @@ class Links:
             line = f"{finalize(LABELS['relation'].get(kind, kind))} {self.ref(relation.get('claim'))}"
             if relation.get("note"):
                 line += f" {self.note(relation['note'])}"
-            items.append(Markup(line))
+            items.append(markup(line))
         return ul(items)

@@ -21,7 +21,7 @@ from ..markup import md_code
 from ..model import KIND
 from ..release import codebook_markdown, diff, downloads_markdown
 from . import annotate, env, jsonld, threads
-from .env import ENV, LABELS, date, date_key, field, finalize, muted, percent, precision
+from .env import ENV, LABELS, date, date_key, field, finalize, markup, muted, percent, precision
 from .index import Site
 from .links import Links
 from .urls import DATA, href, record_doc, record_url
@@ -122,7 +122,7 @@ def claim_summary(site: Site, links: Links, record: Record, sources: list[Record
         items = "".join(f"<li>{links.ref(r.data.get('claimant'))}: {links.ref(r.id, site.short(r, 100))}</li>" for r in v["disputed_by"])
         out.append(f'<dt>Disputed by {len(v["disputed_by"])}</dt><dd><ul class="fc-summary-disputes">{items}</ul></dd>')
     out.append("</dl>\n</section>\n")
-    return Markup("".join(out))
+    return markup("".join(out))
 
 
 def claim_fields(links: Links, data: dict) -> Markup:
@@ -136,7 +136,7 @@ def claim_fields(links: Links, data: dict) -> Markup:
         shown = f"{shown} {editors}"
     if status.get("reason"):
         shown = f"{shown}<br>{links.note(status['reason'])}"
-    return Markup(
+    return markup(
         "".join(
             [
                 field("Statement", data.get("statement")),
@@ -144,8 +144,8 @@ def claim_fields(links: Links, data: dict) -> Markup:
                 field("Reported by", links.refs(data.get("reported_by"), " → ")),
                 field("Speech", LABELS["speech"].get(data.get("speech"), data.get("speech"))),
                 field("Topic", data.get("topic")),
-                field("Date", Markup(links.dating(data["date"])) if data.get("date") else env.EMPTY),
-                field("Status", Markup(shown)),
+                field("Date", links.dating(data["date"]) if data.get("date") else env.EMPTY),
+                field("Status", markup(shown)),
                 field("Places", links.refs(data.get("places"))),
                 field("Actors", links.refs(data.get("actors"))),
                 field("Figures", links.ref_list(data.get("figures"))),
@@ -161,16 +161,16 @@ def figure_fields(links: Links, data: dict) -> Markup:
     shown = " · ".join(f"{finalize(name)} {env.number(value[name])}" for name in ("best", "low", "high") if name in value)
     if value:
         shown = f"{shown} {finalize(data.get('unit', ''))}"
-    return Markup(
+    return markup(
         "".join(
             [
                 field("Measure", data.get("measure")),
-                field("Stated", Markup(f"“{finalize(data.get('stated', ''))}”")),
+                field("Stated", markup(f"“{finalize(data.get('stated', ''))}”")),
                 field("Qualifier", data.get("qualifier")),
-                field("Value", Markup(shown)),
+                field("Value", markup(shown)),
                 field("Unit", data.get("unit")),
-                field("As of", Markup(links.dating(data["as_of"])) if data.get("as_of") else env.EMPTY),
-                field("Stated by", Markup(links.ref(data["stated_by"])) if data.get("stated_by") else env.EMPTY),
+                field("As of", links.dating(data["as_of"]) if data.get("as_of") else env.EMPTY),
+                field("Stated by", links.ref(data["stated_by"]) if data.get("stated_by") else env.EMPTY),
                 field("Places", links.refs(data.get("places"))),
                 field("Actors", links.refs(data.get("actors"))),
             ]

@@ -15,7 +15,7 @@ from collections import deque
 
 from markupsafe import Markup
 
-from .env import text
+from .env import EMPTY, markup, text
 from .index import Site
 from .links import Links, fragments
 from .urls import href, record_url
@@ -90,7 +90,7 @@ def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Mark
     On the claim's own page (this_page) its box is highlighted and not a link."""
     columns, edges = neighbourhood(site, claim_id)
     if len(edges) == 0:
-        return Markup("")
+        return EMPTY
     rows = max(len(c) for c in columns)
     width = PAD * 2 + len(columns) * BOX_W + (len(columns) - 1) * GAP_X
     height = PAD * 2 + rows * BOX_H + (rows - 1) * GAP_Y
@@ -150,7 +150,7 @@ def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Mark
             link = href(src, record_url("claim", node))
             out.append(f'<a href="{esc(link)}" class="fc-node-link" aria-label="{esc(label)}">' + "".join(body) + "</a>")
     out.append("</svg>")
-    return Markup("".join(out))
+    return markup("".join(out))
 
 
 def hub(site: Site, members: list) -> str:
@@ -184,7 +184,7 @@ def thread_items(links: Links, claim_id: str) -> tuple[list[dict], Markup]:
     site = links.site
     number = site.thread_of.get(claim_id)
     if number is None:
-        return [], Markup("")
+        return [], EMPTY
     key = (number, links.parent)
     found = links.shared.threads.get(key)
     if found is None:
@@ -217,4 +217,4 @@ def thread_items(links: Links, claim_id: str) -> tuple[list[dict], Markup]:
         f"<li>{side(a, left, '<strong>This claim</strong>')} {middle} {side(b, right, '<strong>this claim</strong>')}</li>"
         for _, a, left, middle, b, right in rows
     )
-    return [row[0] for row in rows], Markup(items)
+    return [row[0] for row in rows], markup(items)
