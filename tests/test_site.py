@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from frontline.coverage import spans
-from frontline.site import annotate, build, env, jsonld, pages, urls
+from frontline.site import annotate, build, env, jsonld, links, pages, urls
 from frontline.site.index import Site
 from helpers import FIXTURE, ROOT, build_project, copy_project, make_release, pagefind_fragments
 from test_export import pop_date_spans
@@ -224,6 +224,19 @@ def test_backlinks_both_ways(mini_site):
     assert "Disputes" in disputing.text and "../northland-enters-brook/" in disputing.links()
     agency = html_page(site, "actors/example-agency")
     assert "../../sources/example-report/" in agency.links()
+
+
+def test_a_link_is_shared_by_a_folder_but_not_by_the_page_it_points_at(mini_site):
+    """Links.ref keeps a record's link once per folder of pages; the record's own page links to itself as ./."""
+    site = Site(mini_site.dataset, mini_site.root, {})
+    claim = "southland-holds-brook"
+    other = links.Links(site, "claims/northland-enters-brook/").ref(claim)
+    own = links.Links(site, f"claims/{claim}/").ref(claim)
+    again = links.Links(site, "claims/another-page/").ref(claim)
+    assert 'href="../southland-holds-brook/"' in other and other == again
+    assert 'href="./"' in own and str(own).replace('"./"', '"../southland-holds-brook/"') == other
+    assert links.Links(site, "places/brook/").ref(claim).startswith('<a href="../../claims/southland-holds-brook/"')
+    assert links.Links(site, "claims/a/").ref("no-such-record") == "<code>no-such-record</code>"
 
 
 def test_every_internal_link_and_anchor_resolves(mini_site):

@@ -244,8 +244,17 @@ class PagesCodeGenerator(CodeGenerator):
             super()._output_child_post(node, frame, finalize)
 
 
+class PagesEnvironment(Environment):
+    """Jinja2's environment, with each template's globals as one dict: Jinja2 makes them a ChainMap over the
+    environment's globals, which every page's context then copies key by key in Python. The environment's
+    globals are all set (below) before any template is loaded, so the copy a template takes stays whole."""
+
+    def make_globals(self, d):
+        return {**self.globals, **(d or {})}
+
+
 def environment() -> Environment:
-    env = Environment(
+    env = PagesEnvironment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=StrictUndefined,

@@ -28,9 +28,11 @@ class Fragments:
         self.labels: dict[str, str] = {}  # record id -> its escaped short label
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
+        self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
         self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
         self.around: dict[int, dict[str, list[str]]] = {}  # thread -> each claim's neighbours (threads.neighbourhood)
         self.nodes: dict[str, tuple] = {}  # claim id -> what its box in a thread diagram shows (threads.diagram)
+        self.edges: dict[tuple[str, str, str], tuple] = {}  # relation -> what its arrow in a thread diagram shows
         # (thread, folder of the page) -> each claim's relation rows and the links shown (threads.thread_items)
         self.threads: dict[tuple[int, str | None], tuple] = {}
 
@@ -80,8 +82,18 @@ class Links:
         if record is None:
             return markup(f"<code>{finalize(record_id)}</code>")
         # record_id is the record's id from here on: the index holds each record under its id
+        url = record_url(record.kind, record_id)
+        key = None
+        if shown is None and self.parent is not None and not url.startswith(self.src):
+            key = (self.parent, record_id)  # the same link from every page in this folder
+            found = self.shared.refs.get(key)
+            if found is not None:
+                return markup(found)
         shown = self.label(record, record_id) if shown is None else text(shown)
-        return markup(f'<a href="{self.href(record_url(record.kind, record_id))}" class="fc-ref fc-ref-{text(record.kind)}">{shown}</a>')
+        out = f'<a href="{self.href(url)}" class="fc-ref fc-ref-{text(record.kind)}">{shown}</a>'
+        if key is not None:
+            self.shared.refs[key] = out
+        return markup(out)
 
     def refs(self, ids, sep: str = ", ") -> Markup:
         """Links to several records, joined by sep."""

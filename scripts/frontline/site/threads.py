@@ -18,7 +18,7 @@ from markupsafe import Markup
 from .env import EMPTY, markup, text
 from .index import Site
 from .links import Links, fragments
-from .urls import href, record_url
+from .urls import record_url
 
 MAX_DEPTH = 2
 MAX_NODES = 12
@@ -73,7 +73,19 @@ def _node(site: Site, node: str, record) -> tuple[str, list[str], str, str]:
         who = site.short(claimant, 32) if claimant is not None else ""
         status = site.verdict(record)["status"]
         label = f"{who}: {record.data.get('statement', node)} ({status})"
-        found = cache[node] = (html.escape(who), [html.escape(line) for line in _lines(record.data.get("statement", node))], status, label)
+        esc = html.escape
+        found = cache[node] = (esc(who), [esc(line) for line in _lines(record.data.get("statement", node))], esc(status), esc(label))
+    return found
+
+
+def _edge(site: Site, a: str, kind: str, b: str) -> tuple[str, str, str]:
+    """What a relation's arrow shows, escaped: its kind (a class), its title and its verb."""
+    cache = fragments(site).edges
+    found = cache.get((a, kind, b))
+    if found is None:
+        esc = html.escape
+        verb = VERBS.get(kind, kind)
+        found = cache[(a, kind, b)] = (esc(kind), f"{esc(a)} {esc(verb)} {esc(b)}", esc(verb))
     return found
 
 
@@ -99,7 +111,6 @@ def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Mark
         top = PAD + (height - 2 * PAD - (len(column) * BOX_H + (len(column) - 1) * GAP_Y)) // 2
         for r, node in enumerate(column):
             where[node] = (PAD + c * (BOX_W + GAP_X), top + r * (BOX_H + GAP_Y))
-    esc = html.escape
     out = [
         f'<svg class="fc-thread-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group" '
         f'aria-label="Thread diagram: {len(where)} claims and {len(edges)} relations">',
@@ -121,13 +132,12 @@ def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Mark
             mid = (x1 + x2) / 2
             path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
             lx, ly = mid, (y1 + y2) / 2
-        verb = VERBS.get(kind, kind)
+        cls, title, verb = _edge(site, a, kind, b)
+        out.append(f'<path d="{path}" class="fc-edge fc-edge-{cls}" marker-end="url(#fc-arrow)"><title>{title}</title></path>')
         out.append(
-            f'<path d="{path}" class="fc-edge fc-edge-{esc(kind)}" marker-end="url(#fc-arrow)"><title>{esc(a)} {esc(verb)} {esc(b)}</title></path>'
+            f'<text x="{lx:.0f}" y="{ly - 4:.0f}" class="fc-edge-label fc-edge-{cls}" text-anchor="middle" aria-hidden="true">{verb}</text>'
         )
-        out.append(
-            f'<text x="{lx:.0f}" y="{ly - 4:.0f}" class="fc-edge-label fc-edge-{esc(kind)}" text-anchor="middle" aria-hidden="true">{esc(verb)}</text>'
-        )
+    links = Links(site, src)
     for node, (x, y) in where.items():
         record = site.get(node)
         if record is None:
@@ -142,13 +152,13 @@ def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Mark
             body.append(f'<text x="{x + 10}" y="{y + 37 + i * 16}" class="fc-node-text">{line}</text>')
         if status:
             body.append(
-                f'<text x="{x + BOX_W - 10}" y="{y + 18}" text-anchor="end" class="fc-node-status fc-node-status-{esc(status)}">{esc(status)}</text>'
+                f'<text x="{x + BOX_W - 10}" y="{y + 18}" text-anchor="end" class="fc-node-status fc-node-status-{status}">{status}</text>'
             )
         if current:
-            out.append(f'<g class="fc-node-group" aria-label="{esc(label)} (this claim)">' + "".join(body) + "</g>")
+            out.append(f'<g class="fc-node-group" aria-label="{label} (this claim)">' + "".join(body) + "</g>")
         else:
-            link = href(src, record_url("claim", node))
-            out.append(f'<a href="{esc(link)}" class="fc-node-link" aria-label="{esc(label)}">' + "".join(body) + "</a>")
+            link = links.href(record_url("claim", node))  # escaped
+            out.append(f'<a href="{link}" class="fc-node-link" aria-label="{label}">' + "".join(body) + "</a>")
     out.append("</svg>")
     return markup("".join(out))
 
