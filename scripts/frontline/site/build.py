@@ -168,8 +168,9 @@ def _page_task(task: str, kind: str, start: int = 0, stop: int = 0, intro: str =
     site, out, offsets = _SHARED  # type: ignore[misc]
     if task == "records":
         records = site.kinds[kind][start:stop]
+        docs = os.path.join(out, "")
         for record in records:
-            write_text(out / record_doc(kind, record.id), pages.record_page(site, record))
+            write_text(docs + record_doc(kind, record.id), pages.record_page(site, record))
         api.write_records(site, out, records, offsets)
     elif task == "index":
         _write(out, f"{folder(kind)}/index.md", pages.index_page(site, kind, intro))
