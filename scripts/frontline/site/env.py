@@ -84,6 +84,8 @@ def finalize(value):
     """What every {{ ... }} prints: Markup as it is, None as nothing, anything else as escaped text."""
     if value is None:
         return EMPTY
+    if isinstance(value, Markup):  # most of what the templates print: the fragments of links.py and of this module
+        return value
     return text(value)
 
 
@@ -263,6 +265,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates are package files: compiled once a process, never checked for changes
+        cache_size=-1,  # kept in a plain dict: Jinja2's LRU cache takes a lock for each of the 100,000 lookups of a page set
     )
     env.context_class = PagesContext
     env.code_generator_class = PagesCodeGenerator

@@ -25,6 +25,7 @@ class Fragments:
 
     def __init__(self, site: Site):
         self.site = site
+        self.edit_url = site.setting("edit_url")  # the records' edit link ({path} in it), read once rather than for every page
         self.labels: dict[str, str] = {}  # record id -> its escaped short label
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link

@@ -53,7 +53,7 @@ def record_page(site: Site, record: Record) -> str:
     data = record.data
     src = record_url(record.kind, record.id)
     links = Links(site, src)
-    edit = site.setting("edit_url")
+    edit = links.shared.edit_url
     more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in SHOWN[record.kind] | ALWAYS]
     context = {
         "site": site,
@@ -179,11 +179,12 @@ def figure_fields(links: Links, data: dict) -> Markup:
 
 
 NUMBER = re.compile(r"\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?!\d)|\d+(?:\.\d+)?")
+NOT_DIGIT = re.compile(r"[^\d.]")
 
 
 def plain_numbers(text: str) -> list[str]:
     """The numbers in a text as digits only: "over 1,000" -> ["1000"]."""
-    return [re.sub(r"[^\d.]", "", m.group(0)) for m in NUMBER.finditer(text or "")]
+    return [NOT_DIGIT.sub("", m.group(0)) for m in NUMBER.finditer(text or "")]
 
 
 def search_data(site: Site, record: Record) -> dict:
