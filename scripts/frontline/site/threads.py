@@ -97,6 +97,46 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
+def _arrow(cache: dict, start: tuple[int, int], end: tuple[int, int]) -> tuple[str, str]:
+    """An arrow's path from the box at start to the box at end, and where its label goes (x and y attributes)."""
+    found = cache.get((start, end))
+    if found is None:
+        (ax, ay), (bx, by) = start, end
+        if ax == bx:  # same column: an arc on the right
+            x1, y1, x2, y2 = ax + BOX_W, ay + BOX_H // 2, bx + BOX_W, by + BOX_H // 2
+            bend = x1 + GAP_X * 0.6
+            path = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {x2},{y2}"
+            lx, ly = bend - 6, (y1 + y2) / 2
+        else:
+            left = ax < bx
+            x1 = ax + BOX_W if left else ax
+            x2 = bx if left else bx + BOX_W
+            y1, y2 = ay + BOX_H // 2, by + BOX_H // 2
+            mid = (x1 + x2) / 2
+            path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
+            lx, ly = mid, (y1 + y2) / 2
+        found = cache[(start, end)] = (path, f'x="{lx:.0f}" y="{ly - 4:.0f}"')
+    return found
+
+
+def _box(site: Site, node: str, record, x: int, y: int, current: bool) -> str:
+    """A claim's box at (x, y): its claimant, statement and status; on the claim's own page (current) highlighted."""
+    who, lines, status, label = _node(site, node, record)
+    body = [
+        f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" class="fc-node{" fc-node-current" if current else ""}"/>',
+        f'<text x="{x + 10}" y="{y + 18}" class="fc-node-who">{who}</text>',
+    ]
+    for i, line in enumerate(lines):
+        body.append(f'<text x="{x + 10}" y="{y + 37 + i * 16}" class="fc-node-text">{line}</text>')
+    if status:
+        body.append(
+            f'<text x="{x + BOX_W - 10}" y="{y + 18}" text-anchor="end" class="fc-node-status fc-node-status-{status}">{status}</text>'
+        )
+    if current:
+        return f'<g class="fc-node-group" aria-label="{label} (this claim)">' + "".join(body) + "</g>"
+    return "".join(body)
+
+
 def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Markup:
     """The thread around a claim as an accessible SVG: each claim a linked box, each relation a labelled arrow.
     On the claim's own page (this_page) its box is highlighted and not a link."""
@@ -117,48 +157,24 @@ def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Mark
         '<defs><marker id="fc-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" class="fc-arrow-head"/></marker></defs>',
     ]
+    shared = fragments(site)
     for a, kind, b in edges:
-        (ax, ay), (bx, by) = where[a], where[b]
-        if ax == bx:  # same column: an arc on the right
-            x1, y1, x2, y2 = ax + BOX_W, ay + BOX_H // 2, bx + BOX_W, by + BOX_H // 2
-            bend = x1 + GAP_X * 0.6
-            path = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {x2},{y2}"
-            lx, ly = bend - 6, (y1 + y2) / 2
-        else:
-            left = ax < bx
-            x1 = ax + BOX_W if left else ax
-            x2 = bx if left else bx + BOX_W
-            y1, y2 = ay + BOX_H // 2, by + BOX_H // 2
-            mid = (x1 + x2) / 2
-            path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
-            lx, ly = mid, (y1 + y2) / 2
         cls, title, verb = _edge(site, a, kind, b)
+        path, label_at = _arrow(shared.arrows, where[a], where[b])
         out.append(f'<path d="{path}" class="fc-edge fc-edge-{cls}" marker-end="url(#fc-arrow)"><title>{title}</title></path>')
-        out.append(
-            f'<text x="{lx:.0f}" y="{ly - 4:.0f}" class="fc-edge-label fc-edge-{cls}" text-anchor="middle" aria-hidden="true">{verb}</text>'
-        )
+        out.append(f'<text {label_at} class="fc-edge-label fc-edge-{cls}" text-anchor="middle" aria-hidden="true">{verb}</text>')
     links = Links(site, src)
     for node, (x, y) in where.items():
         record = site.get(node)
         if record is None:
             continue
-        who, lines, status, label = _node(site, node, record)
         current = this_page and node == claim_id
-        body = [
-            f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" class="fc-node{" fc-node-current" if current else ""}"/>',
-            f'<text x="{x + 10}" y="{y + 18}" class="fc-node-who">{who}</text>',
-        ]
-        for i, line in enumerate(lines):
-            body.append(f'<text x="{x + 10}" y="{y + 37 + i * 16}" class="fc-node-text">{line}</text>')
-        if status:
-            body.append(
-                f'<text x="{x + BOX_W - 10}" y="{y + 18}" text-anchor="end" class="fc-node-status fc-node-status-{status}">{status}</text>'
-            )
+        body = _box(site, node, record, x, y, current)
         if current:
-            out.append(f'<g class="fc-node-group" aria-label="{label} (this claim)">' + "".join(body) + "</g>")
+            out.append(body)
         else:
             link = links.href(record_url("claim", node))  # escaped
-            out.append(f'<a href="{link}" class="fc-node-link" aria-label="{label}">' + "".join(body) + "</a>")
+            out.append(f'<a href="{link}" class="fc-node-link" aria-label="{_node(site, node, record)[3]}">{body}</a>')
     out.append("</svg>")
     return markup("".join(out))
 
