@@ -99,7 +99,7 @@ class Links:
 
     def refs(self, ids, sep: str = ", ") -> Markup:
         """Links to several records, joined by sep."""
-        return markup(text(sep).join([self.ref(record_id) for record_id in ids or []]))
+        return markup(str.join(text(sep), [self.ref(record_id) for record_id in ids or []]))  # str.join: Markup.join would copy every link
 
     def verdict(self, record_id) -> Markup:
         """A claim at a glance: its status badge and the counts of the claims that dispute, support and respond to it."""
