@@ -25,6 +25,7 @@ MAX_NODES = 12
 BOX_W, BOX_H = 230, 78
 GAP_X, GAP_Y, PAD = 80, 14, 8
 LINE_CHARS, LINES = 34, 2
+WRAP = textwrap.TextWrapper(LINE_CHARS)  # textwrap.wrap(text, LINE_CHARS) without making a TextWrapper for each claim
 VERBS = {"disputes": "disputes", "supports": "supports", "responds-to": "responds to", "repeats": "repeats"}
 
 
@@ -90,7 +91,7 @@ def _edge(site: Site, a: str, kind: str, b: str) -> tuple[str, str, str]:
 
 
 def _lines(text: str) -> list[str]:
-    lines = textwrap.wrap(text, LINE_CHARS) or [""]
+    lines = WRAP.wrap(text) or [""]
     if len(lines) > LINES:
         lines = lines[:LINES]
         lines[-1] = lines[-1][: LINE_CHARS - 1].rstrip() + "…"
