@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from frontline.coverage import spans
 from frontline.site import annotate, build, env, jsonld, links, pages, urls
@@ -386,6 +388,21 @@ def test_jsonld_is_escaped_inside_script():
     text = jsonld.json_for_script({"name": "</script><script>alert(1)</script> & <!--"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text)["name"] == "</script><script>alert(1)</script> & <!--"
+
+
+BLANK = re.compile(r"\n\s*\n")
+
+
+@pytest.mark.parametrize(
+    "value", ["", "\n", "\n\n", "a\n\nb", "a\n \nb", "a\n\u00a0\nb", "a\n\u2028\nb", "a \n b", "\n \n \n x", "x\n\t\r\n", "a\nb\nc"]
+)
+def test_one_block_takes_out_every_blank_line_as_the_pattern_does(value):
+    assert env.one_block(value) == BLANK.sub("\n", value)
+
+
+@given(st.text(alphabet="ab<> \t\r\n\u00a0\u2028\x1f"))
+def test_one_block_is_the_pattern_on_any_text(value):
+    assert env.one_block(value) == BLANK.sub("\n", value)
 
 
 def test_templates_escape_every_value_without_jinja2s_own_escape_call():
