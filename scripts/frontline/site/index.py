@@ -42,6 +42,16 @@ VERDICT_COUNTS = (
 )
 
 
+_MISSING = object()
+
+
+def _or_id(data: dict, key: str, record: Record):
+    """data.get(key, record.id), with the record's id (a property that looks it up) worked out only when the key is
+    missing: the pages ask for labels some 400,000 times at 10,000 claims."""
+    value = data.get(key, _MISSING)
+    return record.id if value is _MISSING else value
+
+
 class Site:
     """Records by id, labels, backlinks and evidence offsets: computed once, in linear time."""
 
@@ -138,15 +148,16 @@ class Site:
 
     def label(self, record: Record) -> str:
         data = record.data
-        if record.kind in ("actor", "place"):
-            return data.get("name", record.id)
-        if record.kind == "claim":
-            return data.get("statement", record.id)
-        if record.kind == "figure":
-            measure = data.get("measure", record.id)
+        kind = record.kind
+        if kind in ("actor", "place"):
+            return _or_id(data, "name", record)
+        if kind == "claim":
+            return _or_id(data, "statement", record)
+        if kind == "figure":
+            measure = _or_id(data, "measure", record)
             return f"{measure[:1].upper()}{measure[1:]}: {data.get('stated', '')}".rstrip(": ")
-        if record.kind == "source":
-            return data.get("title", record.id)
+        if kind == "source":
+            return _or_id(data, "title", record)
         return record.id
 
     def page_title(self, record: Record) -> str:
