@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import jinja2
 import pytest
 import yaml
 from hypothesis import given
@@ -403,6 +404,27 @@ def test_one_block_takes_out_every_blank_line_as_the_pattern_does(value):
 @given(st.text(alphabet="ab<> \t\r\n\u00a0\u2028\x1f"))
 def test_one_block_is_the_pattern_on_any_text(value):
     assert env.one_block(value) == BLANK.sub("\n", value)
+
+
+def test_template_calls_give_the_context_to_what_asks_for_it():
+    """PagesContext calls plain functions, methods and builtins directly, and whatever asks for the context
+    (pass_context, also on a method) through Jinja2, as Jinja2 itself would."""
+
+    class Holder:
+        def plain(self, value):
+            return f"plain {value}"
+
+        @jinja2.pass_context
+        def asks(self, context, value):
+            return f"asks {context['name']} {value}"
+
+    @jinja2.pass_context
+    def asks(context, value):
+        return f"fn {context['name']} {value}"
+
+    template = env.ENV.from_string("{{ h.plain(1) }}|{{ h.asks(2) }}|{{ asks(3) }}|{{ d.get('k') }}|{{ f(4) }}")
+    out = template.render(h=Holder(), asks=asks, d={"k": "<v>"}, f=lambda v: v * 2, name="n")
+    assert out == "plain 1|asks n 2|fn n 3|&lt;v&gt;|8"
 
 
 def test_templates_escape_every_value_without_jinja2s_own_escape_call():

@@ -206,9 +206,6 @@ def one_block(value) -> Markup:
     return markup(BLANK_LINES.sub("\n", value))
 
 
-PLAIN_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.BuiltinMethodType)
-
-
 class PagesContext(Context):
     """Jinja2's context, with a shorter way for the templates' calls of plain functions (links.ref, field, muted...):
     the pages make over a million such calls. Anything that asks for the context or environment
@@ -216,7 +213,14 @@ class PagesContext(Context):
     goes through Jinja2's own Context.call."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own signature: a keyword argument may be called self)
-        if type(__obj) not in PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+        kind = type(__obj)
+        if kind is types.MethodType:  # links.ref and the like: the attribute is its function's (asked directly, as a
+            plain = not hasattr(__obj.__func__, "jinja_pass_arg")  # method raises and drops an AttributeError for it)
+        elif kind is types.FunctionType:
+            plain = not hasattr(__obj, "jinja_pass_arg")
+        else:
+            plain = kind is types.BuiltinFunctionType  # data.get and the like: builtins carry no attributes of their own
+        if not plain:
             return Context.call(__self, __obj, *args, **kwargs)
         if kwargs:
             kwargs.pop("_block_vars", None)
