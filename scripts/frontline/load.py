@@ -351,7 +351,7 @@ def _read(dataset: Dataset, item: os.DirEntry, path: str) -> yamlsafe.Document |
         )
         return None
     with open(item.path, "rb") as handle:
-        data = handle.read(yamlsafe.MAX_BYTES + 1)
+        data = read_bounded(handle, yamlsafe.MAX_BYTES)
     try:
         return yamlsafe.parse(data)
     except yamlsafe.YamlError as exc:
@@ -457,8 +457,23 @@ def parser_key() -> str:
 
 
 def file_bytes(path: str) -> bytes:
+    """A record file's bytes: at most yamlsafe.MAX_BYTES + 1 of them, so that a longer file shows as too long."""
     with open(path, "rb") as handle:
-        return handle.read(yamlsafe.MAX_BYTES + 1)
+        return read_bounded(handle, yamlsafe.MAX_BYTES)
+
+
+def read_bounded(handle, limit: int) -> bytes:
+    """The bytes of an open file from where it stands, at most limit + 1 of them, read into a buffer of the file's size.
+
+    ``handle.read(limit + 1)`` gives the same bytes, but sets aside (and gives back) limit + 1 bytes on every call: with a
+    record file's limit of a megabyte, some 15 µs a file more than the file's own size, 1.7 s of CPU over 111,000 files.
+    A file that grew since its size was read is read on, to the same limit.
+    """
+    size = os.fstat(handle.fileno()).st_size
+    data = handle.read(min(size, limit) + 1)
+    if size < len(data) <= limit:
+        data += handle.read(limit + 1 - len(data))
+    return data
 
 
 def _read_batch(batch: list[tuple[str, str, str, str]], per_record) -> list[tuple]:
@@ -732,7 +747,7 @@ def read_text(dataset: Dataset, record: Record) -> None:
             if not filemode.S_ISREG(status.st_mode):
                 raise IsADirectoryError(errno.EISDIR, "not a regular file")
             size = status.st_size
-            data = handle.read(MAX_TEXT_BYTES + 1) if size <= MAX_TEXT_BYTES else b""
+            data = read_bounded(handle, MAX_TEXT_BYTES) if size <= MAX_TEXT_BYTES else b""
     except FileNotFoundError:
         dataset.problems.append(
             record.problem(
