@@ -106,7 +106,8 @@ class StoredText(load.SourceText):
     @property
     def text(self) -> str:  # type: ignore[override]
         if self.words is None:
-            data = load.file_bytes(self.full)
+            with open(self.full, "rb") as handle:
+                data = load.read_bounded(handle, load.MAX_TEXT_BYTES)  # a text's limit, not a record file's
             if hashlib.sha256(data).hexdigest() != self.sha256:
                 raise Damaged(f"{self.path} changed while this run read it")
             self.words = data.decode("utf-8")
