@@ -310,8 +310,8 @@ def record_entries(dataset: Dataset, rel: str, entries: list[Entry]) -> list[Ent
 
 def located(root: Path, kind: str, rel: str, entries: list[Entry]) -> list[tuple[str, str, str, Entry]]:
     """(kind, path from the root, path on disk, entry) of each of a folder's record entries, in the order of their names."""
-    folder = os.path.join(root, rel)
-    return [(kind, f"{rel}/{e[0]}", os.path.join(folder, e[0]), e) for e in sorted(entries)]
+    folder = os.path.join(root, rel, "")  # ends with a separator: a file name (which holds none) is added as os.path.join adds it
+    return [(kind, f"{rel}/{e[0]}", folder + e[0], e) for e in sorted(entries)]
 
 
 def _utf8(name: str) -> bool:
