@@ -106,8 +106,7 @@ class StoredText(load.SourceText):
     @property
     def text(self) -> str:  # type: ignore[override]
         if self.words is None:
-            with open(self.full, "rb") as handle:
-                data = load.read_bounded(handle, load.MAX_TEXT_BYTES)  # a text's limit, not a record file's
+            data = load.read_path(self.full, load.MAX_TEXT_BYTES)  # a text's limit, not a record file's
             if hashlib.sha256(data).hexdigest() != self.sha256:
                 raise Damaged(f"{self.path} changed while this run read it")
             self.words = data.decode("utf-8")
