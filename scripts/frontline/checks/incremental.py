@@ -378,7 +378,8 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             covered[source] = sources.coverage_problems(part).get(source, [])
         disputed = None
     else:
-        everything = [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)]
+        # Without the cache every file was read in this run, in order: fresh holds each one parsed, the others failed.
+        everything = list(fresh.values()) if store is None else [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)]
         _load_values(store, everything)
         dataset.records = everything
         overall = []
