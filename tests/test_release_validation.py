@@ -130,3 +130,55 @@ def test_the_checks_date_field_reads_every_cell_as_frictionless_own_reads_it():
     assert formatted.create_value_reader()("05/03/2022") == frictionless.fields.DateField(
         name="day", format="%d/%m/%Y"
     ).create_value_reader()("05/03/2022")
+
+
+# Every type and constraint the release's tables use (and some they do not), with cells that pass, fail or are missing.
+FIELDS = [
+    {"type": "string"},
+    {"type": "string", "constraints": {"required": True}},
+    {"type": "string", "constraints": {"required": False, "enum": ["claim", "figure", "=x", ""]}},
+    {"type": "string", "constraints": {"required": True, "minLength": 1, "maxLength": 12, "pattern": "[a-z0-9]+(-[a-z0-9]+)*"}},
+    {"type": "string", "constraints": {"pattern": "[a-z]+"}},
+    {"type": "string", "constraints": {"minLength": 3}},
+    {"type": "string", "format": "uri"},
+    {"type": "string", "missingValues": ["", "NA"]},
+    {"type": "string", "constraints": {"unique": True}},
+    {"type": "integer"},
+    {"type": "integer", "constraints": {"required": True, "minimum": 0}},
+    {"type": "integer", "constraints": {"enum": [1, 2, 3]}},
+    {"type": "integer", "constraints": {"maximum": "10"}},
+    {"type": "integer", "bareNumber": False},
+    {"type": "number"},
+    {"type": "number", "constraints": {"minimum": 0, "maximum": 1}},
+    {"type": "number", "floatNumber": True},
+    {"type": "number", "decimalChar": ",", "groupChar": "."},
+    {"type": "date"},
+    {"type": "date", "constraints": {"required": True, "minimum": "2022-02-24"}},
+    {"type": "date", "format": "%d/%m/%Y"},
+]
+CELLS = [
+    "", " ", "NA", "None", "claim", "figure", "Claim", "=x", "abc", "ab", "a-b", "a--b", "abc\n", "abcdefghijklmn", "https://a.example/b",
+    "0", "1", "3", "-1", "-4", "+2", " 7", "7 ", "010", "1_000", "١٢", "1.0", "1.5", "0.25", "1e3", "nan", "NaN", "inf", "-0", "2,5", "1.234,5",
+    "2022-02-24", "2022-02-23", "2024-02-30", "24/02/2022", "２０２２-03-05", "2022-W10-1", None, 5, 1.5, True,
+]  # fmt: skip
+
+
+def test_the_checks_fields_read_every_cell_as_frictionless_own_fields_read_it():
+    """The plugin's readers give frictionless's value and notes (the error it reports) for every cell, valid or not."""
+    frictionless = validation.frictionless_module()
+    for spec in FIELDS:
+        descriptor = {"fields": [{"name": "cell", **spec}], "missingValues": ["", "-"]}
+        ours = frictionless.Schema.from_descriptor(descriptor).fields[0]
+        plugin = frictionless.system.plugins["frontline-readers"]
+        frictionless.system.deregister("frontline-readers")
+        try:
+            theirs = frictionless.Schema.from_descriptor(descriptor).fields[0]
+        finally:
+            frictionless.system.register("frontline-readers", plugin)
+        assert type(theirs).__module__.startswith("frictionless.fields"), spec
+        assert isinstance(ours, type(theirs)) and type(ours) is not type(theirs), spec  # the check reads with the plugin's fields
+        read, their_read = ours.create_cell_reader(), theirs.create_cell_reader()
+        for cell in [*CELLS, "-"]:
+            value, notes = read(cell)
+            their_value, their_notes = their_read(cell)
+            assert (repr(value), type(value), notes) == (repr(their_value), type(their_value), their_notes), (spec, cell)

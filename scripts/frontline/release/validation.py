@@ -13,16 +13,15 @@ hold), keeps those checks that match the package it then writes (``Check``), and
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..parallel import cores, map_forked
 from .files import DATAPACKAGE
+from .readers import plugin
 
 TABULAR = "tabular-data-resource"
 
@@ -102,56 +101,19 @@ def report_errors(folder: Path, jobs: int | None = None, tables_only: bool = Tru
 def frictionless_module():
     """frictionless, imported on first use: half a second that only the build pays, not every command (validate, fmt, quote).
 
-    On first use it also registers, through frictionless's plugin system, the date field of
-    ``_dates_plugin``, which reads a date as frictionless does, faster.
+    On first use it also registers, through frictionless's plugin system, the field classes of
+    ``readers.plugin``, which read each cell as frictionless does, faster.
     """
     import frictionless
 
-    global _DATES
-    if _DATES is None:
-        _DATES = _dates_plugin(frictionless)
-        frictionless.system.register("frontline-dates", _DATES)
+    global _READERS
+    if _READERS is None:
+        _READERS = plugin(frictionless)
+        frictionless.system.register("frontline-readers", _READERS)
     return frictionless
 
 
-_DATES = None  # the plugin, once registered
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, as date() takes them
-
-
-def _dates_plugin(frictionless):
-    """A frictionless plugin whose date field reads a cell exactly as frictionless's own does, without strptime where it can.
-
-    frictionless reads a date of the default format with ``datetime.strptime(cell, "%Y-%m-%d")``,
-    a few microseconds a cell, the dearest cell reader of the release's check. A cell of ten ASCII
-    characters, four digits, a hyphen, two digits, a hyphen and two digits, is read here as
-    ``date(year, month, day)``, which gives what strptime gives for it; every other cell, and a
-    cell that is no date (``2024-02-30``), goes to frictionless's own reader, so that what it finds,
-    the value or the error, is frictionless's (a test holds the two readers to the same results).
-    """
-
-    class DateField(frictionless.fields.DateField):
-        def create_value_reader(self):
-            theirs = super().create_value_reader()
-            if self.format != "default":
-                return theirs
-
-            def value_reader(cell):
-                if cell.__class__ is str and len(cell) == 10 and _ISO_DATE.fullmatch(cell):
-                    try:
-                        return dt.date(int(cell[:4]), int(cell[5:7]), int(cell[8:]))
-                    except ValueError:
-                        pass
-                return theirs(cell)
-
-            return value_reader
-
-    class Dates(frictionless.Plugin):
-        def select_field_class(self, type=None):  # noqa: A002 - frictionless's name
-            return DateField if type == "date" else None
-
-    return Dates()
+_READERS = None  # the plugin, once registered
 
 
 class Check:
