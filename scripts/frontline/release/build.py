@@ -6,14 +6,17 @@ target, the tables as CSV, SQLite and Parquet (``writers.py``, ``parquet.py``) a
 datapackage (``datapackage.py``), the records as JSON (``jsonfiles.py``), the documents, README.txt,
 SHA256SUMS and the zip (``archive.py``). frictionless validates what was written
 (``validation.py``), beside the writing: a process per core is forked at the start; one of them
-writes the JSON and the documents while this process writes the tables, and each table is
-handed to them to check as soon as its CSV file is closed (the largest, the flat tables, first).
-Once the datapackage is written its descriptor is checked, and a table's early check counts only
-if the package holds the very descriptor (size and SHA-256 included) it was checked against;
-otherwise the table is checked again from the package. The workers then deflate (and hash)
-every file written so far for the zip while this process writes the spreadsheet and checks
-here the tables that no worker has started yet; SHA256SUMS and the zip follow, the files the
-workers deflated going into the zip as they are. Only a release that passes takes the target's place
+works out the build's stamp (the data's digest) and writes the JSON and the documents while this
+process writes the tables (the stamp is needed only at the end of them, for the SQLite file's meta
+table), and each table is handed to them to check as soon as its CSV file is closed (the largest,
+the flat tables, first). Once the datapackage is written its descriptor is checked, and a table's
+early check counts only if the package holds the very descriptor (size and SHA-256 included) it
+was checked against; otherwise the table is checked again from the package. The workers then
+deflate the spreadsheet's sheets (the largest first) and then every file written so far for the
+zip (and hash it), a file a task, the largest first; this process checks here the tables that no
+worker has started yet, puts the spreadsheet together from the deflated sheets, and deflates and
+hashes it for the zip while the workers finish. SHA256SUMS and the zip follow, the files deflated
+before going into the zip as they are. Only a release that passes takes the target's place
 (``atomic.replace_dir``: two renames), so a failed or invalid build leaves the previous release as
 it was and no half-written folder.
 

@@ -14,8 +14,10 @@ field is an empty cell.
 openpyxl (write-only) makes the workbook: its parts, the styles, each sheet's header row. The
 rows themselves are written here as the very XML openpyxl's cell writer gives for them (a test
 holds the two to the same bytes), about ten times faster than a cell object per value, each sheet's
-rows into a temporary file as its table is made, then spliced into the sheet when the workbook is
-put together.
+rows into a file of a temporary folder as its table is made, then spliced into the sheet when the
+workbook is put together. Each sheet is deflated for the workbook's zip as one stream (head, rows,
+end), here or, when the build hands it a pool (``deflate``), in the pool's processes, the largest
+sheets first, while this process goes on; the bytes are the same either way (a test holds them so).
 
 Reproducible: the file's dates and every zip entry's time come from SOURCE_DATE_EPOCH (1980-01-01
 when unset), and the entries keep openpyxl's order, so the same dataset gives the same bytes.
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32_767  # characters a spreadsheet cell holds
-CHUNK = 2_000  # rows encoded and written to a sheet's temporary file at a time
+CHUNK = 2_000  # rows encoded and written to a sheet's file at a time
 SHEET_DATA_END = b"</sheetData>"
 QUOTED = "2"  # the style of quote-prefixed text: the third openpyxl registers, after the default and the headers' bold
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
@@ -95,10 +97,11 @@ def _number(value) -> str:
 
 
 class Spreadsheet:
-    """The workbook of the release: add(table, rows) for every table in release order, then write(folder) (or close()).
+    """The workbook of the release: add(table, rows) for every table, then deflate(pool) if other processes are to deflate the sheets, then write(folder) (or close()).
 
-    add writes each sheet's rows into a temporary file; the workbook itself exists only inside
-    write, so that a build stopped before it leaves nothing of openpyxl's to finish at exit.
+    add writes each sheet's rows into a file of a temporary folder; openpyxl's workbook is made and
+    saved in one call (``_workbook``), in deflate or write, so that a build stopped before it leaves
+    nothing of openpyxl's to finish at exit.
     """
 
     def __init__(self) -> None:
@@ -110,7 +113,7 @@ class Spreadsheet:
         self.quoted = False  # a quote-prefixed text cell was written (with the style id QUOTED)
 
     def add(self, table: Table, made: list[tuple]) -> None:
-        """One sheet's rows, as XML, into a temporary file (its header row is openpyxl's, in write)."""
+        """One sheet's rows, as XML, into a file of the temporary folder (its header row is openpyxl's, in _workbook)."""
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.utils import get_column_letter
 
@@ -242,7 +245,7 @@ class Spreadsheet:
                         sheet.close()
 
     def close(self) -> None:
-        """Let go of the temporary files (write does; a build that stops before it must)."""
+        """Remove the temporary folder of the sheets' rows (write does; a build that stops before it must)."""
         if self.rows is not None:
             shutil.rmtree(self.rows, ignore_errors=True)
             self.rows = None
@@ -285,7 +288,7 @@ def _reproducible(
             info.create_system = 3
             info.external_attr = (0o100644 & 0xFFFF) << 16
             if entry.filename in deflating:
-                write_deflated(target, info, *deflating[entry.filename].result())
+                write_deflated(target, info, *deflating.pop(entry.filename).result())  # let go of its bytes once written
             elif entry.filename in sheets:
                 head, rows, tail = sheets[entry.filename]
                 info.file_size = len(head) + Path(rows).stat().st_size + len(tail)  # as writestr sets it

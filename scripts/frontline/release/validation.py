@@ -261,14 +261,27 @@ def check_resource(descriptor: dict, folder: Path, keys: dict) -> _Found | None:
 
 
 def _validate(resource, name: str, keys: dict) -> _Found:
-    """What validating one table (a frictionless resource) found, its foreign keys left to the caller."""
+    """What validating one table (a frictionless resource) found, its foreign keys left to the caller.
+
+    The primary key is checked here too, as frictionless checks it (a row whose key cells are all
+    empty, or whose key an earlier row holds, naming the last such row) and its errors placed
+    where frictionless places them, after the row's others: frictionless reads each key cell of a
+    row on its own before the rest of the row, a third of its time on the release's tables.
+    """
     fks, referred = keys[name]
     if fks:
         resource.schema.foreign_keys = []  # checked once by the caller, not by reading the referenced tables again here
+    primary = tuple(resource.schema.primary_key)
+    if primary and resource.dialect.header_case and set(primary) <= set(resource.schema.field_names):
+        resource.schema.primary_key = []  # checked in on_row below
+    else:
+        primary = ()
     found = _Found([], True, {key: set() for key in referred}, [set() for _ in fks])
     collect = [*found.keys.items(), *((fk.fields, values) for fk, values in zip(fks, found.references, strict=True))]
     single = [(fields[0], values) for fields, values in collect if len(fields) == 1]  # the common case, without a call per key
     several = [(fields, values) for fields, values in collect if len(fields) != 1]
+    seen: dict[tuple, int] = {}  # each key's last row
+    doubles: list[Error] = []  # the primary key's errors, in row order
 
     def on_row(row) -> None:
         get = row.get
@@ -280,17 +293,40 @@ def _validate(resource, name: str, keys: dict) -> _Found:
             cells = _cells(row, fields)
             if cells is not None:
                 values.add(cells)
+        if primary:
+            cells = tuple([get(field) for field in primary])
+            if set(cells) == {None}:
+                doubles.append((name, row.row_number, None, "primary-key", 'cells composing the primary keys are all "None"'))
+            else:
+                match = seen.get(cells)
+                seen[cells] = row.row_number
+                if match:
+                    doubles.append((name, row.row_number, None, "primary-key", f"the same as in the row at position {match}"))
 
     report = resource.validate(on_row=on_row)
+    errors = []
     for task in report.tasks:
-        found.complete = found.complete and len(task.errors) < LIMIT_ERRORS  # frictionless stops reading at its limit
         for e in task.errors:
             note = e.note or e.message
             if getattr(e, "cell", None) is not None:
                 note += f" (cell {e.cell!r})"
-            error = (name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note)
-            found.errors.append((error, e.type in END_OF_TABLE))
+            errors.append(((name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note), e.type in END_OF_TABLE))
+    errors = _placed(errors, doubles)
+    found.complete = len(errors) < LIMIT_ERRORS  # frictionless stops reading at its limit (counting the primary key's errors)
+    found.errors = errors[:LIMIT_ERRORS]
     return found
+
+
+def _placed(errors: list[tuple[Error, bool]], rows: list[Error]) -> list[tuple[Error, bool]]:
+    """errors (each with whether frictionless reports it after the rows), with rows's errors (in row order) placed as frictionless places a row's last errors: after that row's others."""
+    out = []
+    at = 0  # the next of rows to place
+    for error, at_end in errors:
+        while at < len(rows) and (at_end or (error[1] is not None and error[1] > rows[at][1])):
+            out.append((rows[at], False))
+            at += 1
+        out.append((error, at_end))
+    return out + [(error, False) for error in rows[at:]]
 
 
 def _foreign_keys(package, name: str, found: dict[str, _Found], keys: dict) -> list[Error]:
@@ -323,16 +359,8 @@ def _foreign_keys(package, name: str, found: dict[str, _Found], keys: dict) -> l
                     missing.append((name, row.row_number, None, "foreign-key", note))
 
         resource.validate(on_row=on_row)
-    if not missing:
-        return [error for error, _ in mine.errors]
-    out: list[Error] = []  # missing holds its rows in order, and a row's foreign keys in the schema's order
-    at = 0  # the next missing reference to place
-    for error, at_end in mine.errors:
-        while at < len(missing) and (at_end or (error[1] is not None and error[1] > missing[at][1])):
-            out.append(missing[at])
-            at += 1
-        out.append(error)
-    return (out + missing[at:])[:LIMIT_ERRORS]
+    # missing holds its rows in order, and a row's foreign keys in the schema's order
+    return [error for error, _ in _placed(mine.errors, missing)][:LIMIT_ERRORS]
 
 
 def _size(folder: Path, resource) -> int:
