@@ -55,6 +55,13 @@ STAGES = ("floor", "validate", "warm", "release", "frictionless", "frictionless-
 RENDER = "pages-render"  # a row of the table, not a stage of its own: the pages stage's render, timed inside its process
 ROWS = (*STAGES[: STAGES.index("pages") + 1], RENDER, *STAGES[STAGES.index("pages") + 1 :])
 SITE_STAGES = ("site", "mkdocs")
+# What each stage writes in the project. A run that finds an earlier run's output would replace it and delete the
+# old tree; before each run the benchmark moves it aside instead, and deletes every project only at the very end.
+# Deleting tens of thousands of files makes creating files slow for minutes afterwards on some file systems
+# (ext4 without a journal, as on the development machine, skips every inode deleted in the last minutes, one by one,
+# each time it makes a file), so a deletion would slow the stages after it: a cost of the benchmark's own
+# cleaning, not of the stage. Every run of a stage thus writes into a project as a first build does.
+OUTPUTS = {"release": ("build/data",), "pages": ("build/docs",), "site": ("site",), "mkdocs": ("bare-site",)}
 OPT_IN = ("frictionless-cli",)  # run only when --stages names them
 
 # Each stage is one process; those without a command of their own run these few lines.
@@ -218,37 +225,47 @@ def commands(root: Path, stage: str) -> list[str]:
     }[stage]
 
 
-def bench(n: int, runs: int, site: bool, stages: tuple[str, ...]) -> dict[str, tuple[float, int, float]]:
-    """{stage: (median seconds, peak RSS bytes, median CPU seconds)} for a project of n claims."""
+def set_aside(root: Path, stage: str, attempt: int) -> None:
+    """Move what an earlier run of stage wrote out of its way, so that no run deletes a tree (see OUTPUTS)."""
+    for output in OUTPUTS.get(stage, ()):
+        if (root / output).exists():
+            aside = root / "set-aside" / f"{stage}-{attempt}"
+            aside.mkdir(parents=True, exist_ok=True)
+            (root / output).rename(aside / output.replace("/", "-"))
+
+
+def bench(n: int, runs: int, site: bool, stages: tuple[str, ...], tmp: Path) -> dict[str, tuple[float, int, float]]:
+    """{stage: (median seconds, peak RSS bytes, median CPU seconds)} for a project of n claims, written under tmp."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCRIPTS), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     figures: dict[str, tuple[float, int, float]] = {}
-    with tempfile.TemporaryDirectory(prefix=f"frontline-bench-{n}-") as tmp:
-        root = Path(tmp)
-        make_project(root, n)
-        for stage in stages:
-            if stage in SITE_STAGES and not site:
-                continue
-            times, peaks, cpus, renders = [], [], [], []
-            for attempt in range(runs):
-                if stage == "warm":
-                    if attempt == 0:
-                        run(commands(root, stage), env)  # fill the cache
-                    touch_one(root, attempt)
-                seconds, peak, cpu = run(commands(root, stage), env)
-                times.append(seconds)
-                peaks.append(peak)
-                cpus.append(cpu)
-                if stage == "pages":
-                    wall, used = (float(x) for x in (root / "render-seconds.txt").read_text().split())
-                    renders.append((wall, used))
-            figures[stage] = (statistics.median(times), max(peaks), statistics.median(cpus))
-            if renders:
-                figures[RENDER] = (statistics.median(w for w, _ in renders), max(peaks), statistics.median(c for _, c in renders))
-            print(
-                f"  N={n:,} {stage}: {figures[stage][0]:.2f} s, {figures[stage][2]:.2f} s CPU, {figures[stage][1] / 2**20:.0f} MiB",
-                file=sys.stderr,
-                flush=True,
-            )
+    root = tmp / f"n{n}"
+    root.mkdir()
+    make_project(root, n)
+    for stage in stages:
+        if stage in SITE_STAGES and not site:
+            continue
+        times, peaks, cpus, renders = [], [], [], []
+        for attempt in range(runs):
+            if stage == "warm":
+                if attempt == 0:
+                    run(commands(root, stage), env)  # fill the cache
+                touch_one(root, attempt)
+            set_aside(root, stage, attempt)
+            seconds, peak, cpu = run(commands(root, stage), env)
+            times.append(seconds)
+            peaks.append(peak)
+            cpus.append(cpu)
+            if stage == "pages":
+                wall, used = (float(x) for x in (root / "render-seconds.txt").read_text().split())
+                renders.append((wall, used))
+        figures[stage] = (statistics.median(times), max(peaks), statistics.median(cpus))
+        if renders:
+            figures[RENDER] = (statistics.median(w for w, _ in renders), max(peaks), statistics.median(c for _, c in renders))
+        print(
+            f"  N={n:,} {stage}: {figures[stage][0]:.2f} s, {figures[stage][2]:.2f} s CPU, {figures[stage][1] / 2**20:.0f} MiB",
+            file=sys.stderr,
+            flush=True,
+        )
     return figures
 
 
@@ -313,7 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         sizes, runs, site_max = sizes[:1], 1, 0
     header = machine()
-    results = {n: bench(n, runs, n <= site_max, stages) for n in sizes}
+    # One folder for every size's project, deleted once the last stage has run (see OUTPUTS for why not sooner).
+    with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
+        results = {n: bench(n, runs, n <= site_max, stages, Path(tmp)) for n in sizes}
     print(f"machine: {header}")
     print(f"command: benchmarks/bench.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
     print(f"median of {runs} run{'s' * (runs != 1)} per stage; each stage is one process; x floor = its wall time / the floor's;")

@@ -36,3 +36,17 @@ def test_quick_benchmark_prints_a_ratio_per_stage(capsys):
         assert ratio, line
         if stage == "floor":
             assert ratio.group(1) == "1.00"
+
+
+def test_a_second_run_finds_the_first_runs_output_set_aside_not_deleted(tmp_path):
+    """No run deletes a tree (deleting many files slows the file creation of the stages after it on some file
+    systems): the pages of the first run are moved aside, whole, before the second run writes its own."""
+    bench = _bench()
+    bench.bench(50, 2, False, ("floor", "release", "pages"), tmp_path)
+    root = tmp_path / "n50"
+    first = root / "set-aside" / "pages-1" / "build-docs"
+    assert sorted(p.relative_to(first) for p in first.rglob("*")) == sorted(
+        p.relative_to(root / "build" / "docs") for p in (root / "build" / "docs").rglob("*")
+    )
+    assert (root / "set-aside" / "release-1" / "build-data" / "datapackage.json").is_file()
+    assert not (root / "set-aside" / "pages-0").exists()  # nothing to move before the first run
