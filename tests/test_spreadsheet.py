@@ -223,10 +223,11 @@ def test_sheets_deflated_by_other_processes_give_the_same_file(tmp_path):
     tables_and_rows = [(big, made), (awkward, [(f"r{i}", value, value) for i, value in enumerate(AWKWARD)]), (empty, [])]
     files = {}
     for how in ("here", "pool"):
-        spreadsheet = Spreadsheet()
+        (tmp_path / how).mkdir()
+        spreadsheet = Spreadsheet(tmp_path / how)
         for table, rows in tables_and_rows:
             spreadsheet.add(table, rows)
-        (tmp_path / how).mkdir()
+        assert spreadsheet.rows is not None and spreadsheet.rows.parent == tmp_path / how  # the rows wait in the folder given
         if how == "pool":
             with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
                 spreadsheet.deflate(pool)
@@ -234,7 +235,7 @@ def test_sheets_deflated_by_other_processes_give_the_same_file(tmp_path):
                 files[how] = spreadsheet.write(tmp_path / how).read_bytes()
         else:
             files[how] = spreadsheet.write(tmp_path / how).read_bytes()
-        assert spreadsheet.rows is None  # its temporary files are gone
+        assert spreadsheet.rows is None and [p.name for p in (tmp_path / how).iterdir()] == [XLSX]  # its temporary files are gone
     assert files["pool"] == files["here"]
     with zipfile.ZipFile(io.BytesIO(files["pool"])) as archive:
         assert archive.testzip() is None

@@ -98,7 +98,7 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     global _DOCUMENTS
     frictionless_module()  # imported before the workers fork, so that none of them imports it again
     offsets = Offsets(dataset)
-    spreadsheet = Spreadsheet()
+    spreadsheet = Spreadsheet(folder)  # its sheets' rows in a hidden folder of the staging folder until it is written
     keys = table_keys({table.name: table_schema(table).get("foreignKeys", []) for table in tables()})
     checked: dict[str, tuple[dict, concurrent.futures.Future]] = {}  # each table: the descriptor it is checked against, its check
 

@@ -104,7 +104,8 @@ class Spreadsheet:
     nothing of openpyxl's to finish at exit.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Path | None = None) -> None:
+        self.scratch = scratch  # where the temporary folder goes (the build's staging folder, which a killed build leaves to the next); None: the system's
         self.sheets: list[tuple[Table, Path]] = []  # each table with the file of its rows as XML (write puts them in release order)
         self.rows: Path | None = None  # the temporary folder of those files
         self.book = b""  # the workbook as openpyxl writes it, each sheet with its header row only (made once every table is added)
@@ -118,7 +119,7 @@ class Spreadsheet:
         from openpyxl.utils import get_column_letter
 
         if self.rows is None:
-            self.rows = Path(tempfile.mkdtemp(prefix="frontline-xlsx-"))
+            self.rows = Path(tempfile.mkdtemp(prefix=".frontline-xlsx-", dir=self.scratch))
         path = self.rows / f"{len(self.sheets)}.xml"
         self.sheets.append((table, path))
         letters = [get_column_letter(i) for i in range(1, len(table.columns) + 1)]
