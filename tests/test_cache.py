@@ -584,3 +584,15 @@ def test_a_text_that_changes_while_a_run_reads_it_discards_the_cache(trusted: Pa
     assert "warning: cache" in err and "changed while this run read it" in err
     assert [str(p) for p in problems] == [str(p) for p in cli.validate(trusted, cache=False)[1]]
     assert any(p.code == "FC403" for p in problems)
+
+
+def test_a_text_longer_than_a_record_file_may_be_is_read_whole_when_taken_by_its_stat(trusted: Path, capsys):
+    """A text is read to its own limit (load.MAX_TEXT_BYTES), not a record file's, when a run takes it by its stat and reads its words."""
+    seed = trusted / "seeds" / "example.txt"
+    seed.write_bytes(seed.read_bytes() + b"\n" + b"More words here. " * (yamlsafe.MAX_BYTES // 17 + 1))
+    assert yamlsafe.MAX_BYTES < seed.stat().st_size <= load.MAX_TEXT_BYTES
+    run(capsys, str(trusted))
+    dataset, problems = cli.validate(trusted)
+    assert capsys.readouterr().err == "", "no warning: the text read is the one hashed before"
+    assert any(isinstance(text, incremental.StoredText) and text.words is not None for text in dataset.texts.values())
+    assert [str(p) for p in problems] == [str(p) for p in cli.validate(trusted, cache=False)[1]]

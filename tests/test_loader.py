@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontline import yamlsafe
+from frontline import load, yamlsafe
 from frontline.yamlsafe import YamlError, parse
 
 GOOD = (
@@ -199,3 +201,27 @@ def test_positions_survive_pickling():
     doc = pickle.loads(pickle.dumps(parse(GOOD)))
     assert doc.value == parse(GOOD).value
     assert doc.where(("perm",)) == (4, 7)
+
+
+@pytest.mark.parametrize("size", [0, 1, 99, 100, 101, 102, 5000])
+def test_a_file_is_read_to_its_limit_and_one_byte_more(tmp_path, size):
+    """load.read_bounded gives what handle.read(limit + 1) gives: the whole file, or the first limit + 1 bytes of a longer one."""
+    path = tmp_path / "record.yaml"
+    path.write_bytes(bytes(range(256)) * (size // 256) + bytes(range(size % 256)))
+    with open(path, "rb") as handle:
+        expected = handle.read(101)
+    assert load.read_path(path, 100) == expected
+    if size <= yamlsafe.MAX_BYTES:
+        assert load.file_bytes(str(path)) == path.read_bytes()
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(3, b"abcd"), (6, b"abcdef"), (100, b"abcdef")])
+def test_a_file_longer_than_its_size_said_is_read_on_to_the_limit(limit, expected):
+    """A file that grew after its size was read (here a pipe, whose size reads 0) is read on, to the same limit."""
+    reader, writer = os.pipe()
+    os.write(writer, b"abcdef")
+    os.close(writer)
+    try:
+        assert load.read_bounded(reader, limit) == expected
+    finally:
+        os.close(reader)

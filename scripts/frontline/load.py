@@ -310,8 +310,8 @@ def record_entries(dataset: Dataset, rel: str, entries: list[Entry]) -> list[Ent
 
 def located(root: Path, kind: str, rel: str, entries: list[Entry]) -> list[tuple[str, str, str, Entry]]:
     """(kind, path from the root, path on disk, entry) of each of a folder's record entries, in the order of their names."""
-    folder = os.path.join(root, rel)
-    return [(kind, f"{rel}/{e[0]}", os.path.join(folder, e[0]), e) for e in sorted(entries)]
+    folder = os.path.join(root, rel, "")  # ends with a separator: a file name (which holds none) is added as os.path.join adds it
+    return [(kind, f"{rel}/{e[0]}", folder + e[0], e) for e in sorted(entries)]
 
 
 def _utf8(name: str) -> bool:
@@ -350,8 +350,7 @@ def _read(dataset: Dataset, item: os.DirEntry, path: str) -> yamlsafe.Document |
             )
         )
         return None
-    with open(item.path, "rb") as handle:
-        data = handle.read(yamlsafe.MAX_BYTES + 1)
+    data = read_path(item.path, yamlsafe.MAX_BYTES)
     try:
         return yamlsafe.parse(data)
     except yamlsafe.YamlError as exc:
@@ -457,8 +456,35 @@ def parser_key() -> str:
 
 
 def file_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read(yamlsafe.MAX_BYTES + 1)
+    """A record file's bytes: at most yamlsafe.MAX_BYTES + 1 of them, so that a longer file shows as too long."""
+    return read_path(path, yamlsafe.MAX_BYTES)
+
+
+def read_path(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the file at path, at most limit + 1 of them (``read_bounded``)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return read_bounded(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def read_bounded(fd: int, limit: int) -> bytes:
+    """The bytes of an open file from where it stands, at most limit + 1 of them, read into a buffer of the file's size.
+
+    ``open(path, "rb").read(limit + 1)`` gives the same bytes, but sets aside (and gives back) limit + 1 bytes on
+    every call, a megabyte for a record file, and the file object asks the system more (whether the file is a
+    terminal): about 25 µs a record file against 6.5 µs here, some 2 s of CPU over 111,000 files. A file that grew
+    since its size was read is read on, to the same limit; the end of the file is where a read gives nothing more.
+    """
+    size = os.fstat(fd).st_size
+    data = os.read(fd, min(size, limit) + 1)
+    while data and len(data) <= limit:
+        more = os.read(fd, min(limit + 1 - len(data), 1 << 16))
+        if not more:
+            break
+        data += more
+    return data
 
 
 def _read_batch(batch: list[tuple[str, str, str, str]], per_record) -> list[tuple]:
@@ -732,7 +758,7 @@ def read_text(dataset: Dataset, record: Record) -> None:
             if not filemode.S_ISREG(status.st_mode):
                 raise IsADirectoryError(errno.EISDIR, "not a regular file")
             size = status.st_size
-            data = handle.read(MAX_TEXT_BYTES + 1) if size <= MAX_TEXT_BYTES else b""
+            data = read_bounded(handle.fileno(), MAX_TEXT_BYTES) if size <= MAX_TEXT_BYTES else b""
     except FileNotFoundError:
         dataset.problems.append(
             record.problem(

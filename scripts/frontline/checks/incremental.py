@@ -106,7 +106,7 @@ class StoredText(load.SourceText):
     @property
     def text(self) -> str:  # type: ignore[override]
         if self.words is None:
-            data = load.file_bytes(self.full)
+            data = load.read_path(self.full, load.MAX_TEXT_BYTES)  # a text's limit, not a record file's
             if hashlib.sha256(data).hexdigest() != self.sha256:
                 raise Damaged(f"{self.path} changed while this run read it")
             self.words = data.decode("utf-8")
@@ -378,7 +378,8 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
             covered[source] = sources.coverage_problems(part).get(source, [])
         disputed = None
     else:
-        everything = [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)]
+        # Without the cache every file was read in this run, in order: fresh holds each one parsed, the others failed.
+        everything = list(fresh.values()) if store is None else [record(rel, kind) for kind, rel, _, _ in files() if readable(rel)]
         _load_values(store, everything)
         dataset.records = everything
         overall = []
