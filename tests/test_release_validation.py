@@ -55,7 +55,7 @@ def _frictionless_alone(folder) -> list[tuple]:
 
 
 # Each break changes a table's bytes (so its size and hash no longer match) and more: a reference to nothing,
-# a row that others refer to taken away, a parent that is not a place, a duplicate key and a value of the wrong type.
+# a row that others refer to taken away, a parent that is not a place, duplicate and empty keys and a value of the wrong type.
 BREAKS = [
     ("claims.csv", b",northland-defence-ministry,", b",nobody-at-all,"),
     ("records.csv", b"brook,place\r\n", b""),
@@ -66,6 +66,10 @@ BREAKS = [
         b"brook,place,evidence/0,nowhere,the village of Brook,,,ninety,",
     ),
     ("actors.csv", b"example-agency,Example Agency", b"northland-defence-ministry,Example Agency"),
+    # a composite key three times (the third row names the second) and one whose cells are all empty
+    ("aliases.csv", "brook,place,1,Ручей".encode(), "brook,place,0,Ручей".encode()),
+    ("aliases.csv", "brook,place,2,Струмок".encode(), "brook,place,0,Струмок".encode()),
+    ("claim_places.csv", b"southland-holds-brook,0,brook", b",,brook"),
 ]
 
 
@@ -130,3 +134,75 @@ def test_the_checks_date_field_reads_every_cell_as_frictionless_own_reads_it():
     assert formatted.create_value_reader()("05/03/2022") == frictionless.fields.DateField(
         name="day", format="%d/%m/%Y"
     ).create_value_reader()("05/03/2022")
+
+
+# Every type and constraint the release's tables use (and some they do not), with cells that pass, fail or are missing.
+FIELDS = [
+    {"type": "string"},
+    {"type": "string", "constraints": {"required": True}},
+    {"type": "string", "constraints": {"required": False, "enum": ["claim", "figure", "=x", ""]}},
+    {"type": "string", "constraints": {"required": True, "minLength": 1, "maxLength": 12, "pattern": "[a-z0-9]+(-[a-z0-9]+)*"}},
+    {"type": "string", "constraints": {"pattern": "[a-z]+"}},
+    {"type": "string", "constraints": {"minLength": 3}},
+    {"type": "string", "format": "uri"},
+    {"type": "string", "missingValues": ["", "NA"]},
+    {"type": "string", "constraints": {"unique": True}},
+    {"type": "integer"},
+    {"type": "integer", "constraints": {"required": True, "minimum": 0}},
+    {"type": "integer", "constraints": {"enum": [1, 2, 3]}},
+    {"type": "integer", "constraints": {"maximum": "10"}},
+    {"type": "integer", "bareNumber": False},
+    {"type": "number"},
+    {"type": "number", "constraints": {"minimum": 0, "maximum": 1}},
+    {"type": "number", "floatNumber": True},
+    {"type": "number", "decimalChar": ",", "groupChar": "."},
+    {"type": "date"},
+    {"type": "date", "constraints": {"required": True, "minimum": "2022-02-24"}},
+    {"type": "date", "format": "%d/%m/%Y"},
+]
+CELLS = [
+    "", " ", "NA", "None", "claim", "figure", "Claim", "=x", "abc", "ab", "a-b", "a--b", "abc\n", "abcdefghijklmn", "https://a.example/b",
+    "0", "1", "3", "-1", "-4", "+2", " 7", "7 ", "010", "1_000", "١٢", "1.0", "1.5", "0.25", "1e3", "nan", "NaN", "inf", "-0", "2,5", "1.234,5",
+    "2022-02-24", "2022-02-23", "2024-02-30", "24/02/2022", "２０２２-03-05", "2022-W10-1", None, 5, 1.5, True,
+]  # fmt: skip
+
+
+def test_the_checks_fields_read_every_cell_as_frictionless_own_fields_read_it():
+    """The plugin's readers give frictionless's value and notes (the error it reports) for every cell, valid or not."""
+    frictionless = validation.frictionless_module()
+    for spec in FIELDS:
+        descriptor = {"fields": [{"name": "cell", **spec}], "missingValues": ["", "-"]}
+        ours = frictionless.Schema.from_descriptor(descriptor).fields[0]
+        plugin = frictionless.system.plugins["frontline-readers"]
+        frictionless.system.deregister("frontline-readers")
+        try:
+            theirs = frictionless.Schema.from_descriptor(descriptor).fields[0]
+        finally:
+            frictionless.system.register("frontline-readers", plugin)
+        assert type(theirs).__module__.startswith("frictionless.fields"), spec
+        assert isinstance(ours, type(theirs)) and type(ours) is not type(theirs), spec  # the check reads with the plugin's fields
+        read, their_read = ours.create_cell_reader(), theirs.create_cell_reader()
+        for cell in [*CELLS, "-"]:
+            value, notes = read(cell)
+            their_value, their_notes = their_read(cell)
+            assert (repr(value), type(value), notes) == (repr(their_value), type(their_value), their_notes), (spec, cell)
+
+
+def test_a_table_with_more_errors_than_the_limit_gives_frictionless_own_first_errors(tmp_path):
+    """The primary key checked beside frictionless still stops where frictionless's limit of errors stops it, in its order.
+
+    300 wrong types alone are under the limit; with 750 duplicate keys the table is over it.
+    """
+    frictionless = validation.frictionless_module()
+    rows = ["id,part,count"] + [f"k{i // 2},0,{i if i % 5 else 'many'}" for i in range(1500)] + [",,3"]
+    (tmp_path / "t.csv").write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    fields = [{"name": "id", "type": "string"}, {"name": "part", "type": "integer"}, {"name": "count", "type": "integer"}]
+    descriptor = {"name": "t", "path": "t.csv", "profile": validation.TABULAR, "schema": {"fields": fields, "primaryKey": ["id", "part"]}}
+    theirs = []
+    for e in frictionless.Resource(descriptor, basepath=str(tmp_path)).validate().tasks[0].errors:
+        note = (e.note or e.message) + (f" (cell {e.cell!r})" if getattr(e, "cell", None) is not None else "")
+        theirs.append(("t", getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note))
+    assert len(theirs) == validation.LIMIT_ERRORS and {kind for _, _, _, kind, _ in theirs} == {"type-error", "primary-key"}
+    found = validation.check_resource(descriptor, tmp_path, {"t": ([], [])})
+    assert [error for error, _ in found.errors] == theirs
+    assert not found.complete  # its keys are not all known: foreign keys to it are not checked against them

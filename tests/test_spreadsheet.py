@@ -8,10 +8,12 @@ string cell, never as a formula.
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import hashlib
 import io
 import json
+import multiprocessing
 import re
 import sqlite3
 import zipfile
@@ -209,3 +211,32 @@ def test_text_a_spreadsheet_cannot_hold_is_refused(tmp_path):
         with pytest.raises(refusal):
             spreadsheet.add(table, [(text,)])
         spreadsheet.close()
+
+
+def test_sheets_deflated_by_other_processes_give_the_same_file(tmp_path):
+    """write takes the sheets that a pool's processes deflated as they are: the same bytes as a sheet deflated as it is written."""
+    columns = [Column(f"c{i}", "string", "") for i in range(3)]
+    big = Table("big", "", columns, ["c0"], [])
+    awkward = Table("awkward", "", columns, ["c0"], [])
+    empty = Table("empty", "", columns[:1], ["c0"], [])
+    made = [(f"row {i}", f"text {i * 7919 % 1000}", i) for i in range(30_000)]
+    tables_and_rows = [(big, made), (awkward, [(f"r{i}", value, value) for i, value in enumerate(AWKWARD)]), (empty, [])]
+    files = {}
+    for how in ("here", "pool"):
+        (tmp_path / how).mkdir()
+        spreadsheet = Spreadsheet(tmp_path / how)
+        for table, rows in tables_and_rows:
+            spreadsheet.add(table, rows)
+        assert spreadsheet.rows is not None and spreadsheet.rows.parent == tmp_path / how  # the rows wait in the folder given
+        if how == "pool":
+            with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+                spreadsheet.deflate(pool)
+                assert len(spreadsheet.deflating) == 3
+                files[how] = spreadsheet.write(tmp_path / how).read_bytes()
+        else:
+            files[how] = spreadsheet.write(tmp_path / how).read_bytes()
+        assert spreadsheet.rows is None and [p.name for p in (tmp_path / how).iterdir()] == [XLSX]  # its temporary files are gone
+    assert files["pool"] == files["here"]
+    with zipfile.ZipFile(io.BytesIO(files["pool"])) as archive:
+        assert archive.testzip() is None
+        assert b"<t>row 29999</t>" in archive.read("xl/worksheets/sheet1.xml")

@@ -6,7 +6,7 @@ records as JSON, with quote offsets and date spans), ``flat`` (claims_flat, figu
 their SQLite views), ``writers`` (CSV and SQLite),
 ``spreadsheet`` (the .xlsx, where text is always text), ``parquet``, ``geojson``, ``jsonfiles``,
 ``documents`` (codebook, changelog, citation, licences), ``stamp`` (the build's version),
-``datapackage``, ``archive`` (README.txt, SHA256SUMS, zip), ``validation`` (frictionless),
+``datapackage``, ``archive`` (README.txt, SHA256SUMS, zip), ``validation`` (frictionless), ``readers`` (its faster cell readers),
 ``build`` (all of it, validated, swapped in atomically), ``publish`` (``frontline release``),
 ``downloads`` (the downloads page), ``codebook`` and ``diff``.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..meta import DESCRIPTION, RIGHTS, TITLE
@@ -103,9 +104,25 @@ def deflate(folder: Path, names: list[str]) -> dict[str, Deflated]:
     out = {}
     for name in names:
         data = (folder / name).read_bytes()
-        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # as zipfile makes it for ZIP_DEFLATED
-        out[name] = (zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush(), hashlib.sha256(data).hexdigest())
+        out[name] = (*deflate_parts([data]), hashlib.sha256(data).hexdigest())
     return out
+
+
+def deflate_parts(parts: Iterable[bytes]) -> tuple[int, int, bytes]:
+    """The parts, one after the other, as one zip entry: their CRC-32, size, and bytes deflated as zipfile deflates them (LEVEL)."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # as zipfile makes it for ZIP_DEFLATED
+    crc, size, out = 0, 0, []
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+        size += len(part)
+        out.append(compressor.compress(part))
+    out.append(compressor.flush())
+    return crc, size, b"".join(out)
+
+
+def fits(size: int) -> bool:
+    """Whether an entry of size bytes can go into a zip already deflated (write_deflated): one zipfile writes without ZIP64."""
+    return size * 1.05 <= zipfile.ZIP64_LIMIT
 
 
 def shares(folder: Path, names: list[str], count: int) -> list[list[str]]:
@@ -147,16 +164,15 @@ def write_zip(folder: Path, stamp: Stamp, ready: dict[str, Deflated] | None = No
             info.create_system = 3  # Unix, so that the permissions below are read
             info.external_attr = (0o100644 & 0xFFFF) << 16
             done = (ready or {}).get(path.name)
-            if done is not None and done[1] * 1.05 <= zipfile.ZIP64_LIMIT and path.stat().st_size == done[1]:
-                _write_deflated(archive, info, done)
+            if done is not None and fits(done[1]) and path.stat().st_size == done[1]:
+                write_deflated(archive, info, *done[:3])
             else:
                 archive.writestr(info, path.read_bytes(), compresslevel=LEVEL)
     return target
 
 
-def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, done: Deflated) -> None:
-    """An entry already deflated, as writestr(info, data, compresslevel=LEVEL) writes it (a seekable file, no ZIP64)."""
-    crc, size, deflated, _ = done
+def write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, crc: int, size: int, deflated: bytes) -> None:
+    """An entry already deflated (deflate_parts), as writestr(info, data, compresslevel=LEVEL) writes it (a seekable file, fits(size))."""
     info.flag_bits = 0x00
     info.file_size, info.compress_size, info.CRC = size, len(deflated), crc
     archive.fp.seek(archive.start_dir)  # type: ignore[union-attr]

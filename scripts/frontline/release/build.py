@@ -6,14 +6,17 @@ target, the tables as CSV, SQLite and Parquet (``writers.py``, ``parquet.py``) a
 datapackage (``datapackage.py``), the records as JSON (``jsonfiles.py``), the documents, README.txt,
 SHA256SUMS and the zip (``archive.py``). frictionless validates what was written
 (``validation.py``), beside the writing: a process per core is forked at the start; one of them
-writes the JSON and the documents while this process writes the tables, and each table is
-handed to them to check as soon as its CSV file is closed (the largest, the flat tables, first).
-Once the datapackage is written its descriptor is checked, and a table's early check counts only
-if the package holds the very descriptor (size and SHA-256 included) it was checked against;
-otherwise the table is checked again from the package. The workers then deflate (and hash)
-every file written so far for the zip while this process writes the spreadsheet and checks
-here the tables that no worker has started yet; SHA256SUMS and the zip follow, the files the
-workers deflated going into the zip as they are. Only a release that passes takes the target's place
+works out the build's stamp (the data's digest) and writes the JSON and the documents while this
+process writes the tables (the stamp is needed only at the end of them, for the SQLite file's meta
+table), and each table is handed to them to check as soon as its CSV file is closed (the largest,
+the flat tables, first). Once the datapackage is written its descriptor is checked, and a table's
+early check counts only if the package holds the very descriptor (size and SHA-256 included) it
+was checked against; otherwise the table is checked again from the package. The workers then
+deflate the spreadsheet's sheets (the largest first) and then every file written so far for the
+zip (and hash it), a file a task, the largest first; this process checks here the tables that no
+worker has started yet, puts the spreadsheet together from the deflated sheets, and deflates and
+hashes it for the zip while the workers finish. SHA256SUMS and the zip follow, the files deflated
+before going into the zip as they are. Only a release that passes takes the target's place
 (``atomic.replace_dir``: two renames), so a failed or invalid build leaves the previous release as
 it was and no half-written folder.
 
@@ -39,7 +42,7 @@ from ..parallel import cores
 from .archive import deflate, readme, shares, sums, write_zip
 from .datapackage import datapackage, table_resource, table_schema
 from .documents import write_documents
-from .files import DATAPACKAGE, README, SUMS
+from .files import DATAPACKAGE, README, SUMS, XLSX
 from .geojson import write_geojson
 from .jsonfiles import dump_json, write_json
 from .parquet import write_parquet
@@ -50,17 +53,16 @@ from .tables import Table, tables
 from .validation import Check, InvalidRelease, check_resource, check_tables, frictionless_module, summary, table_keys
 from .writers import write_tables
 
-# What the forked workers write besides checking tables: the JSON and the documents. Set just before they
+# What the forked workers work out and write besides checking tables: the stamp, the JSON and the documents. Set just before they
 # fork, so that they inherit the dataset, not a copy.
-_DOCUMENTS: Callable[[], None] | None = None
+_DOCUMENTS: Callable[[], Stamp] | None = None
 
 
 def _task(kind: str, *args):
-    """One task of a worker: ("documents",) writes the JSON and the documents; ("table", descriptor, folder, keys) checks a table;
+    """One task of a worker: ("documents",) works out the build's stamp, writes the JSON and the documents and returns the stamp; ("table", descriptor, folder, keys) checks a table;
     ("deflate", folder, names) deflates and hashes files for the zip and SHA256SUMS."""
     if kind == "documents":
-        _DOCUMENTS()  # type: ignore[misc]
-        return None
+        return _DOCUMENTS()  # type: ignore[misc]
     if kind == "deflate":
         return deflate(*args)
     return check_resource(*args)
@@ -96,14 +98,15 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     global _DOCUMENTS
     frictionless_module()  # imported before the workers fork, so that none of them imports it again
     offsets = Offsets(dataset)
-    stamp = Stamp.of(dataset)
-    spreadsheet = Spreadsheet()
+    spreadsheet = Spreadsheet(folder)  # its sheets' rows in a hidden folder of the staging folder until it is written
     keys = table_keys({table.name: table_schema(table).get("foreignKeys", []) for table in tables()})
     checked: dict[str, tuple[dict, concurrent.futures.Future]] = {}  # each table: the descriptor it is checked against, its check
 
-    def documents() -> None:  # the files that need the dataset only
+    def documents() -> Stamp:  # the build's stamp (the data's digest), and the files that need the dataset only
+        stamp = Stamp.of(dataset)
         write_json(dataset, folder, offsets, stamp)
         write_documents(dataset, folder, stamp)
+        return stamp
 
     def sink(table: Table, made: list[tuple]) -> None:  # each table's rows, made once, to Parquet and the spreadsheet too
         write_parquet(folder, table, made)
@@ -117,7 +120,8 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     workers = _workers()
     try:
         wrote = workers.submit(_task, "documents")  # the first task forks the workers, before any table is made
-        write_tables(dataset, folder, offsets, stamp, sink=sink, written=written)
+        write_tables(dataset, folder, offsets, wrote.result, sink=sink, written=written)
+        stamp = wrote.result()
         write_geojson(dataset, folder)
         descriptor = datapackage(dataset, folder, stamp)  # of the tables, Parquet and GeoJSON
         (folder / DATAPACKAGE).write_bytes(dump_json(descriptor))
@@ -125,12 +129,14 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
         if check.failed:
             raise InvalidRelease(summary(check.failed), check.failed)
         (folder / README).write_bytes(readme(stamp))
-        wrote.result()
         ready = [path.name for path in folder.iterdir() if path.is_file()]  # every file but the spreadsheet, SHA256SUMS and the zip
-        deflating = [workers.submit(_task, "deflate", folder, share) for share in shares(folder, ready, cores())]
-        spreadsheet.write(folder)
+        spreadsheet.deflate(workers)  # its sheets first: the spreadsheet must be whole before the zip can take it
+        # then the other files for the zip, a file a task, the largest first
+        deflating = [workers.submit(_task, "deflate", folder, share) for share in shares(folder, ready, len(ready))]
         _take_waiting(checked, folder, keys)
-        deflated = {name: done for future in deflating for name, done in future.result().items()}
+        spreadsheet.write(folder)
+        deflated = deflate(folder, [XLSX])  # here, while the workers deflate the rest
+        deflated.update((name, done) for future in deflating for name, done in future.result().items())
         (folder / SUMS).write_bytes(sums(folder, deflated))
         write_zip(folder, stamp, deflated)
         results = _results(check, descriptor, keys, checked)

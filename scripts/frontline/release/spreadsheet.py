@@ -14,8 +14,10 @@ field is an empty cell.
 openpyxl (write-only) makes the workbook: its parts, the styles, each sheet's header row. The
 rows themselves are written here as the very XML openpyxl's cell writer gives for them (a test
 holds the two to the same bytes), about ten times faster than a cell object per value, each sheet's
-rows into a temporary file as its table is made, then spliced into the sheet when the workbook is
-put together.
+rows into a file of a temporary folder as its table is made, then spliced into the sheet when the
+workbook is put together. Each sheet is deflated for the workbook's zip as one stream (head, rows,
+end), here or, when the build hands it a pool (``deflate``), in the pool's processes, the largest
+sheets first, while this process goes on; the bytes are the same either way (a test holds them so).
 
 Reproducible: the file's dates and every zip entry's time come from SOURCE_DATE_EPOCH (1980-01-01
 when unset), and the entries keep openpyxl's order, so the same dataset gives the same bytes.
@@ -23,16 +25,20 @@ when unset), and the entries keep openpyxl's order, so the same dataset gives th
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import io
 import math
 import re
+import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from .archive import deflate_parts, fits, write_deflated
 from .files import DEFAULT_EPOCH, XLSX, epoch
 from .tables import Table, tables
 
@@ -41,7 +47,7 @@ if TYPE_CHECKING:
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32_767  # characters a spreadsheet cell holds
-CHUNK = 2_000  # rows encoded and written to a sheet's temporary file at a time
+CHUNK = 2_000  # rows encoded and written to a sheet's file at a time
 SHEET_DATA_END = b"</sheetData>"
 QUOTED = "2"  # the style of quote-prefixed text: the third openpyxl registers, after the default and the headers' bold
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
@@ -91,56 +97,65 @@ def _number(value) -> str:
 
 
 class Spreadsheet:
-    """The workbook of the release: add(table, rows) for every table in release order, then write(folder) (or close()).
+    """The workbook of the release: add(table, rows) for every table, then deflate(pool) if other processes are to deflate the sheets, then write(folder) (or close()).
 
-    add writes each sheet's rows into a temporary file; the workbook itself exists only inside
-    write, so that a build stopped before it leaves nothing of openpyxl's to finish at exit.
+    add writes each sheet's rows into a file of a temporary folder; openpyxl's workbook is made and
+    saved in one call (``_workbook``), in deflate or write, so that a build stopped before it leaves
+    nothing of openpyxl's to finish at exit.
     """
 
-    def __init__(self) -> None:
-        self.sheets: list[tuple[Table, IO[bytes]]] = []  # each table with its rows as XML (write puts them in release order)
+    def __init__(self, scratch: Path | None = None) -> None:
+        self.scratch = scratch  # where the temporary folder goes (the build's staging folder, which a killed build leaves to the next); None: the system's
+        self.sheets: list[tuple[Table, Path]] = []  # each table with the file of its rows as XML (write puts them in release order)
+        self.rows: Path | None = None  # the temporary folder of those files
+        self.book = b""  # the workbook as openpyxl writes it, each sheet with its header row only (made once every table is added)
+        self.sizes: dict[str, int] = {}  # each sheet's bytes in all, by its entry's name
+        self.deflating: dict[str, concurrent.futures.Future] = {}  # the sheets deflated in other processes, by entry name
         self.quoted = False  # a quote-prefixed text cell was written (with the style id QUOTED)
 
     def add(self, table: Table, made: list[tuple]) -> None:
-        """One sheet's rows, as XML, into a temporary file (its header row is openpyxl's, in write)."""
+        """One sheet's rows, as XML, into a file of the temporary folder (its header row is openpyxl's, in _workbook)."""
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.utils import get_column_letter
 
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by write() or close()
-        self.sheets.append((table, out))
+        if self.rows is None:
+            self.rows = Path(tempfile.mkdtemp(prefix=".frontline-xlsx-", dir=self.scratch))
+        path = self.rows / f"{len(self.sheets)}.xml"
+        self.sheets.append((table, path))
         letters = [get_column_letter(i) for i in range(1, len(table.columns) + 1)]
-        for start in range(0, len(made), CHUNK):
-            chunk = made[start : start + CHUNK]
-            parts: list[str] = []
-            append = parts.append
-            for number, row in enumerate(chunk, start + 2):
-                append(f'<row r="{number}">')
-                for letter, value in zip(letters, row, strict=True):
-                    if value is None:
-                        continue
-                    if (  # the common case inline: text without a formula trigger or spaces at its ends
-                        value.__class__ is str
-                        and value
-                        and len(value) <= MAX_CELL
-                        and not value.startswith(FORMULA_TRIGGERS)
-                        and not value[0].isspace()
-                        and not value[-1].isspace()
-                    ):
-                        if "&" in value or "<" in value or ">" in value:
-                            value = _escape(value)
-                        append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
-                    elif value.__class__ is int:  # a whole number (never a bool, NaN or infinite): as _number writes it
-                        append(f'<c r="{letter}{number}" t="n"><v>{value:.16g}</v></c>')
-                    else:
-                        append(self._cell_xml(f"{letter}{number}", value))
-                append("</row>")
-            text = "".join(parts)
-            if ILLEGAL_CHARACTERS_RE.search(text):  # the markup has none: a text has one; refuse it by name
-                for row in chunk:
-                    for value in row:
-                        if isinstance(value, str):
-                            _check_text(value)
-            out.write(text.encode("utf-8", "xmlcharrefreplace"))
+        with open(path, "wb") as out:
+            for start in range(0, len(made), CHUNK):
+                chunk = made[start : start + CHUNK]
+                parts: list[str] = []
+                append = parts.append
+                for number, row in enumerate(chunk, start + 2):
+                    append(f'<row r="{number}">')
+                    for letter, value in zip(letters, row, strict=True):
+                        if value is None:
+                            continue
+                        if (  # the common case inline: text without a formula trigger or spaces at its ends
+                            value.__class__ is str
+                            and value
+                            and len(value) <= MAX_CELL
+                            and not value.startswith(FORMULA_TRIGGERS)
+                            and not value[0].isspace()
+                            and not value[-1].isspace()
+                        ):
+                            if "&" in value or "<" in value or ">" in value:
+                                value = _escape(value)
+                            append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                        elif value.__class__ is int:  # a whole number (never a bool, NaN or infinite): as _number writes it
+                            append(f'<c r="{letter}{number}" t="n"><v>{value:.16g}</v></c>')
+                        else:
+                            append(self._cell_xml(f"{letter}{number}", value))
+                    append("</row>")
+                text = "".join(parts)
+                if ILLEGAL_CHARACTERS_RE.search(text):  # the markup has none: a text has one; refuse it by name
+                    for row in chunk:
+                        for value in row:
+                            if isinstance(value, str):
+                                _check_text(value)
+                out.write(text.encode("utf-8", "xmlcharrefreplace"))
 
     def _cell_xml(self, where: str, value) -> str:
         """One cell as openpyxl's cell writer (etree_write_cell) writes it."""
@@ -162,18 +177,41 @@ class Spreadsheet:
             return f'<c r="{where}" t="n"><v>{text}</v></c>' if text else f'<c r="{where}" t="n"><v /></c>'
         raise TypeError(f"a {type(value).__name__} value ({value!r}) has no spreadsheet cell (tables hold text and numbers)")
 
+    def deflate(self, pool: concurrent.futures.Executor) -> None:
+        """Hand every sheet to pool's processes to deflate (``deflate_sheet``, the largest first), for write to take as it is.
+
+        Once every table is added. Without it, write deflates each sheet here as it writes it into
+        the file: the same bytes.
+        """
+        parts = self._parts()
+        for name in sorted(parts, key=lambda name: -self.sizes[name]):
+            if fits(self.sizes[name]):
+                self.deflating[name] = pool.submit(deflate_sheet, *parts[name])
+
     def write(self, folder: Path) -> Path:
         """frontline.xlsx into folder, reproducible; return its path."""
         target = folder / XLSX
-        order = {table.name: at for at, table in enumerate(tables())}
-        self.sheets.sort(key=lambda sheet: order.get(sheet[0].name, len(order)))  # release order, whatever order the rows came in
         try:
-            data = self._workbook()
+            parts = self._parts()
             with open(target, "wb") as handle:
-                _reproducible(data, handle, {f"xl/worksheets/sheet{i}.xml": rows for i, (_, rows) in enumerate(self.sheets, 1)})
+                _reproducible(self.book, handle, parts, self.deflating)
         finally:
             self.close()
         return target
+
+    def _parts(self) -> dict[str, tuple[bytes, str, bytes]]:
+        """Each sheet's entry name and its parts (head, the file of its rows, tail), the workbook made on the first call."""
+        if not self.book:
+            order = {table.name: at for at, table in enumerate(tables())}
+            self.sheets.sort(key=lambda sheet: order.get(sheet[0].name, len(order)))  # release order, whatever order the rows came in
+            self.book = self._workbook()
+        with zipfile.ZipFile(io.BytesIO(self.book)) as book:
+            parts = {
+                name: _ends(book, name, rows)
+                for name, rows in ((f"xl/worksheets/sheet{i}.xml", rows) for i, (_, rows) in enumerate(self.sheets, 1))
+            }
+        self.sizes = {name: len(head) + Path(rows).stat().st_size + len(tail) for name, (head, rows, tail) in parts.items()}
+        return parts
 
     def _workbook(self) -> bytes:
         """The workbook as openpyxl writes it with each sheet's header row only (the rows are spliced in after)."""
@@ -208,37 +246,58 @@ class Spreadsheet:
                         sheet.close()
 
     def close(self) -> None:
-        """Let go of the temporary files (write does; a build that stops before it must)."""
-        for _, rows in self.sheets:
-            rows.close()
+        """Remove the temporary folder of the sheets' rows (write does; a build that stops before it must)."""
+        if self.rows is not None:
+            shutil.rmtree(self.rows, ignore_errors=True)
+            self.rows = None
 
 
-def _reproducible(data: bytes, out: IO[bytes], sheets: dict[str, IO[bytes]]) -> None:
-    """data (an xlsx) into out with fixed dates inside and on every entry, each sheet's rows spliced in before its end."""
+def _ends(book: zipfile.ZipFile, name: str, rows: Path) -> tuple[bytes, str, bytes]:
+    """A sheet of the workbook as openpyxl wrote it (its header row only), cut where its other rows (the file rows) go in."""
+    content = book.read(name)
+    if content.count(SHEET_DATA_END) != 1:
+        raise ValueError(f"{name} as openpyxl wrote it has no one end of its rows to add to")
+    head, tail = content.split(SHEET_DATA_END)
+    return head, str(rows), SHEET_DATA_END + tail
+
+
+def _sheet(head: bytes, rows: str, tail: bytes) -> Iterator[bytes]:
+    """A sheet's bytes, a block at a time: head, the file rows, tail."""
+    yield head
+    with open(rows, "rb") as handle:
+        while block := handle.read(1 << 20):
+            yield block
+    yield tail
+
+
+def deflate_sheet(head: bytes, rows: str, tail: bytes) -> tuple[int, int, bytes]:
+    """A sheet as the spreadsheet's zip holds it (write_deflated takes it), its rows (the file rows) between head and tail: CRC-32, size and deflated bytes."""
+    return deflate_parts(_sheet(head, rows, tail))
+
+
+def _reproducible(
+    data: bytes, out: IO[bytes], sheets: dict[str, tuple[bytes, str, bytes]], deflating: dict[str, concurrent.futures.Future]
+) -> None:
+    """data (an xlsx) into out with fixed dates inside and on every entry, each sheet with its rows (deflated already when in deflating)."""
     when = max(epoch() or DEFAULT_EPOCH, DEFAULT_EPOCH)
     stamp = when.timetuple()[:6]
     iso = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for entry in source.infolist():
-            content = source.read(entry)
-            if entry.filename == "docProps/core.xml":
-                content = _CORE_DATES.sub(lambda m: m[1] + iso + m[2], content)
             info = zipfile.ZipInfo(entry.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = (0o100644 & 0xFFFF) << 16
-            rows = sheets.get(entry.filename)
-            if rows is None:
+            if entry.filename in deflating:
+                write_deflated(target, info, *deflating.pop(entry.filename).result())  # let go of its bytes once written
+            elif entry.filename in sheets:
+                head, rows, tail = sheets[entry.filename]
+                info.file_size = len(head) + Path(rows).stat().st_size + len(tail)  # as writestr sets it
+                with target.open(info, "w") as entry_out:  # deflated at zlib's default level, 6, as writestr(compresslevel=6)
+                    for block in _sheet(head, rows, tail):
+                        entry_out.write(block)
+            else:
+                content = source.read(entry)
+                if entry.filename == "docProps/core.xml":
+                    content = _CORE_DATES.sub(lambda m: m[1] + iso + m[2], content)
                 target.writestr(info, content, compresslevel=6)
-                continue
-            if content.count(SHEET_DATA_END) != 1:
-                raise ValueError(f"{entry.filename} as openpyxl wrote it has no one end of its rows to add to")
-            head, tail = content.split(SHEET_DATA_END)
-            rows.seek(0, io.SEEK_END)
-            info.file_size = len(head) + rows.tell() + len(SHEET_DATA_END) + len(tail)  # as writestr sets it
-            rows.seek(0)
-            with target.open(info, "w") as entry_out:  # deflated at zlib's default level, 6, as writestr(compresslevel=6)
-                entry_out.write(head)
-                while block := rows.read(1 << 20):
-                    entry_out.write(block)
-                entry_out.write(SHEET_DATA_END + tail)

@@ -13,16 +13,15 @@ hold), keeps those checks that match the package it then writes (``Check``), and
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..parallel import cores, map_forked
 from .files import DATAPACKAGE
+from .readers import plugin
 
 TABULAR = "tabular-data-resource"
 
@@ -102,56 +101,19 @@ def report_errors(folder: Path, jobs: int | None = None, tables_only: bool = Tru
 def frictionless_module():
     """frictionless, imported on first use: half a second that only the build pays, not every command (validate, fmt, quote).
 
-    On first use it also registers, through frictionless's plugin system, the date field of
-    ``_dates_plugin``, which reads a date as frictionless does, faster.
+    On first use it also registers, through frictionless's plugin system, the field classes of
+    ``readers.plugin``, which read each cell as frictionless does, faster.
     """
     import frictionless
 
-    global _DATES
-    if _DATES is None:
-        _DATES = _dates_plugin(frictionless)
-        frictionless.system.register("frontline-dates", _DATES)
+    global _READERS
+    if _READERS is None:
+        _READERS = plugin(frictionless)
+        frictionless.system.register("frontline-readers", _READERS)
     return frictionless
 
 
-_DATES = None  # the plugin, once registered
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, as date() takes them
-
-
-def _dates_plugin(frictionless):
-    """A frictionless plugin whose date field reads a cell exactly as frictionless's own does, without strptime where it can.
-
-    frictionless reads a date of the default format with ``datetime.strptime(cell, "%Y-%m-%d")``,
-    a few microseconds a cell, the dearest cell reader of the release's check. A cell of ten ASCII
-    characters, four digits, a hyphen, two digits, a hyphen and two digits, is read here as
-    ``date(year, month, day)``, which gives what strptime gives for it; every other cell, and a
-    cell that is no date (``2024-02-30``), goes to frictionless's own reader, so that what it finds,
-    the value or the error, is frictionless's (a test holds the two readers to the same results).
-    """
-
-    class DateField(frictionless.fields.DateField):
-        def create_value_reader(self):
-            theirs = super().create_value_reader()
-            if self.format != "default":
-                return theirs
-
-            def value_reader(cell):
-                if cell.__class__ is str and len(cell) == 10 and _ISO_DATE.fullmatch(cell):
-                    try:
-                        return dt.date(int(cell[:4]), int(cell[5:7]), int(cell[8:]))
-                    except ValueError:
-                        pass
-                return theirs(cell)
-
-            return value_reader
-
-    class Dates(frictionless.Plugin):
-        def select_field_class(self, type=None):  # noqa: A002 - frictionless's name
-            return DateField if type == "date" else None
-
-    return Dates()
+_READERS = None  # the plugin, once registered
 
 
 class Check:
@@ -299,14 +261,27 @@ def check_resource(descriptor: dict, folder: Path, keys: dict) -> _Found | None:
 
 
 def _validate(resource, name: str, keys: dict) -> _Found:
-    """What validating one table (a frictionless resource) found, its foreign keys left to the caller."""
+    """What validating one table (a frictionless resource) found, its foreign keys left to the caller.
+
+    The primary key is checked here too, as frictionless checks it (a row whose key cells are all
+    empty, or whose key an earlier row holds, naming the last such row) and its errors placed
+    where frictionless places them, after the row's others: frictionless reads each key cell of a
+    row on its own before the rest of the row, a third of its time on the release's tables.
+    """
     fks, referred = keys[name]
     if fks:
         resource.schema.foreign_keys = []  # checked once by the caller, not by reading the referenced tables again here
+    primary = tuple(resource.schema.primary_key)
+    if primary and resource.dialect.header_case and set(primary) <= set(resource.schema.field_names):
+        resource.schema.primary_key = []  # checked in on_row below
+    else:
+        primary = ()
     found = _Found([], True, {key: set() for key in referred}, [set() for _ in fks])
     collect = [*found.keys.items(), *((fk.fields, values) for fk, values in zip(fks, found.references, strict=True))]
     single = [(fields[0], values) for fields, values in collect if len(fields) == 1]  # the common case, without a call per key
     several = [(fields, values) for fields, values in collect if len(fields) != 1]
+    seen: dict[tuple, int] = {}  # each key's last row
+    doubles: list[Error] = []  # the primary key's errors, in row order
 
     def on_row(row) -> None:
         get = row.get
@@ -318,17 +293,40 @@ def _validate(resource, name: str, keys: dict) -> _Found:
             cells = _cells(row, fields)
             if cells is not None:
                 values.add(cells)
+        if primary:
+            cells = tuple([get(field) for field in primary])
+            if set(cells) == {None}:
+                doubles.append((name, row.row_number, None, "primary-key", 'cells composing the primary keys are all "None"'))
+            else:
+                match = seen.get(cells)
+                seen[cells] = row.row_number
+                if match:
+                    doubles.append((name, row.row_number, None, "primary-key", f"the same as in the row at position {match}"))
 
     report = resource.validate(on_row=on_row)
+    errors = []
     for task in report.tasks:
-        found.complete = found.complete and len(task.errors) < LIMIT_ERRORS  # frictionless stops reading at its limit
         for e in task.errors:
             note = e.note or e.message
             if getattr(e, "cell", None) is not None:
                 note += f" (cell {e.cell!r})"
-            error = (name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note)
-            found.errors.append((error, e.type in END_OF_TABLE))
+            errors.append(((name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, note), e.type in END_OF_TABLE))
+    errors = _placed(errors, doubles)
+    found.complete = len(errors) < LIMIT_ERRORS  # frictionless stops reading at its limit (counting the primary key's errors)
+    found.errors = errors[:LIMIT_ERRORS]
     return found
+
+
+def _placed(errors: list[tuple[Error, bool]], rows: list[Error]) -> list[tuple[Error, bool]]:
+    """errors (each with whether frictionless reports it after the rows), with rows's errors (in row order) placed as frictionless places a row's last errors: after that row's others."""
+    out = []
+    at = 0  # the next of rows to place
+    for error, at_end in errors:
+        while at < len(rows) and (at_end or (error[1] is not None and error[1] > rows[at][1])):
+            out.append((rows[at], False))
+            at += 1
+        out.append((error, at_end))
+    return out + [(error, False) for error in rows[at:]]
 
 
 def _foreign_keys(package, name: str, found: dict[str, _Found], keys: dict) -> list[Error]:
@@ -361,16 +359,8 @@ def _foreign_keys(package, name: str, found: dict[str, _Found], keys: dict) -> l
                     missing.append((name, row.row_number, None, "foreign-key", note))
 
         resource.validate(on_row=on_row)
-    if not missing:
-        return [error for error, _ in mine.errors]
-    out: list[Error] = []  # missing holds its rows in order, and a row's foreign keys in the schema's order
-    at = 0  # the next missing reference to place
-    for error, at_end in mine.errors:
-        while at < len(missing) and (at_end or (error[1] is not None and error[1] > missing[at][1])):
-            out.append(missing[at])
-            at += 1
-        out.append(error)
-    return (out + missing[at:])[:LIMIT_ERRORS]
+    # missing holds its rows in order, and a row's foreign keys in the schema's order
+    return [error for error, _ in _placed(mine.errors, missing)][:LIMIT_ERRORS]
 
 
 def _size(folder: Path, resource) -> int:

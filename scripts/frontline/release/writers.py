@@ -81,11 +81,14 @@ def write_tables(
     dataset: Dataset,
     folder: Path,
     offsets: Offsets,
-    stamp: Stamp,
+    stamp: Stamp | Callable[[], Stamp],
     sink: Callable[[Table, list[tuple]], None] | None = None,
     written: Callable[[Table], None] | None = None,
 ) -> None:
     """Write every table as CSV and into the SQLite file (with the meta table of the build's stamp).
+
+    stamp is the build's stamp, or a function that gives it, called once the tables are written
+    (the build works it out in another process meanwhile).
 
     Each table's rows are made once; sink, when given, receives them too (the Parquet writer, the
     spreadsheet). written, when given, is told of each table as soon as its CSV file is closed (the
@@ -123,6 +126,7 @@ def write_tables(
         for statement in flat.values():
             db.execute(statement)
         db.execute(META_SQL)
+        stamp = stamp if isinstance(stamp, Stamp) else stamp()
         db.executemany('INSERT INTO "meta" VALUES (?, ?)', list(stamp.fields().items()))
         broken = db.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
