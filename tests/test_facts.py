@@ -102,6 +102,21 @@ def test_rows_sent_back_by_workers_are_those_read_in_place(tmp_path, monkeypatch
     assert _rows(loader._unpacked(batch, loader._read_packed(batch, None)[0])) == _rows(loader._read_batch(batch, None))
 
 
+def test_rows_are_given_as_each_batch_comes_back(tmp_path, monkeypatch):
+    """iter_files reads nothing before its first row is asked for, gives read_files' rows, and the workers' hints once the last is given."""
+    root = copy_fixture(tmp_path / "project")
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
+    files = scan(Dataset(root))
+    hints = loader.Hints(root)
+    rows = loader.iter_files(files, check_record, 2, hints=hints)
+    assert not hints.texts and not hints.found
+    first = next(rows)
+    given = [first, *rows]
+    assert hints.texts and hints.found
+    assert _rows(given) == _rows(read_files(files, check_record, 2, hints=loader.Hints(root)))
+    assert [row[:2] for row in given] == [row[:2] for row in read_files(files, check_record, 1)]
+
+
 def _load_by_workers(root: Path) -> Dataset:
     """load with two worker processes, which look the evidence quotes up (loader.Hints); the locator holds what they found."""
     dataset = load(root, per_record=check_record, jobs=2)
@@ -190,6 +205,8 @@ def test_covered_spans_sent_by_workers_are_those_looked_up(tmp_path, monkeypatch
     assert sent, "no worker sent a span"
     spans_alone = {r.path: coverage.record_spans(alone, r) for r in alone.records}
     assert {r.path: coverage.record_spans(by_workers, r) for r in by_workers.records} == spans_alone
+    made_early = {r.path: coverage.record_spans(by_workers, r, coverage.sent_spans(r)) for r in by_workers.records}
+    assert made_early == spans_alone
     assert checks.check(by_workers) == checks.check(alone)
     # a text that is not the one the workers read: its records' quotes are looked up in it
     record = sent[0]
@@ -200,4 +217,6 @@ def test_covered_spans_sent_by_workers_are_those_looked_up(tmp_path, monkeypatch
     edited.locate.cache.clear()
     again = next(r for r in edited.records if r.path == record.path)
     assert [s for s, _ in coverage.record_spans(edited, again)].count(source) == 0
+    assert source in [s for s, _ in coverage.sent_spans(again)]  # what the worker found in the text it read ...
+    assert [s for s, _ in coverage.record_spans(edited, again, coverage.sent_spans(again))].count(source) == 0  # ... is not taken
     assert any(p.path == record.path for p in checks.sources.check_records(edited, [again]))

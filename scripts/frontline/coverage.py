@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .load import Dataset, Record
 from .model import evidence, walk
@@ -285,11 +287,12 @@ def spans(dataset: Dataset) -> dict[str, list[Span]]:
     return found
 
 
-def record_spans(dataset: Dataset, record: Record) -> list[tuple[str, Span]]:
+def record_spans(dataset: Dataset, record: Record, sent: list[tuple[str, Span]] | None = None) -> list[tuple[str, Span]]:
     """(source id, span) of each of record's evidence quotes that is found once in its source.
 
     A record whose quotes a worker found in the texts the main process validated (``load.Facts.quoted``,
-    every source among ``dataset.derived["hinted"]``) takes the worker's spans; the others are looked up.
+    every source among ``dataset.derived["hinted"]``) takes the worker's spans (sent, when ``sent_spans``
+    made them already); the others are looked up.
     """
     facts = record.doc.facts  # the evidence lists, as the loader found them (load.Facts), or None
     if (
@@ -298,10 +301,7 @@ def record_spans(dataset: Dataset, record: Record) -> list[tuple[str, Span]]:
         and "hinted" in dataset.derived
         and dataset.derived["hinted"].issuperset(facts.quoted[0])
     ):
-        if not facts.quoted[1]:
-            return []
-        rid, kind = record.id, record.kind
-        return [(source, Span(start, end, rid, kind)) for source, start, end in facts.quoted[1]]
+        return sent if sent is not None else sent_spans(record)
     locate = dataset.locate
     out = []
     lists = facts.evidence if facts is not None else [found for pattern in evidence(record.kind) for found in walk(record.data, pattern)]
@@ -313,9 +313,21 @@ def record_spans(dataset: Dataset, record: Record) -> list[tuple[str, Span]]:
     return out
 
 
-def order(span: Span) -> tuple:
-    """The order of a source's spans."""
-    return (span.start, span.end, span.kind, span.record)
+def sent_spans(record: Record) -> list[tuple[str, Span]]:
+    """(source id, span) of each quote a worker found once of record (``load.Facts.quoted``), whatever text it found it in.
+
+    ``record_spans`` takes them only for the texts as validated; made as each batch comes back from
+    the workers, they cost nothing once the last has come.
+    """
+    facts = record.doc.facts
+    if facts is None or not facts.quoted or not facts.quoted[1]:
+        return []
+    rid, kind = record.id, record.kind
+    return [(source, Span(start, end, rid, kind)) for source, start, end in facts.quoted[1]]
+
+
+# The order of a source's spans: (start, end, kind, record id), read in C (a sort key called per span).
+order: Callable[[Span], tuple] = attrgetter("start", "end", "kind", "record")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

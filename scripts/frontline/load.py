@@ -13,7 +13,7 @@ import hashlib
 import os
 import stat as filemode
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
@@ -595,6 +595,21 @@ def read_files(
     first, in this process, so that the workers inherit what it prepares; with hints, the
     workers also look up the evidence quotes of the records they parse, see ``Hints``).
     """
+    return list(iter_files(files, per_record, jobs, known, before_workers, hints))
+
+
+def iter_files(
+    files: list,
+    per_record=None,
+    jobs: int = 1,
+    known: dict[str, str] | None = None,
+    before_workers: Callable[[], None] | None = None,
+    hints: Hints | None = None,
+) -> Iterator[tuple]:
+    """``read_files``' rows one by one, each batch's as it comes from its worker: the caller works on them while the workers read on.
+
+    Nothing is read before the first row is asked for; the hints are complete once the last is given.
+    """
     global _HINTED
     known = known or {}
     jobs = jobs if len(files) >= PARALLEL_FROM else 1
@@ -603,11 +618,10 @@ def read_files(
     todo = [(kind, rel, full, known.get(rel, "")) for kind, rel, full, _ in files]
     size = max(1, min(500, -(-len(todo) // (4 * max(jobs, 1)))))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-    out: list[tuple] = []
     if jobs == 1:
         for batch in batches:
-            out.extend(_read_batch(batch, per_record))
-        return out
+            yield from _read_batch(batch, per_record)
+        return
     _LOCATED.clear()
     scans: list[list[str]] = [[] for _ in batches]  # the texts each batch's worker scans, taken in turn
     if hints is not None:
@@ -620,15 +634,14 @@ def read_files(
     shares = [(batch, per_record, mine) for batch, mine in zip(batches, scans, strict=True)]
     try:
         for batch, (sent, found, scanned) in zip(batches, imap_forked(_read_packed, shares, jobs), strict=True):
-            out.extend(_unpacked(batch, sent))  # while the workers read the next batches
             if hints is not None:
                 hints.found.update(found)
                 hints.scans.update(scanned)
+            yield from _unpacked(batch, sent)  # while the workers read the next batches
     finally:
         _HINTED = {}
         _LOCATED.clear()
         _SCAN.clear()
-    return out
 
 
 def _read_packed(

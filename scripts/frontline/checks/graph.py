@@ -106,10 +106,14 @@ def disputes(dataset: Dataset, ids: Mapping[str, Record]) -> dict[str, list[str]
     for record in dataset.of_kind("claim"):
         if not _first(ids, record):
             continue
-        for _, relation in walk(record.data, ("relations", "*")):
+        relations = record.data.get("relations")  # the items walk(record.data, ("relations", "*")) gives, without their paths
+        if not isinstance(relations, list):
+            continue
+        rid = record.id
+        for relation in relations:
             if isinstance(relation, dict) and relation.get("type") == "disputes" and isinstance(relation.get("claim"), str):
-                if relation["claim"] != record.id and record.id not in disputed_by.get(relation["claim"], []):
-                    disputed_by.setdefault(relation["claim"], []).append(record.id)
+                if relation["claim"] != rid and rid not in disputed_by.get(relation["claim"], []):
+                    disputed_by.setdefault(relation["claim"], []).append(rid)
     return disputed_by
 
 

@@ -222,17 +222,20 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
     removed = [rel for rel in gone if rel in rows]
     known = {rel: row[SHA] for rel, row in rows.items()}
     fresh: dict[str, Record] = {}  # parsed in this run
+    sent: dict[str, list] = {}  # the covered spans of each record parsed by a worker that found its quotes (coverage.sent_spans)
     errors: dict[str, list] = {}  # could not be read, found in this run
     hints = load.Hints(root, coverage.scan)  # the quotes the workers look up and the texts they scan, if there are workers
     for (kind, rel, _, _), (_, sha, doc, error, problems) in zip(
-        changed, load.read_files(changed, per_record, jobs, known, before_workers, hints), strict=True
+        changed, load.iter_files(changed, per_record, jobs, known, before_workers, hints), strict=True
     ):
         if doc is None and error is None:
             continue  # the cached bytes under a new stat
         if error is not None:
             errors[rel] = [sha, error]
         else:
-            fresh[rel] = Record(kind, rel, doc, problems, sha)
+            fresh[rel] = item = Record(kind, rel, doc, problems, sha)
+            if doc.facts is not None and doc.facts.quoted is not None:
+                sent[rel] = coverage.sent_spans(item)  # while the workers read on
     kinds = {f[1]: f[0] for f in changed}
 
     names_of: dict[str, set[str]] = {}
@@ -348,7 +351,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         index = StoredIndex(store, lambda rel, kind: record(rel, kind))
         checked = list(fresh.values())  # in the order of the files
         cross = across(dataset, index, checked, json.loads(store.meta("disputed_by") or "{}"))
-        spans = {r.path: coverage.record_spans(dataset, r) for r in checked}
+        spans = {r.path: coverage.record_spans(dataset, r, sent.get(r.path)) for r in checked}
         touched = {source for items in spans.values() for source, _ in items}
         touched |= {r.id for r in checked if r.kind == "source"}
         marks = ",".join("?" * len(checked))
@@ -387,7 +390,7 @@ def _validate(root: Path, per_record, store: Store | None, jobs: int, whole: boo
         overall += references.check_structure(dataset, index_of)
         disputed = graph.disputes(dataset, index_of)
         cross = across(dataset, index_of, everything, disputed)
-        spans = {r.path: coverage.record_spans(dataset, r) for r in everything}
+        spans = {r.path: coverage.record_spans(dataset, r, sent.get(r.path)) for r in everything}
         by_source: dict[str, list[Span]] = {}
         for items in spans.values():
             for source, span in items:
