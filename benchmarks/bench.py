@@ -241,6 +241,7 @@ def bench(n: int, runs: int, site: bool, stages: tuple[str, ...], tmp: Path) -> 
     root = tmp / f"n{n}"
     root.mkdir()
     make_project(root, n)
+    os.sync()  # the project on disk before any stage is timed, not still being written back while the floor reads it
     for stage in stages:
         if stage in SITE_STAGES and not site:
             continue
@@ -251,6 +252,7 @@ def bench(n: int, runs: int, site: bool, stages: tuple[str, ...], tmp: Path) -> 
                     run(commands(root, stage), env)  # fill the cache
                 touch_one(root, attempt)
             set_aside(root, stage, attempt)
+            os.sync()  # what the run before wrote is on disk: no run is timed while another's writes go out
             seconds, peak, cpu = run(commands(root, stage), env)
             times.append(seconds)
             peaks.append(peak)
