@@ -580,22 +580,9 @@ _LOCATED: dict[tuple, tuple[int, int] | None] = {}  # a worker's lookups so far
 _SCAN: list[Callable[[str], object]] = []  # Hints.scan, set before the workers fork
 
 
-def read_files(
-    files: list,
-    per_record=None,
-    jobs: int = 1,
-    known: dict[str, str] | None = None,
-    before_workers: Callable[[], None] | None = None,
-    hints: Hints | None = None,
-) -> list[tuple]:
-    """(path, sha, doc, error row, problems) for each of files (kind, path, path on disk, stat), in order.
-
-    A file whose SHA-256 is known[path] comes back with doc, error and problems None (unchanged
-    bytes). Files are read in jobs worker processes when there are many (before_workers runs
-    first, in this process, so that the workers inherit what it prepares; with hints, the
-    workers also look up the evidence quotes of the records they parse, see ``Hints``).
-    """
-    return list(iter_files(files, per_record, jobs, known, before_workers, hints))
+def read_files(files: list, *args, **kwargs) -> list[tuple]:
+    """``iter_files``' rows as a list, once every file is read."""
+    return list(iter_files(files, *args, **kwargs))
 
 
 def iter_files(
@@ -606,9 +593,14 @@ def iter_files(
     before_workers: Callable[[], None] | None = None,
     hints: Hints | None = None,
 ) -> Iterator[tuple]:
-    """``read_files``' rows one by one, each batch's as it comes from its worker: the caller works on them while the workers read on.
+    """(path, sha, doc, error row, problems) for each of files (kind, path, path on disk, stat), in order,
+    each batch's rows as they come from its worker: the caller works on them while the workers read on.
 
-    Nothing is read before the first row is asked for; the hints are complete once the last is given.
+    A file whose SHA-256 is known[path] comes back with doc, error and problems None (unchanged
+    bytes). Files are read in jobs worker processes when there are many (before_workers runs
+    first, in this process, so that the workers inherit what it prepares; with hints, the
+    workers also look up the evidence quotes of the records they parse, see ``Hints``). Nothing
+    is read before the first row is asked for; the hints are complete once the last is given.
     """
     global _HINTED
     known = known or {}
