@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
 
-from .load import Dataset, Record
+from .load import Dataset, Record, worker_quoted
 from .model import evidence, walk
 
 # Numbers written as words, in English, Ukrainian and Russian (every case ending of the Cyrillic ones:
@@ -294,14 +294,9 @@ def record_spans(dataset: Dataset, record: Record, sent: list[tuple[str, Span]] 
     every source among ``dataset.derived["hinted"]``) takes the worker's spans (sent, when ``sent_spans``
     made them already); the others are looked up.
     """
-    facts = record.doc.facts  # the evidence lists, as the loader found them (load.Facts), or None
-    if (
-        facts is not None
-        and facts.quoted is not None
-        and "hinted" in dataset.derived
-        and dataset.derived["hinted"].issuperset(facts.quoted[0])
-    ):
+    if worker_quoted(dataset, record) is not None:
         return sent if sent is not None else sent_spans(record)
+    facts = record.doc.facts  # the evidence lists, as the loader found them (load.Facts), or None
     locate = dataset.locate
     out = []
     lists = facts.evidence if facts is not None else [found for pattern in evidence(record.kind) for found in walk(record.data, pattern)]

@@ -575,6 +575,16 @@ class Hints:
             cache.update((key, found) for key, found in self.found.items() if key[0] in same)
 
 
+def worker_quoted(dataset: Dataset, record: Record) -> tuple | None:
+    """record's ``Facts.quoted`` when a worker found its quotes in the texts validated here (every source it quotes
+    among ``dataset.derived["hinted"]``, see ``Hints.seed``), else None: its quotes are then looked up here."""
+    facts = record.doc.facts
+    if facts is None or facts.quoted is None:
+        return None
+    hinted = dataset.derived.get("hinted")
+    return facts.quoted if hinted is not None and hinted.issuperset(facts.quoted[0]) else None
+
+
 _HINTED: dict[str, SourceText] = {}  # the texts a worker looks quotes up in (Hints.texts), set before the workers fork
 _LOCATED: dict[tuple, tuple[int, int] | None] = {}  # a worker's lookups so far
 _SCAN: list[Callable[[str], object]] = []  # Hints.scan, set before the workers fork

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .. import coverage, model, quotes
-from ..load import Dataset, Record
+from ..load import Dataset, Record, worker_quoted
 from ..model import walk
 from ..problems import Problem
 from ..rules import rule
@@ -101,17 +101,9 @@ def check_records(dataset: Dataset, records: Iterable[Record]) -> list[Problem]:
                     "archived texts are never edited; restore the original, or if this is a new text, update sha256",
                 )
             )
-    hinted = dataset.derived.get("hinted")
     for record in records:
         facts = record.doc.facts  # the evidence lists, as the loader found them (load.Facts), or None
-        if (
-            record.kind != "source"
-            and hinted is not None
-            and facts is not None
-            and facts.quoted is not None
-            and not facts.quoted[2]
-            and hinted.issuperset(facts.quoted[0])
-        ):
+        if record.kind != "source" and (quoted := worker_quoted(dataset, record)) is not None and not quoted[2]:
             continue  # a worker found each of its quotes once in the text validated here (load.Facts.quoted): no problem
         lists = (
             facts.evidence
