@@ -1,4 +1,4 @@
-"""Child processes (MkDocs) that die with the build, and signals that end the build cleanly.
+"""Child processes (MkDocs, Pagefind) that die with the build, and signals that end the build cleanly.
 
 Writes the child's output to a log file. ``run`` starts the child in a process group of its own
 (so a terminal's Ctrl-C reaches the build, which decides), asks the kernel to kill it if the build
@@ -90,33 +90,64 @@ def _kill_group(child: subprocess.Popen) -> None:
             continue
 
 
-def run(command: list[str], log: Path, cwd: str | os.PathLike | None = None, what: str = "") -> None:
-    """Run command to completion with its output in log; raise ChildFailed (one line) when it fails."""
+def start(
+    command: list[str],
+    log: Path,
+    cwd: str | os.PathLike | None = None,
+    env: dict[str, str] | None = None,
+    pass_fds: tuple[int, ...] = (),
+    stdin=subprocess.DEVNULL,
+    stdout=None,
+) -> subprocess.Popen:
+    """Start command in a process group of its own that the kernel kills if the build dies, its stderr (and its
+    stdout, unless stdout is given: subprocess.PIPE) appended to log, env added to the build's environment, the
+    descriptors in pass_fds left open in it. Stop it with kill_group."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "PYTHONUNBUFFERED": "1", **(env or {})}
     env.pop("FORCE_COLOR", None)
-    name = what or Path(command[0]).name
-    with open(log, "wb") as out:
-        parent = os.getpid()
-        child = subprocess.Popen(
+    parent = os.getpid()
+    with open(log, "ab") as out:
+        return subprocess.Popen(
             command,
             cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            stdin=stdin,
+            stdout=out if stdout is None else stdout,
+            stderr=out,
             env=env,
+            pass_fds=pass_fds,
             start_new_session=True,  # a process group of its own
-            preexec_fn=lambda: die_with_parent(parent),  # noqa: PLW1509 - no threads start children here
+            # children start before any thread of the build does (search.Stream): a lock held at the fork stays held
+            preexec_fn=lambda: die_with_parent(parent),  # noqa: PLW1509
         )
-        try:
-            code = child.wait()
-        except BaseException:
-            kill_group(child)
-            raise
+
+
+def run(
+    command: list[str],
+    log: Path,
+    cwd: str | os.PathLike | None = None,
+    what: str = "",
+    env: dict[str, str] | None = None,
+    pass_fds: tuple[int, ...] = (),
+) -> None:
+    """Run command to completion with its output in log (started as start starts it); raise ChildFailed (one line)
+    when it fails."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_bytes(b"")
+    wait(start(command, log, cwd=cwd, env=env, pass_fds=pass_fds), log, what or Path(command[0]).name)
+
+
+def wait(child: subprocess.Popen, log: Path, what: str) -> None:
+    """Wait for a child that start started, its output in log; kill its group if the wait is interrupted; raise
+    ChildFailed (one line, naming what) when it fails."""
+    try:
+        code = child.wait()
+    except BaseException:
+        kill_group(child)
+        raise
     if code != 0:
         text = log.read_text(encoding="utf-8", errors="replace")
         reason = f"killed by signal {-code}" if code < 0 else last_error(text)
-        raise ChildFailed(f"{name} failed: {reason} (full log: {log})")
+        raise ChildFailed(f"{what} failed: {reason} (full log: {log})")
 
 
 def _raise_interrupted(signum, frame) -> None:

@@ -44,7 +44,7 @@ from ..release import Offsets
 from . import api, geo, pages
 from .files import write_text
 from .index import Site
-from .search import search_index
+from .search import HOOK, Stream
 from .urls import ASSET_DIR, DATA, href, record_doc, record_url
 
 DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -295,7 +295,7 @@ def release_date(root: Path, package: dict) -> str | None:
     return day if DAY.match(day) else None
 
 
-def site_config(root: Path) -> Path:
+def site_config(root: Path, search: bool = True) -> Path:
     """The config MkDocs builds root with: root's own mkdocs.yml (else the project's, with root's folders),
     its paths made absolute, and what the build knows: the release's version and date for the footer
     (extra.frontline.release) and site_url from FRONTLINE_SITE_URL when that is set. Written to
@@ -323,6 +323,8 @@ def site_config(root: Path) -> Path:
     release = _release_info(root)
     if release:
         frontline["release"] = release
+    if search:  # the hook that hands the pages to the search index as MkDocs writes them (search.Stream)
+        config["hooks"] = [str(HOOK)]
     derived = root / "build" / "mkdocs.yml"
     derived.parent.mkdir(parents=True, exist_ok=True)
     derived.write_text(
@@ -363,7 +365,7 @@ def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True
     """
     root = Path(root)
     final, keep = site_folder(root)
-    config = site_config(root)
+    config = site_config(root, search)
     safety.refuse_symlinks(root, root / "build" / "docs")
 
     def mkdocs(staging: Path) -> None:
@@ -371,9 +373,20 @@ def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True
         command = [sys.executable, "-P", "-m", "mkdocs", "build", "--clean", "-f", str(config), "--site-dir", str(staging)]
         if strict:  # not -q: it hides the warnings that --strict turns into a failure
             command.append("--strict")
-        process.run(command, root / "build" / "mkdocs.log", cwd=config.parent, what="mkdocs build")
-        if search:
-            search_index(staging, root / "build" / "pagefind.log")
+        log = root / "build" / "mkdocs.log"
+        if not search:
+            process.run(command, log, cwd=config.parent, what="mkdocs build")
+            return
+        with Stream(staging, root / "build" / "pagefind.log") as index:  # Pagefind indexes the pages as MkDocs writes them
+            log.write_bytes(b"")
+            child = process.start(command, log, cwd=config.parent, env=index.env, pass_fds=index.pass_fds)
+            index.begin()  # threads only once the children run (process.start)
+            try:
+                process.wait(child, log, "mkdocs build")
+            except process.ChildFailed:
+                index.raise_failure()  # when the index failed first, MkDocs stopped for it: name the index
+                raise
+            index.finish()
 
     if out is not None:
         mkdocs(Path(out))
