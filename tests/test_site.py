@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from frontline.coverage import spans
-from frontline.site import annotate, build, env, jsonld, links, pages, urls
+from frontline.site import annotate, build, env, jsonld, links, pages, search, urls
 from frontline.site.index import Site
 from helpers import FIXTURE, ROOT, build_project, copy_project, make_release, pagefind_fragments
 from test_export import pop_date_spans
@@ -651,7 +651,7 @@ def test_zensical_builds_the_same_config(mini_site):
     assert done.returncode == 0, done.stderr[-3000:]
     built = mini_site.root / "zensical-site"
     # the same search: Pagefind over Zensical's output indexes every record page, with the theme overrides applied
-    build.search_index(built)
+    search.search_index(built)
     indexed = {f["url"].strip("/") for f in pagefind_fragments(built)}
     assert {f"{KIND_FOLDERS[r.kind]}/{r.id}" for r in mini_site.dataset.records} <= indexed
     assert "fc-header-search" in (built / "index.html").read_text(encoding="utf-8")
