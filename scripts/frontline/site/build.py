@@ -12,13 +12,16 @@ timeline, the threads, the downloads (with the release files beside it), the cod
 "What changed", a static JSON API under ``api/v1/`` and the assets; the pages that grow with the
 dataset (each record's page and JSON, the index pages, the timeline, the threads) are shared out
 between a process per core from ``PARALLEL_FROM`` records on. ``build_site`` runs ``mkdocs
-build --strict`` into ``site/`` with the theme overrides in ``overrides/`` and then Pagefind, which
-writes the search index into ``site/pagefind/`` (both as child processes that die with the build,
-their output in ``build/mkdocs.log`` and ``build/pagefind.log``), keeping a host's files in the site
-folder; ``server`` serves a built site on localhost. Symbolic links in ``docs/`` and among the
-generated pages are refused, and so is a ``mkdocs.yml`` that would run code or write outside the
-project (``safety``). The pages are plain Markdown
-files (no MkDocs plugins or hooks), so the same ``mkdocs.yml`` also builds with Zensical.
+build --strict`` into ``site/`` with the theme overrides in ``overrides/``, and Pagefind's
+indexing service beside it, which indexes the pages as MkDocs writes them and then writes the
+search index into ``site/pagefind/`` (``search.Stream``; both child processes that die with the
+build, their output in ``build/mkdocs.log`` and ``build/pagefind.log``), keeping a host's files in
+the site folder; ``server`` serves a built site on localhost. Symbolic links in ``docs/`` and among
+the generated pages are refused, and so is a ``mkdocs.yml`` that would run code or write outside
+the project (``safety``). The pages are plain Markdown files and ``mkdocs.yml`` names no MkDocs
+plugins or hooks (the hook that hands the pages to the search index, ``search_hook``, is only in
+the config derived for the build, ``build/mkdocs.yml``), so the same ``mkdocs.yml`` also builds
+with Zensical, without the search index.
 """
 
 from __future__ import annotations
@@ -356,12 +359,13 @@ def site_folder(root: str | os.PathLike) -> tuple[Path, tuple[str, ...]]:
 
 
 def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True, out: str | os.PathLike | None = None) -> Path:
-    """Run mkdocs on root/build/docs, then Pagefind over the result; returns the site folder.
+    """Run mkdocs on root/build/docs, with Pagefind indexing the pages as it writes them; returns the site folder.
 
     Raises on any warning when strict. search=False leaves out the search index (a faster build).
     Without out, the site replaces root's site folder (site_folder) when complete, keeping the
     host files; with out, mkdocs writes into out (a staged folder that the caller swaps in).
-    MkDocs' output goes to build/mkdocs.log; a failure is one line naming it (process.ChildFailed).
+    MkDocs' output goes to build/mkdocs.log, Pagefind's to build/pagefind.log; a failure is one line naming
+    the one that failed (process.ChildFailed).
     """
     root = Path(root)
     final, keep = site_folder(root)

@@ -1,6 +1,8 @@
-"""The site's search index: Pagefind over the built pages, with a sample of them indexed apart for broad queries.
+"""The site's search index: Pagefind over the site's pages, with a sample of them indexed apart for broad queries.
 
-Reads the HTML pages of a built site folder; writes ``site/pagefind/`` (Pagefind's bundle with the
+The build makes it while MkDocs writes the pages (``Stream``: MkDocs' hook, ``search_hook``, hands each
+page over as it is written, and Pagefind's indexing service indexes it on the core MkDocs leaves idle);
+``search_index`` makes the same of a built site folder. Either writes ``site/pagefind/`` (Pagefind's bundle with the
 index of the sample), ``site/pagefind/rest/`` (the index of every other page) and
 ``site/pagefind/frontline.json`` (where they are and how many pages each holds, read by
 ``assets/search.js``).
