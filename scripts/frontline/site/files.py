@@ -1,6 +1,6 @@
 """Writing the generated files: tens of thousands of them, so each with as few system calls as it takes.
 
-Reads nothing. ``write_text`` creates (or truncates) a file and writes UTF-8 text into it with one
+Reads nothing. ``write_text`` (``write_bytes``) creates (or truncates) a file and writes UTF-8 text (bytes) into it with one
 ``open``, ``write`` and ``close``, where Python's ``open`` adds a ``stat``, an ``ioctl`` and two
 ``lseek`` calls to every file. The file's mode is that of ``open`` (0o666 less the umask).
 """
@@ -13,7 +13,10 @@ FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | ge
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
-    data = text.encode("utf-8")
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
     fd = os.open(path, FLAGS, 0o666)
     try:
         view = memoryview(data)

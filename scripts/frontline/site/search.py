@@ -38,6 +38,7 @@ from pagefind.service import get_executable
 
 from .. import process
 from . import search_hook
+from .files import write_bytes
 from .search_hook import COUNT, ENV, HEADER, PAGE
 
 SAMPLE_PAGES = 500  # Pagefind ranks a word found on all of them in ~15 ms on a phone
@@ -114,12 +115,15 @@ class Pagefind:
         self.reader.start()
 
     def _read(self) -> None:
-        rest = b""
+        buffer, start = bytearray(), 0  # what came and is not yet read; where in it a comma may be
         try:
             for chunk in iter(functools.partial(self.child.stdout.read1, 1 << 16), b""):  # type: ignore[union-attr]
-                *messages, rest = (rest + chunk).split(b",")
-                for message in messages:
-                    self._answer(json.loads(base64.b64decode(message)))
+                buffer += chunk
+                while (end := buffer.find(b",", start)) >= 0:
+                    self._answer(json.loads(base64.b64decode(buffer[:end])))
+                    del buffer[: end + 1]
+                    start = 0
+                start = len(buffer)
         except (OSError, ValueError) as error:
             self.failures.append(f"unreadable answer: {error}")
         finally:
@@ -131,7 +135,9 @@ class Pagefind:
         number, answer = message.get("message_id"), message.get("payload") or {}
         with self.lock:
             page = self.pages.pop(number, None)
-            if page is None:
+            if number is None:  # a request it could not read
+                self.failures.append(str(answer.get("message") or answer))
+            elif page is None:
                 self.answers[number] = answer
             elif answer.get("type") != "IndexedFile":
                 self.failures.append(f"{answer.get('message') or answer.get('type')} ({page})")
@@ -173,9 +179,12 @@ class Pagefind:
         text = content.decode("utf-8", errors="replace")
         self._send({"type": "AddFile", "index_id": index, "file_path": page, "url": None, "file_contents": text}, page)
 
-    def write(self, index: int, output: Path) -> None:
-        """Write an index (after every page sent to it is indexed) into output, with Pagefind's bundle."""
-        self._ask({"type": "WriteFiles", "index_id": index, "output_path": str(output)})
+    def files(self, index: int) -> list[tuple[str, bytes]]:
+        """An index's files, with Pagefind's bundle (after every page sent to it is indexed): (path in the bundle's
+        folder, bytes). Not written by the service: it answers before its last writes are done, and it exits when
+        its input closes, so a file it wrote could be left empty."""
+        answer = self._ask({"type": "GetFiles", "index_id": index})
+        return [(item["path"], base64.b64decode(item["content"])) for item in answer["files"]]
 
     def check(self) -> None:
         """Raise the first page that Pagefind failed to index, if any."""
@@ -183,6 +192,14 @@ class Pagefind:
             failed = bool(self.failures)
         if failed:
             raise self.failure()
+
+    def check_all_indexed(self) -> None:
+        """After a write: every page sent was indexed (the service answers in the order it was asked)."""
+        self.check()
+        with self.lock:
+            missing = sorted(self.pages.values())
+        if missing:
+            raise self.failure(f"no answer for {len(missing)} pages, the first {missing[0]}")
 
     def failure(self, reason: str | None = None) -> process.ChildFailed:
         """What went wrong, as one line naming Pagefind and its log."""
@@ -223,19 +240,34 @@ def _part(indexes: tuple[int, ...], page: str, share: int) -> int:
     return indexes[0] if share == 1 or in_sample(page, share) else indexes[1]
 
 
+def _in_index(name: str) -> bool:
+    """Whether a file of Pagefind's bundle is the index's (its folders, its entry and meta files), not the bundle's code."""
+    return "/" in name or name == "pagefind-entry.json" or name.endswith(".pf_meta")
+
+
+def _save(files: list[tuple[str, bytes]], out: Path) -> None:
+    folders = set()
+    for name, data in files:
+        path = out / name
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise process.ChildFailed(f"pagefind failed: a file outside its folder: {process.clean_line(name)}")
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        write_bytes(path, data)
+
+
 def _write(pagefind: Pagefind, site: Path, pages: list[str], share: int, indexes: tuple[int, ...], full: int) -> dict:
     """Write the indexes into site/pagefind (the sample's or the whole site's, with Pagefind's bundle) and
     site/pagefind/rest (the rest's, its index alone), and the manifest; returns the manifest."""
     pagefind.check()
     out = site / "pagefind"
-    pagefind.write(indexes[0], out)  # first: it writes Pagefind's bundle
+    _save(pagefind.files(indexes[0]), out)
     sample = len(pages)
-    if share > 1:
-        pagefind.write(indexes[1], out / REST)
-        for extra in (out / REST).iterdir():  # the rest is merged into the sample's instance: its index alone is read
-            if extra.is_file() and extra.name != "pagefind-entry.json" and extra.suffix != ".pf_meta":
-                extra.unlink()
+    if share > 1:  # the rest is merged into the sample's instance: its index alone is read, not its bundle
+        _save([(name, data) for name, data in pagefind.files(indexes[1]) if _in_index(name)], out / REST)
         sample = sum(1 for page in pages if in_sample(page, share))
+    pagefind.check_all_indexed()
     manifest = {"pages": len(pages), "sample": sample, "rest": REST if share > 1 else None, "full": full}
     (out / MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
     return manifest
