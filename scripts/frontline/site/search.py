@@ -290,10 +290,15 @@ class Stream:
 
     def __init__(self, site: Path, log: Path, sample_pages: int = SAMPLE_PAGES, full: int = FULL):
         self.site, self.sample_pages, self.full = Path(site), sample_pages, full
-        self.pagefind = Pagefind(self.site, log)
         self.read_end, self.write_end = os.pipe()
         with contextlib.suppress(OSError, AttributeError):  # Linux: room for a few pages, so MkDocs seldom waits
             fcntl.fcntl(self.write_end, fcntl.F_SETPIPE_SZ, 1 << 20)
+        try:
+            self.pagefind = Pagefind(self.site, log)
+        except BaseException:
+            os.close(self.read_end)
+            os.close(self.write_end)
+            raise
         self.env = {ENV: str(self.write_end)}
         self.pass_fds = (self.write_end,)
         self.pages: list[str] = []
