@@ -1,6 +1,7 @@
 """Child processes (MkDocs, Pagefind) that die with the build, and signals that end the build cleanly.
 
-Writes the child's output to a log file. ``run`` starts the child in a process group of its own
+Writes the child's output to a log file. ``run`` (``start``, then ``wait``, for a child that runs beside
+the build's own work, such as MkDocs while Pagefind indexes its pages) starts the child in a process group of its own
 (so a terminal's Ctrl-C reaches the build, which decides), asks the kernel to kill it if the build
 dies (Linux ``PR_SET_PDEATHSIG``, so even ``kill -9`` of the build leaves no child behind), and
 on any interruption of the build kills the whole group before passing the interruption on. A
