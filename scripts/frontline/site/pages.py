@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import meta, rules
 from ..load import Record
@@ -80,8 +80,8 @@ def record_page(site: Site, record: Record) -> str:
         body.append('<dl class="fc-fields">\n')
         body.append(_render(f"{kind}.md", **context))
         if kind == "source" and record_id in site.dataset.texts:
-            paragraphs, coverage = annotate.annotate(site, record_id), annotate.coverage(site, record)
-            source_text = _render("source-text.md", paragraphs=paragraphs, coverage=coverage, **context)
+            marked = marked_text(site, links, annotate.annotate(site, record_id))
+            source_text = _render("source-text.md", marked=marked, coverage=annotate.coverage(site, record), **context)
     more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in SHOWN[kind] | ALWAYS]
     if more:  # fields a newer schema adds, shown plainly
         generic = ENV.get_template("macros.html").make_module({"links": links, "site": site, "src": src}).generic
@@ -118,6 +118,32 @@ def record_page(site: Site, record: Record) -> str:
             env.jsonld(ld) if ld else "",
         ]
     )
+
+
+def marked_text(site: Site, links: Links, paragraphs: list[annotate.Paragraph]) -> Markup:
+    """A source's paragraphs with every quoted span marked, each followed by the records that quote it: some
+    thousands of spans and pieces of text on a source's page, too many for a template's loop."""
+    out = []
+    for p in paragraphs:
+        out.append(f'<p data-start="{p.start}" data-end="{p.end}">')
+        for s in p.segments:
+            if s.quoted_by:
+                anchor = f' id="q-{s.anchor}"' if s.anchor is not None else ""
+                out.append(
+                    f'<mark{anchor} class="fc-mark {env.text(s.classes)}" data-records="{escape(" ".join(s.quoted_by))}" tabindex="0" '
+                    f'title="Quoted by {env.text(s.names)}">{env.text(s.text)}</mark>'
+                )
+            else:
+                out.append(env.text(s.text))
+        out.append("</p>\n")
+        if p.records:
+            out.append('<ul class="fc-refs" aria-label="Records quoting this paragraph" data-pagefind-ignore>')
+            out.extend(
+                f'<li data-record="{env.text(key)}">{env.badge(r.kind)} {links.listed(r.id, site.short(r, 70))}</li>'
+                for key, r in p.records
+            )
+            out.append("</ul>\n")
+    return markup("".join(out))
 
 
 def claim_thread(site: Site, links: Links, claim_id: str) -> str:
