@@ -14,8 +14,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import coverage, meta, model
-from ..load import Dataset, Record
-from ..model import KIND, KINDS, walk
+from ..load import Dataset, Record, values_at
+from ..model import KIND, KINDS
 
 # What a reference means, seen from the record it points at: (kind, field pattern) -> heading.
 BACKLINKS = {
@@ -63,18 +63,28 @@ class Site:
         self.kinds: dict[str, list[Record]] = {kind: sorted(dataset.of_kind(kind), key=lambda r: r.id) for kind in KINDS}
         # target id -> heading -> [record]
         self.backlinks: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
+        by_id = self.by_id
+        # Per kind, each reference field shown as a backlink: (its first key, the rest of its pattern, the kind it
+        # names, the heading). Evidence is shown as quotes, and relations get their own inverse names below.
+        shown = {
+            kind: [
+                (pattern[0], pattern[1:], target_kind, BACKLINKS.get((kind, pattern), f"{KIND[kind].many} that refer to it"))
+                for pattern, target_kind in model.references(kind)
+                if not (pattern[-1:] == ("source",) and "evidence" in pattern) and pattern != ("relations", "*", "claim")
+            ]
+            for kind in KINDS
+        }
         for record in dataset.records:
-            for pattern, target_kind in model.references(record.kind):
-                if pattern[-1:] == ("source",) and "evidence" in pattern:
-                    continue  # evidence is shown as quotes, not as backlinks
-                if pattern == ("relations", "*", "claim"):
-                    continue  # relations get their own inverse names below
-                for _, value in walk(record.data, pattern):
-                    target = self.by_id.get(value) if isinstance(value, str) else None
+            data = record.data
+            for key, rest, target_kind, heading in shown[record.kind] if isinstance(data, dict) else ():
+                found = data.get(key)
+                if found is None:
+                    continue  # the common case of a field left out (a None value holds no reference either)
+                for value in values_at(found, rest) if rest else (found,):
+                    target = by_id.get(value) if isinstance(value, str) else None
                     if target is None or target.kind != target_kind or target is record:
                         continue
-                    heading = BACKLINKS.get((record.kind, pattern), f"{KIND[record.kind].many} that refer to it")
-                    bucket = self.backlinks[target.id][heading]
+                    bucket = self.backlinks[value][heading]  # value is the target's id: by_id holds each record under its id
                     if not bucket or bucket[-1] is not record:
                         bucket.append(record)
             if record.kind == "claim":
