@@ -38,11 +38,11 @@ def test_a_worker_leaves_what_it_inherited_out_of_the_collector(tmp_path: Path, 
     site = Site(dataset, root, {})
     out = tmp_path / "out"
     monkeypatch.setattr(build, "_FROZEN", 0)
-    monkeypatch.setattr(build, "_SHARED", (site, out, Offsets(dataset), os.getpid()))
+    monkeypatch.setattr(build, "_SHARED", (site, out, Offsets(dataset), os.getpid(), None))
     before = gc.get_freeze_count()
     build._page_task("threads", "")
     assert gc.get_freeze_count() == before and build._FROZEN == 0
-    monkeypatch.setattr(build, "_SHARED", (site, out, Offsets(dataset), os.getpid() + 1))  # as a forked worker sees it
+    monkeypatch.setattr(build, "_SHARED", (site, out, Offsets(dataset), os.getpid() + 1, None))  # as a forked worker sees it
     try:
         build._page_task("threads", "")
         frozen = gc.get_freeze_count()
