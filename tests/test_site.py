@@ -707,6 +707,8 @@ def test_source_page_lists_what_no_record_covers(tmp_path):
     dataset = load(root)
     gaps = coverage.gaps(dataset)["example-report"]
     assert [(g.check, g.words) for g in gaps] == [("number", "2"), ("number", "million")]
+    source = next(r for r in dataset.of_kind("source") if r.id == "example-report")
+    assert coverage.gaps(dataset, [source]) == {"example-report": gaps}  # one source's, as its page asks for them
     docs = build.render(dataset, root, root / "build" / "docs", make_release(dataset, root))
     page = (docs / "sources" / "example-report.md").read_text(encoding="utf-8")
     for gap in gaps:

@@ -206,7 +206,7 @@ def _write_pages(site: Site, out: Path, intros: dict[str, str], fixed: Callable[
         (out / folder(kind)).mkdir(parents=True, exist_ok=True)
         (out / API / folder(kind)).mkdir(parents=True, exist_ok=True)
     # The sources' pages first among the records': a share of them costs the most (each page is a whole annotated
-    # text, and the first works out the coverage gaps), and a large task left for last keeps one core busy alone.
+    # text and its coverage gaps), and a large task left for last keeps one core busy alone.
     tasks = [("index", "claim", 0, 0, intros["claim"]), ("timeline", "", 0, 0, ""), ("threads", "", 0, 0, "")]
     tasks += [("fixed", "", 0, 0, ""), ("api", "", 0, 0, "")]
     tasks += [("index", kind, 0, 0, intros[kind]) for kind in PAGE_ORDER if kind != "claim"]

@@ -2,13 +2,12 @@
 
 Reads the loaded dataset, its coverage spans and gaps (``coverage``) and the ``extra.frontline``
 settings of ``mkdocs.yml`` (or the ``FRONTLINE_*`` environment variables). Writes nothing.
-Everything here is computed once per build (the coverage gaps when a source's page first needs them), in
+Everything here is computed once per build (a source's coverage gaps when its page needs them), in
 linear time, and read by every page.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -96,12 +95,16 @@ class Site:
         self.locate = dataset.locate  # shared with coverage and the release: each quote is found once per build
         self.version = meta.VERSION  # the build's version: render sets the release's, or a development version
         self.spans = coverage.spans(dataset)
+        self._gaps: dict[str, list[coverage.Gap]] = {}  # source id -> its gaps, as the pages ask (gaps)
 
-    @functools.cached_property
-    def gaps(self) -> dict[str, list[coverage.Gap]]:
-        """Per source id, what of its text no record covers: worked out when a source's page first asks, in the
-        worker process that writes the sources' pages rather than in this one before the workers start."""
-        return coverage.gaps(self.dataset)
+    def gaps(self, source: Record) -> list[coverage.Gap]:
+        """What of a source's text no record covers: worked out when its page asks, in the worker process that
+        writes it rather than in this one before the workers start, and for its own text alone (each worker
+        that writes a share of the sources' pages works out theirs)."""
+        found = self._gaps.get(source.id)
+        if found is None:
+            found = self._gaps[source.id] = coverage.gaps(self.dataset, [source]).get(source.id, [])
+        return found
 
     def _threads(self) -> None:
         """Claims connected by relations (either way), as groups: the largest first, then by first id."""
