@@ -52,3 +52,25 @@ def test_a_worker_leaves_what_it_inherited_out_of_the_collector(tmp_path: Path, 
     finally:
         gc.unfreeze()  # what this test froze; the collector scans it again
     assert (out / "threads.md").is_file() and (out / "timeline.md").is_file()
+
+
+def test_the_index_is_made_while_the_collector_rests(tmp_path: Path, monkeypatch):
+    """The site's index is made with the garbage collector disabled, and the collector is left as it was found."""
+    root = copy_project(FIXTURE, tmp_path / "project")
+    dataset = load(root)
+    seen = []
+
+    def index(*args):
+        seen.append(gc.isenabled())
+        return Site(*args)
+
+    monkeypatch.setattr(build, "Site", index)
+    assert gc.isenabled()
+    build._index(dataset, root, {})
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        build._index(dataset, root, {})
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()

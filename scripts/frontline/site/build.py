@@ -212,8 +212,6 @@ def _write_pages(site: Site, out: Path, intros: dict[str, str], fixed: Callable[
     tasks += [("index", kind, 0, 0, intros[kind]) for kind in PAGE_ORDER if kind != "claim"]
     kinds = sorted(PAGE_ORDER, key=lambda kind: kind != "source")
     tasks += [("records", kind, start, start + SHARE, "") for kind in kinds for start in range(0, len(site.kinds[kind]), SHARE)]
-    if site.dataset.records:
-        site.page_title(site.dataset.records[0])  # the table of unique titles, made once here rather than in every worker
     _SHARED = (site, out, Offsets(site.dataset), os.getpid(), fixed)
     try:
         map_forked(_page_task, tasks, None if len(site.dataset.records) >= PARALLEL_FROM else 1)
@@ -229,10 +227,27 @@ def render(dataset: Dataset, root: str | os.PathLike, out_dir: str | os.PathLike
     return atomic.replace_dir(out_dir, lambda staging: _render_into(dataset, Path(root), staging, release_dir))
 
 
+def _index(dataset: Dataset, root: Path, config: dict) -> Site:
+    """The site's index, with its table of unique page titles (made once here rather than in every worker), made
+    while the garbage collector rests: some hundred thousand objects that live as long as the render, which its
+    scans would walk again and again as they are made. At 50,000 claims 1.6 s of CPU rather than 1.4 s after
+    `frontline validate` (which leaves the records out of the scans), 2.1 s after a bare load."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        site = Site(dataset, root, config)
+        if dataset.records:
+            site.page_title(dataset.records[0])
+        return site
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _render_into(dataset: Dataset, root: Path, out: Path, release_dir: str | os.PathLike | None) -> Path:
     release = Path(release_dir) if release_dir is not None else None
     _, config = load_config(root)
-    site = Site(dataset, root, config)
+    site = _index(dataset, root, config)
     site.version = build_version(dataset, release)
     handwritten = root / "docs"
     safety.refuse_symlinks(root, handwritten)  # copytree would copy what a link points at
