@@ -11,7 +11,8 @@ outlines, cut to the regions the places name: ``geo``).
 timeline, the threads, the downloads (with the release files beside it), the codebook, the rules,
 "What changed", a static JSON API under ``api/v1/`` and the assets; the pages that grow with the
 dataset (each record's page and JSON, the index pages, the timeline, the threads) are shared out
-between a process per core from ``PARALLEL_FROM`` records on. ``build_site`` runs ``mkdocs
+between a process per core from ``PARALLEL_FROM`` records on, with the API's indexes and the pages
+that do not grow (and the assets) as tasks among them. ``build_site`` runs ``mkdocs
 build --strict`` into ``site/`` with the theme overrides in ``overrides/`` and then Pagefind, which
 writes the search index into ``site/pagefind/`` (both as child processes that die with the build,
 their output in ``build/mkdocs.log`` and ``build/pagefind.log``), keeping a host's files in the site
