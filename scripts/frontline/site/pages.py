@@ -63,7 +63,7 @@ def record_page(site: Site, record: Record) -> str:
     links = Links(site, src)
     body = [
         f'<p class="fc-kicker" data-pagefind-ignore>{env.badge(kind)} <code>{env.text(record_id)}</code></p>\n'
-        f'<h1 class="fc-title fc-title-{env.text(kind)}">{env.text(site.label(record))}</h1>\n'
+        f'<h1 class="fc-title fc-title-{env.text(kind)}">{finalize(site.label(record))}</h1>\n'
     ]
     after = ""
     source_text = ""
