@@ -39,30 +39,31 @@ from pathlib import Path
 from .. import atomic, process
 from ..load import Dataset
 from ..parallel import cores
-from .archive import deflate, readme, shares, sums, write_zip
+from .archive import Deflated, deflate, readme, shares, sums, write_zip
 from .datapackage import datapackage, table_resource, table_schema
 from .documents import write_documents
-from .files import DATAPACKAGE, README, SUMS, XLSX
+from .files import DATAPACKAGE, DOCUMENTS, JSON_ALL, JSON_KINDS, README, SUMS, XLSX, csv_name, parquet_name
 from .geojson import write_geojson
 from .jsonfiles import dump_json, write_json
-from .parquet import write_parquet
+from .parquet import pyarrow_modules, write_parquet
 from .rows import Offsets
-from .spreadsheet import Spreadsheet
+from .spreadsheet import Sheet, Spreadsheet
 from .stamp import Stamp
 from .tables import Table, tables
 from .validation import Check, InvalidRelease, check_resource, check_tables, frictionless_module, summary, table_keys
 from .writers import write_tables
 
-# What the forked workers work out and write besides checking tables: the stamp, the JSON and the documents. Set just before they
-# fork, so that they inherit the dataset, not a copy.
-_DOCUMENTS: Callable[[], Stamp] | None = None
+# What the forked workers do besides checking tables and deflating files, by name: set just before they fork, so that they
+# inherit the dataset and the spreadsheet, not a copy.
+_JOBS: dict[str, Callable] = {}
 
 
 def _task(kind: str, *args):
-    """One task of a worker: ("documents",) works out the build's stamp, writes the JSON and the documents and returns the stamp; ("table", descriptor, folder, keys) checks a table;
-    ("deflate", folder, names) deflates and hashes files for the zip and SHA256SUMS."""
-    if kind == "documents":
-        return _DOCUMENTS()  # type: ignore[misc]
+    """One task of a worker: ("documents",) works out the build's stamp, writes the JSON and the documents and deflates them for
+    the zip; ("export", table, rows) writes a table's Parquet file and sheet and deflates its files; ("table", descriptor,
+    folder, keys) checks a table; ("deflate", folder, names) deflates and hashes files for the zip and SHA256SUMS."""
+    if kind in _JOBS:
+        return _JOBS[kind](*args)
     if kind == "deflate":
         return deflate(*args)
     return check_resource(*args)
@@ -90,60 +91,86 @@ def _workers() -> concurrent.futures.Executor:
     return _Here()
 
 
+class _Handed:
+    """A task handed to the workers, which this process takes back and runs itself (take_back) if no worker has started it yet."""
+
+    def __init__(self, workers: concurrent.futures.Executor, *args) -> None:
+        self.args = args
+        self.future = workers.submit(_task, *args)
+
+    def take_back(self) -> None:
+        if self.future.cancel():
+            self.future = _Here().submit(_task, *self.args)
+
+    def result(self):
+        return self.future.result()
+
+
 def write_checked(dataset: Dataset, folder: Path) -> None:
     """Every file of the release into folder (which exists and is empty), validated by frictionless on the way.
 
     Raises InvalidRelease when frictionless finds the tables or the datapackage invalid.
     """
-    global _DOCUMENTS
     frictionless_module()  # imported before the workers fork, so that none of them imports it again
+    pyarrow_modules()  # likewise
     offsets = Offsets(dataset)
-    spreadsheet = Spreadsheet(folder)  # its sheets' rows in a hidden folder of the staging folder until it is written
+    spreadsheet = Spreadsheet(tables())  # openpyxl's workbook, made before the workers fork: they make the sheets
     keys = table_keys({table.name: table_schema(table).get("foreignKeys", []) for table in tables()})
-    checked: dict[str, tuple[dict, concurrent.futures.Future]] = {}  # each table: the descriptor it is checked against, its check
+    checked: dict[str, tuple[dict, _Handed]] = {}  # each table: the descriptor it is checked against, its check
+    exported: list[_Handed] = []  # each table's Parquet file and sheet
 
-    def documents() -> Stamp:  # the build's stamp (the data's digest), and the files that need the dataset only
+    def documents() -> tuple[Stamp, dict[str, Deflated]]:  # the build's stamp (the data's digest), the files that need the dataset only
         stamp = Stamp.of(dataset)
         write_json(dataset, folder, offsets, stamp)
         write_documents(dataset, folder, stamp)
-        return stamp
+        return stamp, deflate(folder, [JSON_ALL, *JSON_KINDS, *DOCUMENTS])
 
-    def sink(table: Table, made: list[tuple]) -> None:  # each table's rows, made once, to Parquet and the spreadsheet too
+    def export(name: str, made: list[tuple]) -> tuple[str, Sheet, dict[str, Deflated]]:  # a table's files besides its CSV and SQLite
+        table = next(table for table in tables() if table.name == name)
         write_parquet(folder, table, made)
-        spreadsheet.add(table, made)
+        sheet = spreadsheet.sheet(table, made)
+        return name, sheet, deflate(folder, [csv_name(name), parquet_name(name)])
+
+    def sink(table: Table, made: list[tuple]) -> None:  # each table's rows, made once, to Parquet and the spreadsheet too, in a worker
+        exported.append(_Handed(workers, "export", table.name, made))
 
     def written(table: Table) -> None:  # its CSV file is closed: its check can start
         descriptor = table_resource(table, folder)
-        checked[table.name] = (descriptor, workers.submit(_task, "table", descriptor, folder, keys))
+        checked[table.name] = (descriptor, _Handed(workers, "table", descriptor, folder, keys))
 
-    _DOCUMENTS = documents
+    _JOBS.update(documents=documents, export=export)
     workers = _workers()
     try:
-        wrote = workers.submit(_task, "documents")  # the first task forks the workers, before any table is made
-        write_tables(dataset, folder, offsets, wrote.result, sink=sink, written=written)
-        stamp = wrote.result()
+        wrote = _Handed(workers, "documents")  # the first task forks the workers, before any table is made
+        write_tables(dataset, folder, offsets, lambda: wrote.result()[0], sink=sink, written=written)
+        stamp, deflated = wrote.result()
         write_geojson(dataset, folder)
+        for task in [*exported, *(task for _, task in checked.values())]:  # what no worker has started yet, here rather than wait
+            task.take_back()
+        for task in exported:
+            name, sheet, files = task.result()
+            spreadsheet.take(name, sheet)
+            deflated.update(files)
         descriptor = datapackage(dataset, folder, stamp)  # of the tables, Parquet and GeoJSON
         (folder / DATAPACKAGE).write_bytes(dump_json(descriptor))
         check = Check(folder)
         if check.failed:
             raise InvalidRelease(summary(check.failed), check.failed)
         (folder / README).write_bytes(readme(stamp))
-        ready = [path.name for path in folder.iterdir() if path.is_file()]  # every file but the spreadsheet, SHA256SUMS and the zip
-        spreadsheet.deflate(workers)  # its sheets first: the spreadsheet must be whole before the zip can take it
-        # then the other files for the zip, a file a task, the largest first
-        deflating = [workers.submit(_task, "deflate", folder, share) for share in shares(folder, ready, len(ready))]
-        _take_waiting(checked, folder, keys)
+        _drop_changed(deflated, descriptor)
+        rest = [
+            path.name for path in folder.iterdir() if path.is_file() and path.name not in deflated
+        ]  # SQLite, GeoJSON, datapackage, README
+        deflating = [workers.submit(_task, "deflate", folder, share) for share in shares(folder, rest, len(rest))]  # a file a task
         spreadsheet.write(folder)
-        deflated = deflate(folder, [XLSX])  # here, while the workers deflate the rest
+        deflated.update(deflate(folder, [XLSX]))  # here, while the workers deflate the rest
         deflated.update((name, done) for future in deflating for name, done in future.result().items())
         (folder / SUMS).write_bytes(sums(folder, deflated))
         write_zip(folder, stamp, deflated)
         results = _results(check, descriptor, keys, checked)
     finally:
-        _DOCUMENTS = None
+        _JOBS.clear()
         workers.shutdown(wait=True, cancel_futures=True)
-        spreadsheet.close()
     errors = check.errors([results])
     if errors:
         raise InvalidRelease(summary(errors), errors)
@@ -152,23 +179,22 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     folder.chmod(0o755)
 
 
-def _take_waiting(checked: dict[str, tuple[dict, concurrent.futures.Future]], folder: Path, keys: dict) -> None:
-    """Check here, rather than wait, each table whose check no worker has started yet (in the order they were handed out)."""
-    for name, (descriptor, future) in list(checked.items()):
-        if future.cancel():
-            done: concurrent.futures.Future = concurrent.futures.Future()
-            done.set_result(check_resource(descriptor, folder, keys))
-            checked[name] = (descriptor, done)
+def _drop_changed(deflated: dict[str, Deflated], descriptor: dict) -> None:
+    """Forget each file deflated early whose SHA-256 is not the one the package holds for it (a file changed since): the zip deflates it again."""
+    for resource in descriptor["resources"]:
+        done = deflated.get(resource["path"])
+        if done is not None and resource.get("hash") != "sha256:" + done[3]:
+            del deflated[resource["path"]]
 
 
-def _results(check: Check, descriptor: dict, keys: dict, checked: dict[str, tuple[dict, concurrent.futures.Future]]) -> dict:
+def _results(check: Check, descriptor: dict, keys: dict, checked: dict[str, tuple[dict, _Handed]]) -> dict:
     """What checking each table of the package found: its early check when it was checked against what the package holds, else a check now."""
     package = {resource["name"]: resource for resource in descriptor["resources"]}
     found = {}
     again = []
     for name in check.names:
-        early, future = checked.get(name, (None, None))
-        result = future.result() if future is not None else None
+        early, task = checked.get(name, (None, None))
+        result = task.result() if task is not None else None
         if result is None or early != package.get(name) or check.keys != keys:
             again.append(name)
         else:
