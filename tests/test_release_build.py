@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import hashlib
 import io
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -193,3 +196,44 @@ def test_a_zip_of_files_deflated_elsewhere_is_the_zip_zipfile_writes(deflated_el
     ready = {name: done for share in shares for name, done in archive.deflate(folder, share).items()}
     assert archive.sums(folder, ready) == expected_sums
     assert archive.write_zip(folder, stamp, ready).read_bytes() == expected
+
+
+def test_a_table_changed_after_its_files_were_deflated_goes_into_the_zip_as_it_is(tmp_path, monkeypatch):
+    """The zip takes a file deflated early only if datapackage.json holds its SHA-256: a CSV file written again (validly) after
+    its export deflated it goes in as the folder holds it, and SHA256SUMS names its bytes."""
+    root = copy_fixture(tmp_path / "project")
+    real_write_tables = build.write_tables
+
+    def write_tables(dataset, folder, offsets, stamp, **kwargs):
+        real_write_tables(dataset, folder, offsets, stamp, **kwargs)
+        path = folder / "places.csv"
+        path.write_bytes(path.read_bytes().replace(b",Brook,", b",Brook village,"))
+
+    monkeypatch.setattr(build, "cores", lambda: 1)  # every task runs as it is handed out: places.csv is deflated before the change
+    monkeypatch.setattr(build, "write_tables", write_tables)
+    out = write_release(load(root), tmp_path / "data")
+    held = (out / "places.csv").read_bytes()
+    assert b",Brook village," in held
+    (zipped,) = out.glob("*.zip")
+    with zipfile.ZipFile(zipped) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith("/places.csv")]
+        assert archive.read(name) == held
+    assert f"{hashlib.sha256(held).hexdigest()}  places.csv\n" in (out / "SHA256SUMS").read_text(encoding="ascii")
+
+
+class _Idle(concurrent.futures.Executor):
+    """A pool whose workers never start a task."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        return concurrent.futures.Future()
+
+
+def test_a_task_no_worker_has_started_is_taken_back_and_run_here(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"some text " * 1000)
+    waiting = build._Handed(_Idle(), "deflate", tmp_path, ["a.txt"])
+    waiting.take_back()
+    assert waiting.result() == archive.deflate(tmp_path, ["a.txt"])
+    started = build._Handed(_Idle(), "deflate", tmp_path, ["a.txt"])
+    assert started.future.set_running_or_notify_cancel()  # a worker took it
+    started.take_back()
+    assert started.future.running(), "a task a worker has started is left to it"

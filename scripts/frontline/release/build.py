@@ -42,7 +42,7 @@ from ..parallel import cores
 from .archive import Deflated, deflate, readme, shares, sums, write_zip
 from .datapackage import datapackage, table_resource, table_schema
 from .documents import write_documents
-from .files import DATAPACKAGE, DOCUMENTS, JSON_ALL, JSON_KINDS, README, SUMS, XLSX, csv_name, parquet_name
+from .files import DATAPACKAGE, DOCUMENTS, JSON_ALL, JSON_KINDS, README, SQLITE, SUMS, XLSX, csv_name, parquet_name
 from .geojson import write_geojson
 from .jsonfiles import dump_json, write_json
 from .parquet import pyarrow_modules, write_parquet
@@ -144,6 +144,7 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
         wrote = _Handed(workers, "documents")  # the first task forks the workers, before any table is made
         write_tables(dataset, folder, offsets, lambda: wrote.result()[0], sink=sink, written=written)
         stamp, deflated = wrote.result()
+        deflated.update(deflate(folder, [SQLITE]))  # whole once the tables are written: here, while the workers finish theirs
         write_geojson(dataset, folder)
         for task in [*exported, *(task for _, task in checked.values())]:  # what no worker has started yet, here rather than wait
             task.take_back()
@@ -158,10 +159,9 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
             raise InvalidRelease(summary(check.failed), check.failed)
         (folder / README).write_bytes(readme(stamp))
         _drop_changed(deflated, descriptor)
-        rest = [
-            path.name for path in folder.iterdir() if path.is_file() and path.name not in deflated
-        ]  # SQLite, GeoJSON, datapackage, README
-        deflating = [workers.submit(_task, "deflate", folder, share) for share in shares(folder, rest, len(rest))]  # a file a task
+        # the files not deflated yet (GeoJSON, datapackage, README), a file a task, while this process writes the spreadsheet
+        rest = [path.name for path in folder.iterdir() if path.is_file() and path.name not in deflated]
+        deflating = [workers.submit(_task, "deflate", folder, share) for share in shares(folder, rest, len(rest))]
         spreadsheet.write(folder)
         deflated.update(deflate(folder, [XLSX]))  # here, while the workers deflate the rest
         deflated.update((name, done) for future in deflating for name, done in future.result().items())
