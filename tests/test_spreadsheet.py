@@ -25,12 +25,13 @@ import openpyxl.styles
 import openpyxl.utils.exceptions
 import pytest
 import yaml
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from frontline import release
 from frontline.checks import check
 from frontline.load import load
 from frontline.release.files import SQLITE, SUMS, XLSX
-from frontline.release.spreadsheet import Spreadsheet
+from frontline.release.spreadsheet import ILLEGAL_BYTES, Spreadsheet
 from frontline.release.tables import Column, Table
 from helpers import copy_fixture
 
@@ -212,6 +213,21 @@ def test_text_a_spreadsheet_cannot_hold_is_refused(tmp_path):
             spreadsheet.add(table, [(text,)])
         with pytest.raises(ValueError, match="no sheet of t yet"):
             spreadsheet.write(tmp_path)
+
+
+def test_a_sheet_is_searched_for_the_characters_openpyxl_refuses_and_those_alone(tmp_path):
+    refused = {code for code in range(0x110000) if ILLEGAL_CHARACTERS_RE.match(chr(code))}
+    assert refused == set(ILLEGAL_BYTES)
+    others = "".join(chr(code) for code in range(0x80, 0x110000) if not 0xD800 <= code < 0xE000).encode("utf-8")
+    assert min(others) >= 0x80, "no other character's UTF-8 holds one of those bytes"
+    table = Table("t", "", [Column("c", "string", ""), Column("d", "string", "")], ["c"], [])
+    for code in sorted(refused):
+        with pytest.raises(openpyxl.utils.exceptions.IllegalCharacterError):
+            Spreadsheet([table]).add(table, [("fine", "fine"), ("fine", f"a{chr(code)}b")])
+    spreadsheet = Spreadsheet([table])
+    spreadsheet.add(table, [("tab\tline\nreturn\r", "\u00e9\u2028\U0001f600")])  # what a cell may hold
+    with zipfile.ZipFile(spreadsheet.write(tmp_path)) as archive:
+        assert "\u2028\U0001f600".encode() in archive.read("xl/worksheets/sheet1.xml")
 
 
 def test_sheets_made_by_other_processes_give_the_same_file(tmp_path):

@@ -48,6 +48,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32_767  # characters a spreadsheet cell holds
 CHUNK = 2_000  # rows encoded and written to a sheet's file at a time
 SHEET_DATA_END = b"</sheetData>"
+# The characters a sheet cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE: control characters but tab, line feed and carriage
+# return), as UTF-8: each is one byte, which no other character's UTF-8 holds, so a sheet's bytes are searched for them at once.
+ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 QUOTED = "2"  # the style of quote-prefixed text: the third openpyxl registers, after the default and the headers' bold
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
@@ -158,43 +161,42 @@ class _Rows:
         self.quoted = False
 
     def __iter__(self) -> Iterator[bytes]:
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.utils import get_column_letter
 
         made = self.made
-        letters = [get_column_letter(i) for i in range(1, len(self.table.columns) + 1)]
+        cells = [(f'<c r="{letter}', letter) for letter in map(get_column_letter, range(1, len(self.table.columns) + 1))]
         for start in range(0, len(made), CHUNK):
             chunk = made[start : start + CHUNK]
             parts: list[str] = []
             append = parts.append
             for number, row in enumerate(chunk, start + 2):
-                append(f'<row r="{number}">')
-                for letter, value in zip(letters, row, strict=True):
+                at = str(number)
+                append(f'<row r="{at}">')
+                for (opening, letter), value in zip(cells, row, strict=True):
                     if value is None:
                         continue
-                    if (  # the common case inline: text without a formula trigger or spaces at its ends
+                    if (  # the common case inline: text without spaces at its ends or a formula trigger
                         value.__class__ is str
                         and value
                         and len(value) <= MAX_CELL
+                        and value.strip() == value
                         and not value.startswith(FORMULA_TRIGGERS)
-                        and not value[0].isspace()
-                        and not value[-1].isspace()
                     ):
                         if "&" in value or "<" in value or ">" in value:
                             value = _escape(value)
-                        append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                        append(f'{opening}{at}" t="inlineStr"><is><t>{value}</t></is></c>')
                     elif value.__class__ is int:  # a whole number (never a bool, NaN or infinite): as _number writes it
-                        append(f'<c r="{letter}{number}" t="n"><v>{value:.16g}</v></c>')
+                        append(f'{opening}{at}" t="n"><v>{value:.16g}</v></c>')
                     else:
-                        append(self._cell_xml(f"{letter}{number}", value))
+                        append(self._cell_xml(letter + at, value))
                 append("</row>")
-            text = "".join(parts)
-            if ILLEGAL_CHARACTERS_RE.search(text):  # the markup has none: a text has one; refuse it by name
+            data = "".join(parts).encode("utf-8", "xmlcharrefreplace")
+            if len(data.translate(None, ILLEGAL_BYTES)) != len(data):  # the markup has none: a text has one; refuse it by name
                 for row in chunk:
                     for value in row:
                         if isinstance(value, str):
                             _check_text(value)
-            yield text.encode("utf-8", "xmlcharrefreplace")
+            yield data
 
     def _cell_xml(self, where: str, value) -> str:
         """One cell as openpyxl's cell writer (etree_write_cell) writes it."""
