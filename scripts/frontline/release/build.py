@@ -46,12 +46,12 @@ from .files import DATAPACKAGE, DOCUMENTS, JSON_ALL, JSON_KINDS, README, SQLITE,
 from .geojson import write_geojson
 from .jsonfiles import dump_json, write_json
 from .parquet import pyarrow_modules, write_parquet
-from .rows import Offsets
+from .rows import Offsets, by_kind, rows
 from .spreadsheet import Sheet, Spreadsheet
 from .stamp import Stamp
 from .tables import Table, tables
 from .validation import Check, InvalidRelease, check_resource, check_tables, frictionless_module, summary, table_keys
-from .writers import write_tables
+from .writers import write_csv, write_tables
 
 # What the forked workers do besides checking tables and deflating files, by name: set just before they fork, so that they
 # inherit the dataset and the spreadsheet, not a copy.
@@ -116,8 +116,9 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     offsets = Offsets(dataset)
     spreadsheet = Spreadsheet(tables())  # openpyxl's workbook, made before the workers fork: they make the sheets
     keys = table_keys({table.name: table_schema(table).get("foreignKeys", []) for table in tables()})
-    checked: dict[str, tuple[dict, _Handed]] = {}  # each table: the descriptor it is checked against, its check
-    exported: list[_Handed] = []  # each table's Parquet file and sheet
+    checked: dict[str, tuple[dict, _Handed | concurrent.futures.Future]] = {}  # each table: the descriptor it is checked against, its check
+    exported: list[_Handed | concurrent.futures.Future] = []  # each table's Parquet file and sheet
+    flats: list[_Handed] = []  # each flat table's files and check
 
     def documents() -> tuple[Stamp, dict[str, Deflated]]:  # the build's stamp (the data's digest), the files that need the dataset only
         stamp = Stamp.of(dataset)
@@ -126,28 +127,43 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
         return stamp, deflate(folder, [JSON_ALL, *JSON_KINDS, *DOCUMENTS])
 
     def export(name: str, made: list[tuple]) -> tuple[str, Sheet, dict[str, Deflated]]:  # a table's files besides its CSV and SQLite
-        table = next(table for table in tables() if table.name == name)
+        table = _table(name)
         write_parquet(folder, table, made)
         sheet = spreadsheet.sheet(table, made)
         return name, sheet, deflate(folder, [csv_name(name), parquet_name(name)])
 
+    # a flat table (not in SQLite): its rows, its CSV file, its descriptor and check, its other files
+    def flat(name: str) -> tuple[dict, object, tuple[str, Sheet, dict[str, Deflated]]]:
+        table = _table(name)
+        made = list(rows(table, by_kind(dataset), offsets, dataset))
+        write_csv(folder, table, made)
+        descriptor = table_resource(table, folder)
+        return descriptor, check_resource(descriptor, folder, keys), export(name, made)
+
     def sink(table: Table, made: list[tuple]) -> None:  # each table's rows, made once, to Parquet and the spreadsheet too, in a worker
         exported.append(_Handed(workers, "export", table.name, made))
+
+    def elsewhere(table: Table) -> None:  # a flat table: its rows and files in a worker, from the start
+        flats.append(_Handed(workers, "flat", table.name))
 
     def written(table: Table) -> None:  # its CSV file is closed: its check can start
         descriptor = table_resource(table, folder)
         checked[table.name] = (descriptor, _Handed(workers, "table", descriptor, folder, keys))
 
-    _JOBS.update(documents=documents, export=export)
+    _JOBS.update(documents=documents, export=export, flat=flat)
     workers = _workers()
     try:
         wrote = _Handed(workers, "documents")  # the first task forks the workers, before any table is made
-        write_tables(dataset, folder, offsets, lambda: wrote.result()[0], sink=sink, written=written)
+        write_tables(dataset, folder, offsets, lambda: wrote.result()[0], sink=sink, written=written, elsewhere=elsewhere)
         stamp, deflated = wrote.result()
         deflated.update(deflate(folder, [SQLITE]))  # whole once the tables are written: here, while the workers finish theirs
         write_geojson(dataset, folder)
-        for task in [*exported, *(task for _, task in checked.values())]:  # what no worker has started yet, here rather than wait
+        for task in [*flats, *exported, *(task for _, task in checked.values())]:  # what no worker has started yet, here rather than wait
             task.take_back()
+        for task in flats:
+            early, found, files = task.result()
+            checked[early["name"]] = (early, _done(found))
+            exported.append(_done(files))
         for task in exported:
             name, sheet, files = task.result()
             spreadsheet.take(name, sheet)
@@ -179,6 +195,17 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     folder.chmod(0o755)
 
 
+def _done(value) -> concurrent.futures.Future:
+    """A task done already, with value as its result."""
+    future: concurrent.futures.Future = concurrent.futures.Future()
+    future.set_result(value)
+    return future
+
+
+def _table(name: str) -> Table:
+    return next(table for table in tables() if table.name == name)
+
+
 def _drop_changed(deflated: dict[str, Deflated], descriptor: dict) -> None:
     """Forget each file deflated early whose SHA-256 is not the one the package holds for it (a file changed since): the zip deflates it again."""
     for resource in descriptor["resources"]:
@@ -187,7 +214,7 @@ def _drop_changed(deflated: dict[str, Deflated], descriptor: dict) -> None:
             del deflated[resource["path"]]
 
 
-def _results(check: Check, descriptor: dict, keys: dict, checked: dict[str, tuple[dict, _Handed]]) -> dict:
+def _results(check: Check, descriptor: dict, keys: dict, checked: dict[str, tuple[dict, _Handed | concurrent.futures.Future]]) -> dict:
     """What checking each table of the package found: its early check when it was checked against what the package holds, else a check now."""
     package = {resource["name"]: resource for resource in descriptor["resources"]}
     found = {}
