@@ -102,6 +102,10 @@ class _Handed:
         if self.future.cancel():
             self.future = _Here().submit(_task, *self.args)
 
+    def waiting(self) -> bool:
+        """No worker has started it yet."""
+        return not self.future.running() and not self.future.done()
+
     def result(self):
         return self.future.result()
 
@@ -142,6 +146,8 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
 
     def sink(table: Table, made: list[tuple]) -> None:  # each table's rows, made once, to Parquet and the spreadsheet too, in a worker
         exported.append(_Handed(workers, "export", table.name, made))
+        for task in [task for task in exported if task.waiting()][:-1]:  # rows wait here for a worker: one table's at most, the rest
+            task.take_back()  # made here (the workers are busy)
 
     def elsewhere(table: Table) -> None:  # a flat table: its rows and files in a worker, from the start
         flats.append(_Handed(workers, "flat", table.name))
@@ -168,6 +174,8 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
             name, sheet, files = task.result()
             spreadsheet.take(name, sheet)
             deflated.update(files)
+        flats.clear()  # their bytes now in the spreadsheet and deflated alone, let go of as they are written
+        exported.clear()
         descriptor = datapackage(dataset, folder, stamp)  # of the tables, Parquet and GeoJSON
         (folder / DATAPACKAGE).write_bytes(dump_json(descriptor))
         check = Check(folder)

@@ -136,7 +136,7 @@ class Spreadsheet:
         self.sheets[name] = sheet
 
     def write(self, folder: Path) -> Path:
-        """frontline.xlsx into folder, reproducible, once every table's sheet is kept; return its path."""
+        """frontline.xlsx into folder, reproducible, once every table's sheet is kept; return its path (the sheets are let go of)."""
         missing = [table.name for table in self.tables if table.name not in self.sheets]
         if missing:
             raise ValueError(f"the spreadsheet has no sheet of {', '.join(missing)} yet")
@@ -145,7 +145,7 @@ class Spreadsheet:
             book = _workbook(self.tables, quoted=True)
             if _parts(book, self.tables) != self.parts:
                 raise ValueError("openpyxl wrote other sheets once the quote prefix's style was registered")
-        deflated = {entry: self.sheets[name][:3] for name, (entry, _, _) in self.parts.items()}
+        deflated = {entry: self.sheets.pop(name)[:3] for name, (entry, _, _) in self.parts.items()}  # each let go of once written
         target = folder / XLSX
         with open(target, "wb") as handle:
             _reproducible(book, handle, deflated)
@@ -278,7 +278,7 @@ def _reproducible(data: bytes, out: IO[bytes], sheets: dict[str, tuple[int, int,
             info.create_system = 3
             info.external_attr = (0o100644 & 0xFFFF) << 16
             if entry.filename in sheets:
-                write_deflated(target, info, *sheets[entry.filename])
+                write_deflated(target, info, *sheets.pop(entry.filename))
             else:
                 content = source.read(entry)
                 if entry.filename == "docProps/core.xml":
