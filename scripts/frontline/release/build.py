@@ -5,20 +5,25 @@ target, the tables as CSV, SQLite and Parquet (``writers.py``, ``parquet.py``) a
 (``spreadsheet.py``), each table's rows made once for all four, the places as GeoJSON, the
 datapackage (``datapackage.py``), the records as JSON (``jsonfiles.py``), the documents, README.txt,
 SHA256SUMS and the zip (``archive.py``). frictionless validates what was written
-(``validation.py``), beside the writing: a process per core is forked at the start; one of them
-works out the build's stamp (the data's digest) and writes the JSON and the documents while this
-process writes the tables (the stamp is needed only at the end of them, for the SQLite file's meta
-table), and each table is handed to them to check as soon as its CSV file is closed (the largest,
-the flat tables, first). Once the datapackage is written its descriptor is checked, and a table's
-early check counts only if the package holds the very descriptor (size and SHA-256 included) it
-was checked against; otherwise the table is checked again from the package. The workers then
-deflate the spreadsheet's sheets (the largest first) and then every file written so far for the
-zip (and hash it), a file a task, the largest first; this process checks here the tables that no
-worker has started yet, puts the spreadsheet together from the deflated sheets, and deflates and
-hashes it for the zip while the workers finish. SHA256SUMS and the zip follow, the files deflated
-before going into the zip as they are. Only a release that passes takes the target's place
-(``atomic.replace_dir``: two renames), so a failed or invalid build leaves the previous release as
-it was and no half-written folder.
+(``validation.py``), beside the writing. A process per core is forked at the start (after
+openpyxl's workbook is made, so that they know each sheet's start and end); one of them works out
+the build's stamp (the data's digest) and writes the JSON and the documents, another makes the flat
+tables whole (rows, CSV file, check, Parquet file and sheet: SQLite does not hold them), while this
+process makes the other tables' rows, CSV files and SQLite rows (the stamp is needed only at the
+end of them, for the SQLite file's meta table). Each of those tables is handed to the workers to
+check as soon as its CSV file is closed, and its rows to make its Parquet file and its sheet (when
+the rows of more than one table wait for a worker, this process makes the older ones' files
+itself). Each file is deflated for the zip, and hashed, by the process that wrote it, as soon as it
+is written (the sheets as they are written, into the spreadsheet's own zip). Once the tables are
+written, this process deflates the SQLite file and then runs itself every task no worker has
+started yet. Once the datapackage is written its descriptor is checked, and a table's early check
+counts only if the package holds the very descriptor (size and SHA-256 included) it was checked
+against; otherwise the table is checked again from the package. Likewise a file deflated early
+goes into the zip only if the package holds its SHA-256. The spreadsheet is put together from the
+deflated sheets and deflated for the zip here while the workers deflate the last files;
+SHA256SUMS and the zip follow, the files deflated before going into the zip as they are. Only a
+release that passes takes the target's place (``atomic.replace_dir``: two renames), so a failed
+or invalid build leaves the previous release as it was and no half-written folder.
 
 Reproducible: rows are sorted by id (then position), keys follow the schemas' order, no clock is
 read (SOURCE_DATE_EPOCH, when set, dates the package, the spreadsheet and the zip entries), and the
