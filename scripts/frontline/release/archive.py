@@ -136,17 +136,6 @@ def fits(size: int) -> bool:
     return size * 1.05 <= zipfile.ZIP64_LIMIT
 
 
-def shares(folder: Path, names: list[str], count: int) -> list[list[str]]:
-    """names split into count shares of about the same size, the largest files first."""
-    out: list[list[str]] = [[] for _ in range(count)]
-    sizes = [0] * count
-    for name in sorted(names, key=lambda n: (-(folder / n).stat().st_size, n)):
-        least = sizes.index(min(sizes))
-        out[least].append(name)
-        sizes[least] += (folder / name).stat().st_size
-    return [share for share in out if share]
-
-
 def sums(folder: Path, known: dict[str, Deflated] | None = None) -> bytes:
     """SHA256SUMS of every other file in folder, sorted by name, as sha256sum writes them (known: files already hashed)."""
     lines = []

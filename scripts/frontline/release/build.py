@@ -20,8 +20,9 @@ started yet. Once the datapackage is written its descriptor is checked, and a ta
 counts only if the package holds the very descriptor (size and SHA-256 included) it was checked
 against; otherwise the table is checked again from the package. Likewise a file deflated early
 goes into the zip only if the package holds its SHA-256. The spreadsheet is put together from the
-deflated sheets and deflated for the zip here while the workers deflate the last files;
-SHA256SUMS and the zip follow, the files deflated before going into the zip as they are. Only a
+deflated sheets before the datapackage is written, and a worker deflates it for the zip while this
+process writes and checks the datapackage; SHA256SUMS and the zip follow, the files deflated
+before going into the zip as they are. Only a
 release that passes takes the target's place (``atomic.replace_dir``: two renames), so a failed
 or invalid build leaves the previous release as it was and no half-written folder.
 
@@ -44,7 +45,7 @@ from pathlib import Path
 from .. import atomic, process
 from ..load import Dataset
 from ..parallel import cores
-from .archive import Deflated, deflate, readme, shares, sums, write_zip
+from .archive import Deflated, deflate, readme, sums, write_zip
 from .datapackage import datapackage, table_resource, table_schema
 from .documents import write_documents
 from .files import DATAPACKAGE, DOCUMENTS, JSON_ALL, JSON_KINDS, README, SQLITE, SUMS, XLSX, csv_name, parquet_name
@@ -181,6 +182,8 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
             deflated.update(files)
         flats.clear()  # their bytes now in the spreadsheet and deflated alone, let go of as they are written
         exported.clear()
+        spreadsheet.write(folder)
+        deflating = workers.submit(_task, "deflate", folder, [XLSX])  # while this process writes and checks the datapackage
         descriptor = datapackage(dataset, folder, stamp)  # of the tables, Parquet and GeoJSON
         (folder / DATAPACKAGE).write_bytes(dump_json(descriptor))
         check = Check(folder)
@@ -188,12 +191,10 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
             raise InvalidRelease(summary(check.failed), check.failed)
         (folder / README).write_bytes(readme(stamp))
         _drop_changed(deflated, descriptor)
-        # the files not deflated yet (GeoJSON, datapackage, README), a file a task, while this process writes the spreadsheet
-        rest = [path.name for path in folder.iterdir() if path.is_file() and path.name not in deflated]
-        deflating = [workers.submit(_task, "deflate", folder, share) for share in shares(folder, rest, len(rest))]
-        spreadsheet.write(folder)
-        deflated.update(deflate(folder, [XLSX]))  # here, while the workers deflate the rest
-        deflated.update((name, done) for future in deflating for name, done in future.result().items())
+        # the files not deflated yet: GeoJSON, the datapackage, README (and any file written again since it was deflated)
+        rest = [path.name for path in folder.iterdir() if path.is_file() and path.name not in deflated and path.name != XLSX]
+        deflated.update(deflate(folder, rest))
+        deflated.update(deflating.result())
         (folder / SUMS).write_bytes(sums(folder, deflated))
         write_zip(folder, stamp, deflated)
         results = _results(check, descriptor, keys, checked)
