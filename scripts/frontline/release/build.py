@@ -22,9 +22,9 @@ against; otherwise the table is checked again from the package. Likewise a file 
 goes into the zip only if the package holds its SHA-256. The spreadsheet is put together from the
 deflated sheets before the datapackage is written, and a worker deflates it for the zip while this
 process writes and checks the datapackage; SHA256SUMS and the zip follow, the files deflated
-before going into the zip as they are. Only a
-release that passes takes the target's place (``atomic.replace_dir``: two renames), so a failed
-or invalid build leaves the previous release as it was and no half-written folder.
+before going into the zip as they are. Only a release that passes takes the target's place
+(``atomic.replace_dir``: two renames), so a failed or invalid build leaves the previous release as
+it was and no half-written folder.
 
 Reproducible: rows are sorted by id (then position), keys follow the schemas' order, no clock is
 read (SOURCE_DATE_EPOCH, when set, dates the package, the spreadsheet and the zip entries), and the
@@ -66,8 +66,9 @@ _JOBS: dict[str, Callable] = {}
 
 def _task(kind: str, *args):
     """One task of a worker: ("documents",) works out the build's stamp, writes the JSON and the documents and deflates them for
-    the zip; ("export", table, rows) writes a table's Parquet file and sheet and deflates its files; ("table", descriptor,
-    folder, keys) checks a table; ("deflate", folder, names) deflates and hashes files for the zip and SHA256SUMS."""
+    the zip; ("flat", table) makes a flat table whole and checks it; ("export", table, rows) writes a table's Parquet file and
+    sheet and deflates its files; ("table", descriptor, folder, keys) checks a table; ("deflate", folder, names) deflates and
+    hashes files for the zip and SHA256SUMS."""
     if kind in _JOBS:
         return _JOBS[kind](*args)
     if kind == "deflate":
@@ -152,8 +153,9 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
 
     def sink(table: Table, made: list[tuple]) -> None:  # each table's rows, made once, to Parquet and the spreadsheet too, in a worker
         exported.append(_Handed(workers, "export", table.name, made))
-        for task in [task for task in exported if task.waiting()][:-1]:  # rows wait here for a worker: one table's at most, the rest
-            task.take_back()  # made here (the workers are busy)
+        # the rows of one table at most wait here for a worker: while the workers are busy, the older ones' files are made here
+        for task in [task for task in exported if task.waiting()][:-1]:
+            task.take_back()
 
     def elsewhere(table: Table) -> None:  # a flat table: its rows and files in a worker, from the start
         flats.append(_Handed(workers, "flat", table.name))
