@@ -98,9 +98,8 @@ def _number(value) -> str:
     return "" if math.isnan(value) or math.isinf(value) else f"{value:.16g}"
 
 
-Sheet = tuple[
-    int, int, bytes, bool
-]  # a sheet as the workbook's zip holds it (CRC-32, size, deflated bytes), and whether a text cell is quote-prefixed
+# A sheet as the workbook's zip holds it (CRC-32, size, deflated bytes), and whether a text cell in it is quote-prefixed.
+Sheet = tuple[int, int, bytes, bool]
 
 
 class Spreadsheet:
