@@ -24,8 +24,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from frontline.coverage import spans
+from frontline.load import Record
 from frontline.site import annotate, build, env, jsonld, links, pages, urls
 from frontline.site.index import Site
+from frontline.yamlsafe import Document
 from helpers import FIXTURE, ROOT, build_project, copy_project, make_release, pagefind_fragments
 from test_export import pop_date_spans
 
@@ -205,6 +207,21 @@ def test_edit_url_setting_makes_a_link(mini_site, monkeypatch):
     site = Site(mini_site.dataset, mini_site.root, {})
     record = records(mini_site, "place")[0]
     assert f'href="https://example.org/edit/main/{record.path}"' in pages.record_page(site, record)
+
+
+def test_a_field_without_a_formatter_is_shown_plainly_and_escaped(mini_site):
+    """A field a newer schema adds, which the page knows nothing of, is a row after the others: its value readable
+    (a mapping as rows, a list as a list, a number with thin spaces) and every text in it escaped."""
+    site = Site(mini_site.dataset, mini_site.root, {})
+    record = records(mini_site, "figure")[0]
+    extra = {"where": "<b>north</b>", "tallies": [1200, "a & b"], "flag": True}
+    changed = Record(record.kind, record.path, Document({**record.data, "later_field": extra}))
+    page = pages.record_page(site, changed)
+    row = page.split("<dt data-pagefind-ignore>Later field</dt>\n<dd>", 1)[1].split("</dd>\n</dl>", 1)[0]
+    assert "&lt;b&gt;north&lt;/b&gt;" in row and "<b>" not in row
+    assert "<li>1\u202f200</li>" in row and "<li>a &amp; b</li>" in row and "True" in row
+    assert page.index("Later field") > page.index(">Places</dt>")  # after the figure's own rows
+    assert "Later field" not in pages.record_page(site, record)
 
 
 # --- links both ways -------------------------------------------------------------------------
@@ -690,6 +707,8 @@ def test_source_page_lists_what_no_record_covers(tmp_path):
     dataset = load(root)
     gaps = coverage.gaps(dataset)["example-report"]
     assert [(g.check, g.words) for g in gaps] == [("number", "2"), ("number", "million")]
+    source = next(r for r in dataset.of_kind("source") if r.id == "example-report")
+    assert coverage.gaps(dataset, [source]) == {"example-report": gaps}  # one source's, as its page asks for them
     docs = build.render(dataset, root, root / "build" / "docs", make_release(dataset, root))
     page = (docs / "sources" / "example-report.md").read_text(encoding="utf-8")
     for gap in gaps:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import os
 from pathlib import Path
 
 from conftest import copy_project
 from frontline.load import load
+from frontline.release import Offsets
 from frontline.site import build
+from frontline.site.index import Site
 from helpers import FIXTURE
 
 
@@ -24,3 +28,49 @@ def test_pages_from_worker_processes_are_the_same(tmp_path: Path, monkeypatch):
     expected = _tree(one)
     assert len([name for name in expected if name.startswith("claims/")]) >= 2
     assert _tree(several) == expected
+
+
+def test_a_worker_leaves_what_it_inherited_out_of_the_collector(tmp_path: Path, monkeypatch):
+    """A forked worker's first task freezes what it inherited (gc.freeze) and later tasks do not freeze again;
+    the process that set the tasks up, when it runs them itself, freezes nothing."""
+    root = copy_project(FIXTURE, tmp_path / "project")
+    dataset = load(root)
+    site = Site(dataset, root, {})
+    out = tmp_path / "out"
+    monkeypatch.setattr(build, "_FROZEN", 0)
+    monkeypatch.setattr(build, "_SHARED", (site, out, Offsets(dataset), os.getpid(), None))
+    before = gc.get_freeze_count()
+    build._page_task("threads", "")
+    assert gc.get_freeze_count() == before and build._FROZEN == 0
+    monkeypatch.setattr(build, "_SHARED", (site, out, Offsets(dataset), os.getpid() + 1, None))  # as a forked worker sees it
+    try:
+        build._page_task("threads", "")
+        frozen = gc.get_freeze_count()
+        assert frozen > before and os.getpid() == build._FROZEN
+        build._page_task("timeline", "")
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()  # what this test froze; the collector scans it again
+    assert (out / "threads.md").is_file() and (out / "timeline.md").is_file()
+
+
+def test_the_index_is_made_while_the_collector_rests(tmp_path: Path, monkeypatch):
+    """The site's index is made with the garbage collector disabled, and the collector is left as it was found."""
+    root = copy_project(FIXTURE, tmp_path / "project")
+    dataset = load(root)
+    seen = []
+
+    def index(*args):
+        seen.append(gc.isenabled())
+        return Site(*args)
+
+    monkeypatch.setattr(build, "Site", index)
+    assert gc.isenabled()
+    build._index(dataset, root, {})
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        build._index(dataset, root, {})
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()

@@ -370,13 +370,14 @@ def scan(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]], 
     return numbers(text), dates(text), attributed
 
 
-def gaps(dataset: Dataset) -> dict[str, list[Gap]]:
-    """Per source id, the numbers and attributed sentences of its text that no record covers."""
+def gaps(dataset: Dataset, sources: list[Record] | None = None) -> dict[str, list[Gap]]:
+    """Per source id (of sources, by default every source of dataset), the numbers and attributed sentences of its
+    text that no record covers."""
     locate = dataset.locate
     covered = spans(dataset)
     scans = dataset.derived.get("scans", {})
     out: dict[str, list[Gap]] = {}
-    for record in dataset.of_kind("source"):
+    for record in dataset.of_kind("source") if sources is None else sources:
         text = dataset.texts.get(record.id)
         if text is None:
             continue

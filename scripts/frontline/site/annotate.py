@@ -118,5 +118,5 @@ def coverage(site: Site, record: Record) -> Coverage:
         share=share(site, record.id),
         length=len(site.dataset.texts[record.id].text),
         by_kind=[row for row in by_kind if row[1]],
-        gaps=[(g.line, g.column, g.describe()) for g in site.gaps.get(record.id, [])],
+        gaps=[(g.line, g.column, g.describe()) for g in site.gaps(record)],
     )

@@ -168,6 +168,18 @@ def yaml_text(value) -> Markup:
     return markup(json.dumps(html.escape(str(value), quote=True)))
 
 
+def front_matter(title, description="", hide=(), search_exclude=False) -> Markup:
+    """A page's YAML front matter and the blank line after it: base.md prints it, and so do the records' pages."""
+    out = f"---\ntitle: {yaml_text(title)}\n"
+    if description:
+        out += f"description: {yaml_text(description)}\n"
+    if hide:
+        out += "hide:\n" + "".join(f"  - {finalize(item)}\n" for item in hide)
+    if search_exclude:
+        out += "search_exclude: true\n"
+    return markup(out + "---\n\n")
+
+
 def script_json(value) -> Markup:
     """JSON for a <script> element, with <, > and & as \\u escapes."""
     return markup(json_for_script(value))
@@ -297,7 +309,17 @@ def environment() -> Environment:
     )
     env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS)
     # The fragments every page prints (macros would cost a call each; see macros.html).
-    env.globals.update(badge=badge, status_badge=status, muted=muted, field=field, ul=ul, time=time, html_block=html_block, jsonld=jsonld)
+    env.globals.update(
+        front_matter=front_matter,
+        badge=badge,
+        status_badge=status,
+        muted=muted,
+        field=field,
+        ul=ul,
+        time=time,
+        html_block=html_block,
+        jsonld=jsonld,
+    )
     env.globals.update(href=href, record_url=record_url, api_url=api_url, API=API, ASSET_DIR=ASSET_DIR, DATA=DATA)
     return env
 

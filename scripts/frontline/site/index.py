@@ -2,20 +2,19 @@
 
 Reads the loaded dataset, its coverage spans and gaps (``coverage``) and the ``extra.frontline``
 settings of ``mkdocs.yml`` (or the ``FRONTLINE_*`` environment variables). Writes nothing.
-Everything here is computed once per build (the coverage gaps when a source's page first needs them), in
+Everything here is computed once per build (a source's coverage gaps when its page needs them), in
 linear time, and read by every page.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from collections import defaultdict
 from pathlib import Path
 
 from .. import coverage, meta, model
-from ..load import Dataset, Record
-from ..model import KIND, KINDS, walk
+from ..load import Dataset, Record, values_at
+from ..model import KIND, KINDS
 
 # What a reference means, seen from the record it points at: (kind, field pattern) -> heading.
 BACKLINKS = {
@@ -63,18 +62,28 @@ class Site:
         self.kinds: dict[str, list[Record]] = {kind: sorted(dataset.of_kind(kind), key=lambda r: r.id) for kind in KINDS}
         # target id -> heading -> [record]
         self.backlinks: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
+        by_id = self.by_id
+        # Per kind, each reference field shown as a backlink: (its first key, the rest of its pattern, the kind it
+        # names, the heading). Evidence is shown as quotes, and relations get their own inverse names below.
+        shown = {
+            kind: [
+                (pattern[0], pattern[1:], target_kind, BACKLINKS.get((kind, pattern), f"{KIND[kind].many} that refer to it"))
+                for pattern, target_kind in model.references(kind)
+                if not (pattern[-1:] == ("source",) and "evidence" in pattern) and pattern != ("relations", "*", "claim")
+            ]
+            for kind in KINDS
+        }
         for record in dataset.records:
-            for pattern, target_kind in model.references(record.kind):
-                if pattern[-1:] == ("source",) and "evidence" in pattern:
-                    continue  # evidence is shown as quotes, not as backlinks
-                if pattern == ("relations", "*", "claim"):
-                    continue  # relations get their own inverse names below
-                for _, value in walk(record.data, pattern):
-                    target = self.by_id.get(value) if isinstance(value, str) else None
+            data = record.data
+            for key, rest, target_kind, heading in shown[record.kind] if isinstance(data, dict) else ():
+                found = data.get(key)
+                if found is None:
+                    continue  # the common case of a field left out (a None value holds no reference either)
+                for value in values_at(found, rest) if rest else (found,):
+                    target = by_id.get(value) if isinstance(value, str) else None
                     if target is None or target.kind != target_kind or target is record:
                         continue
-                    heading = BACKLINKS.get((record.kind, pattern), f"{KIND[record.kind].many} that refer to it")
-                    bucket = self.backlinks[target.id][heading]
+                    bucket = self.backlinks[value][heading]  # value is the target's id: by_id holds each record under its id
                     if not bucket or bucket[-1] is not record:
                         bucket.append(record)
             if record.kind == "claim":
@@ -86,12 +95,16 @@ class Site:
         self.locate = dataset.locate  # shared with coverage and the release: each quote is found once per build
         self.version = meta.VERSION  # the build's version: render sets the release's, or a development version
         self.spans = coverage.spans(dataset)
+        self._gaps: dict[str, list[coverage.Gap]] = {}  # source id -> its gaps, as the pages ask (gaps)
 
-    @functools.cached_property
-    def gaps(self) -> dict[str, list[coverage.Gap]]:
-        """Per source id, what of its text no record covers: worked out when a source's page first asks, in the
-        worker process that writes the sources' pages rather than in this one before the workers start."""
-        return coverage.gaps(self.dataset)
+    def gaps(self, source: Record) -> list[coverage.Gap]:
+        """What of a source's text no record covers: worked out when its page asks, in the worker process that
+        writes it rather than in this one before the workers start, and for its own text alone (each worker
+        that writes a share of the sources' pages works out theirs)."""
+        found = self._gaps.get(source.id)
+        if found is None:
+            found = self._gaps[source.id] = coverage.gaps(self.dataset, [source]).get(source.id, [])
+        return found
 
     def _threads(self) -> None:
         """Claims connected by relations (either way), as groups: the largest first, then by first id."""

@@ -3,7 +3,9 @@
 Reads the site index (``index.Site``), the annotated sources (``annotate``), the JSON-LD
 (``jsonld``) and the Markdown that the release writes (downloads, codebook, changes). Each
 function returns one page's text; ``build`` writes them. Templates are in ``templates/``
-and escape every value that is not Markup (see ``env``).
+and escape every value that is not Markup (see ``env``); a record's page is built here (its
+values escaped with ``env.text``), with the field rows of actors, places and sources from
+their templates.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import meta, rules
 from ..load import Record
@@ -24,7 +26,7 @@ from . import annotate, env, jsonld, threads
 from .env import ENV, LABELS, date, date_key, field, finalize, markup, muted, percent, precision
 from .index import Site
 from .links import Links
-from .urls import DATA, href, record_doc, record_url
+from .urls import DATA, api_url, href, record_doc, record_url
 
 # The fields each kind's template shows; any other field (one a newer schema adds) is shown plainly after them.
 SHOWN = {
@@ -50,45 +52,117 @@ def _intro(text: str, default: str) -> Markup:
 
 
 def record_page(site: Site, record: Record) -> str:
+    """A record's page: the front matter, then one raw HTML block (the search index's body of the page) with the
+    record's heading, its field rows, its evidence, what refers to it and how to edit it, then its JSON-LD. Built
+    here rather than by a template, as it is written once per record; the field rows of actors, places and
+    sources, and a source's text, come from their templates (actor.md, place.md, source.md, source-text.md)."""
     data = record.data
-    src = record_url(record.kind, record.id)
+    kind = record.kind
+    record_id = record.id
+    src = record_url(kind, record_id)
     links = Links(site, src)
+    body = [
+        f'<p class="fc-kicker" data-pagefind-ignore>{env.badge(kind)} <code>{env.text(record_id)}</code></p>\n'
+        f'<h1 class="fc-title fc-title-{env.text(kind)}">{finalize(site.label(record))}</h1>\n'
+    ]
+    after = ""
+    source_text = ""
+    if kind == "claim":
+        body.append(claim_summary(site, links, record, _evidence_sources(site, data)))
+        body.append('<dl class="fc-fields">\n')
+        body.append(claim_fields(links, data))
+        after = claim_thread(site, links, record_id)
+    elif kind == "figure":
+        body.append('<dl class="fc-fields">\n')
+        body.append(figure_fields(links, data))
+    else:
+        context = {"site": site, "src": src, "links": links, "record": record, "data": data}
+        body.append('<dl class="fc-fields">\n')
+        body.append(_render(f"{kind}.md", **context))
+        if kind == "source" and record_id in site.dataset.texts:
+            marked = marked_text(site, links, annotate.annotate(site, record_id))
+            source_text = _render("source-text.md", marked=marked, coverage=annotate.coverage(site, record), **context)
+    more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in SHOWN[kind] | ALWAYS]
+    if more:  # fields a newer schema adds, shown plainly
+        generic = ENV.get_template("macros.html").make_module({"links": links, "site": site, "src": src}).generic
+        body.extend(field(name, generic(value)) for name, value in more)
+    body.append(field("Note", links.note(data["note"]) if data.get("note") else env.EMPTY))
+    body.append("</dl>\n")
+    body.append(after)
+    if data.get("evidence"):
+        body.append(f'<h2 id="evidence">Evidence</h2>\n{links.evidence(data["evidence"])}\n')
+    body.append(source_text)
+    groups = site.referenced_by(record_id)
+    if groups:
+        body.append('<div data-pagefind-ignore>\n<h2 id="referenced-by">Referenced by</h2>\n')
+        for heading, records in groups.items():
+            body.append(f'<h3>{env.text(heading)} <span class="fc-count">{len(records)}</span></h3>\n')
+            body.append(links.listed_list(records, 140, "fc-backlinks"))
+        body.append("</div>\n")
     edit = links.shared.edit_url
-    more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in SHOWN[record.kind] | ALWAYS]
-    context = {
-        "site": site,
-        "src": src,
-        "links": links,
-        "record": record,
-        "data": data,
-        "heading": site.label(record),
-        "more": more,
-        "edit_url": edit.replace("{path}", record.path) if edit and "{path}" in edit else None,
-        "ld": jsonld.for_record(site, record),
-        "title": site.page_title(record),
-        "search": search_data(site, record),
-        "description": f"{KIND[record.kind].one} in {meta.TITLE}: {site.short(record, 150)}",
-        "hide": HIDE_TOC,
-    }
-    if record.kind == "claim":
-        members, _ = site.thread(record.id)
-        relations, items = threads.thread_items(links, record.id)
-        context["thread"] = {
-            "size": len(members),
-            "svg": threads.diagram(site, context["src"], record.id),
-            "relations": relations,
-            "list": items,
-            "number": site.thread_of.get(record.id, 0) + 1,
-        }
-        context["summary"] = claim_summary(site, links, record, _evidence_sources(site, data))
-        context["fields"] = claim_fields(links, data)
-    if record.kind == "figure":
-        context["fields"] = figure_fields(links, data)
-    if record.kind == "source":
-        text = site.dataset.texts.get(record.id)
-        context["paragraphs"] = annotate.annotate(site, record.id) if text is not None else None
-        context["coverage"] = annotate.coverage(site, record) if text is not None else None
-    return _render(f"{record.kind}.md", **context)
+    if edit and "{path}" in edit:
+        edit_line = f'<a href="{env.text(edit.replace("{path}", record.path))}" rel="nofollow noopener">Edit this record</a> (<code>{env.text(record.path)}</code>)'
+    else:
+        edit_line = (
+            f'Edit this record: change <code>{env.text(record.path)}</code> (see <a href="{links.href("contributing/")}">Contributing</a>)'
+        )
+    body.append(
+        f'<h2 id="this-record" data-pagefind-ignore>This record</h2>\n<ul class="fc-this" data-pagefind-ignore>\n<li>{edit_line}</li>\n'
+        f'<li>Machine-readable: <a href="{links.href(api_url(kind, record_id))}" type="application/json">{env.text(record_id)}.json</a></li>\n</ul>\n'
+    )
+    ld = jsonld.for_record(site, record)
+    return "".join(
+        [
+            env.front_matter(site.page_title(record), f"{KIND[kind].one} in {meta.TITLE}: {site.short(record, 150)}", HIDE_TOC),
+            env.html_block(markup("".join(body)), f"fc-record fc-record-{kind}", search_data(site, record)),
+            env.jsonld(ld) if ld else "",
+        ]
+    )
+
+
+def marked_text(site: Site, links: Links, paragraphs: list[annotate.Paragraph]) -> Markup:
+    """A source's paragraphs with every quoted span marked, each followed by the records that quote it: some
+    thousands of spans and pieces of text on a source's page, too many for a template's loop."""
+    out = []
+    for p in paragraphs:
+        out.append(f'<p data-start="{p.start}" data-end="{p.end}">')
+        for s in p.segments:
+            if s.quoted_by:
+                anchor = f' id="q-{s.anchor}"' if s.anchor is not None else ""
+                out.append(
+                    f'<mark{anchor} class="fc-mark {env.text(s.classes)}" data-records="{escape(" ".join(s.quoted_by))}" tabindex="0" '
+                    f'title="Quoted by {env.text(s.names)}">{env.text(s.text)}</mark>'
+                )
+            else:
+                out.append(env.text(s.text))
+        out.append("</p>\n")
+        if p.records:
+            out.append('<ul class="fc-refs" aria-label="Records quoting this paragraph" data-pagefind-ignore>')
+            out.extend(
+                f'<li data-record="{env.text(key)}">{env.badge(r.kind)} {links.listed(r.id, site.short(r, 70))}</li>'
+                for key, r in p.records
+            )
+            out.append("</ul>\n")
+    return markup("".join(out))
+
+
+def claim_thread(site: Site, links: Links, claim_id: str) -> str:
+    """A claim's thread under its fields: the diagram of the claims around it and its own relations, or nothing
+    when it has none."""
+    relations, items = threads.thread_items(links, claim_id)
+    if not relations:
+        return ""
+    members, _ = site.thread(claim_id)
+    svg = threads.diagram(site, links.src, claim_id)
+    number = site.thread_of.get(claim_id, 0) + 1
+    return (
+        f'<div data-pagefind-ignore>\n<h2 id="thread">Thread <span class="fc-count">{len(members)} claims</span></h2>\n'
+        '<p class="fc-help">The claims connected to this one by relations (disputes, supports, responds to, repeats), directly or '
+        "through others. Listed below: this claim's own relations. "
+        f'<a href="{links.href("threads/")}#thread-{number}">Every relation of the thread</a> is on the threads page.</p>\n'
+        + (f'<div class="fc-thread" role="region" aria-label="Thread diagram" tabindex="0">{svg}</div>' if svg else "")
+        + f'<ul class="fc-thread-list" aria-label="This claim\'s relations">{items}</ul>\n</div>\n'
+    )
 
 
 def claim_summary(site: Site, links: Links, record: Record, sources: list[Record]) -> Markup:
