@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import hashlib
 import io
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -175,7 +178,8 @@ def test_the_release_made_in_one_process_is_the_release_made_with_workers(tmp_pa
 
 
 @pytest.mark.parametrize("deflated_elsewhere", ["none", "some", "all"])
-def test_a_zip_of_files_deflated_elsewhere_is_the_zip_zipfile_writes(deflated_elsewhere, tmp_path):
+def test_a_zip_of_files_deflated_elsewhere_is_the_zip_zipfile_writes(deflated_elsewhere, tmp_path, monkeypatch):
+    monkeypatch.setattr(archive, "BLOCK", 4099)  # files read in many blocks, as a large file is
     stamp = Stamp("1.2.3", None, False, "0" * 64, None, None)
     folder = tmp_path / "files"
     folder.mkdir()
@@ -188,8 +192,47 @@ def test_a_zip_of_files_deflated_elsewhere_is_the_zip_zipfile_writes(deflated_el
     expected = archive.write_zip(folder, stamp).read_bytes()
     (folder / zip_name("1.2.3")).unlink()
     chosen = {"none": [], "some": ["a.csv", "empty.txt"], "all": names}[deflated_elsewhere]
-    shares = archive.shares(folder, chosen, 2)
-    assert sorted(name for share in shares for name in share) == sorted(chosen)
-    ready = {name: done for share in shares for name, done in archive.deflate(folder, share).items()}
+    ready = {name: done for share in (chosen[::2], chosen[1::2]) for name, done in archive.deflate(folder, share).items()}
     assert archive.sums(folder, ready) == expected_sums
     assert archive.write_zip(folder, stamp, ready).read_bytes() == expected
+
+
+def test_a_table_changed_after_its_files_were_deflated_goes_into_the_zip_as_it_is(tmp_path, monkeypatch):
+    """The zip takes a file deflated early only if datapackage.json holds its SHA-256: a CSV file written again (validly) after
+    its export deflated it goes in as the folder holds it, and SHA256SUMS names its bytes."""
+    root = copy_fixture(tmp_path / "project")
+    real_write_tables = build.write_tables
+
+    def write_tables(dataset, folder, offsets, stamp, **kwargs):
+        real_write_tables(dataset, folder, offsets, stamp, **kwargs)
+        path = folder / "places.csv"
+        path.write_bytes(path.read_bytes().replace(b",Brook,", b",Brook village,"))
+
+    monkeypatch.setattr(build, "cores", lambda: 1)  # every task runs as it is handed out: places.csv is deflated before the change
+    monkeypatch.setattr(build, "write_tables", write_tables)
+    out = write_release(load(root), tmp_path / "data")
+    held = (out / "places.csv").read_bytes()
+    assert b",Brook village," in held
+    (zipped,) = out.glob("*.zip")
+    with zipfile.ZipFile(zipped) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith("/places.csv")]
+        assert archive.read(name) == held
+    assert f"{hashlib.sha256(held).hexdigest()}  places.csv\n" in (out / "SHA256SUMS").read_text(encoding="ascii")
+
+
+class _Idle(concurrent.futures.Executor):
+    """A pool whose workers never start a task."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        return concurrent.futures.Future()
+
+
+def test_a_task_no_worker_has_started_is_taken_back_and_run_here(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"some text " * 1000)
+    waiting = build._Handed(_Idle(), "deflate", tmp_path, ["a.txt"])
+    waiting.take_back()
+    assert waiting.result() == archive.deflate(tmp_path, ["a.txt"])
+    started = build._Handed(_Idle(), "deflate", tmp_path, ["a.txt"])
+    assert started.future.set_running_or_notify_cancel()  # a worker took it
+    started.take_back()
+    assert started.future.running(), "a task a worker has started is left to it"

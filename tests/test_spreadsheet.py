@@ -25,12 +25,13 @@ import openpyxl.styles
 import openpyxl.utils.exceptions
 import pytest
 import yaml
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from frontline import release
 from frontline.checks import check
 from frontline.load import load
 from frontline.release.files import SQLITE, SUMS, XLSX
-from frontline.release.spreadsheet import Spreadsheet
+from frontline.release.spreadsheet import ILLEGAL_BYTES, Spreadsheet
 from frontline.release.tables import Column, Table
 from helpers import copy_fixture
 
@@ -192,7 +193,7 @@ def test_the_rows_are_the_xml_openpyxl_writes_for_them(tmp_path):
     plain = Table("plain_numbers_and_a_name_longer_than_a_sheet_title", "", columns[:2], ["c0"], [])
     empty = Table("empty", "", columns[:1], ["c0"], [])
     tables_and_rows = [(plain, [("x", 1), ("y", None)]), (first, made), (empty, [])]
-    spreadsheet = Spreadsheet()
+    spreadsheet = Spreadsheet([table for table, _ in tables_and_rows])
     for table, rows in tables_and_rows:
         spreadsheet.add(table, rows)
     with zipfile.ZipFile(spreadsheet.write(tmp_path)) as archive:
@@ -207,14 +208,30 @@ def test_the_rows_are_the_xml_openpyxl_writes_for_them(tmp_path):
 def test_text_a_spreadsheet_cannot_hold_is_refused(tmp_path):
     table = Table("t", "", [Column("c", "string", "")], ["c"], [])
     for text, refusal in [("bell \x07", openpyxl.utils.exceptions.IllegalCharacterError), ("x" * 40_000, ValueError)]:
-        spreadsheet = Spreadsheet()
+        spreadsheet = Spreadsheet([table])
         with pytest.raises(refusal):
             spreadsheet.add(table, [(text,)])
-        spreadsheet.close()
+        with pytest.raises(ValueError, match="no sheet of t yet"):
+            spreadsheet.write(tmp_path)
 
 
-def test_sheets_deflated_by_other_processes_give_the_same_file(tmp_path):
-    """write takes the sheets that a pool's processes deflated as they are: the same bytes as a sheet deflated as it is written."""
+def test_a_sheet_is_searched_for_the_characters_openpyxl_refuses_and_those_alone(tmp_path):
+    refused = {code for code in range(0x110000) if ILLEGAL_CHARACTERS_RE.match(chr(code))}
+    assert refused == set(ILLEGAL_BYTES)
+    others = "".join(chr(code) for code in range(0x80, 0x110000) if not 0xD800 <= code < 0xE000).encode("utf-8")
+    assert min(others) >= 0x80, "no other character's UTF-8 holds one of those bytes"
+    table = Table("t", "", [Column("c", "string", ""), Column("d", "string", "")], ["c"], [])
+    for code in sorted(refused):
+        with pytest.raises(openpyxl.utils.exceptions.IllegalCharacterError):
+            Spreadsheet([table]).add(table, [("fine", "fine"), ("fine", f"a{chr(code)}b")])
+    spreadsheet = Spreadsheet([table])
+    spreadsheet.add(table, [("tab\tline\nreturn\r", "\u00e9\u2028\U0001f600")])  # what a cell may hold
+    with zipfile.ZipFile(spreadsheet.write(tmp_path)) as archive:
+        assert "\u2028\U0001f600".encode() in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_sheets_made_by_other_processes_give_the_same_file(tmp_path):
+    """A sheet made in another process (as the build's workers make them) is the sheet made here: the same file, whichever made which."""
     columns = [Column(f"c{i}", "string", "") for i in range(3)]
     big = Table("big", "", columns, ["c0"], [])
     awkward = Table("awkward", "", columns, ["c0"], [])
@@ -222,21 +239,19 @@ def test_sheets_deflated_by_other_processes_give_the_same_file(tmp_path):
     made = [(f"row {i}", f"text {i * 7919 % 1000}", i) for i in range(30_000)]
     tables_and_rows = [(big, made), (awkward, [(f"r{i}", value, value) for i, value in enumerate(AWKWARD)]), (empty, [])]
     files = {}
-    for how in ("here", "pool"):
+    for how in ("here", "pool", "some"):
         (tmp_path / how).mkdir()
-        spreadsheet = Spreadsheet(tmp_path / how)
-        for table, rows in tables_and_rows:
-            spreadsheet.add(table, rows)
-        assert spreadsheet.rows is not None and spreadsheet.rows.parent == tmp_path / how  # the rows wait in the folder given
-        if how == "pool":
-            with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-                spreadsheet.deflate(pool)
-                assert len(spreadsheet.deflating) == 3
-                files[how] = spreadsheet.write(tmp_path / how).read_bytes()
-        else:
-            files[how] = spreadsheet.write(tmp_path / how).read_bytes()
-        assert spreadsheet.rows is None and [p.name for p in (tmp_path / how).iterdir()] == [XLSX]  # its temporary files are gone
-    assert files["pool"] == files["here"]
+        spreadsheet = Spreadsheet([table for table, _ in tables_and_rows])
+        with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            for at, (table, rows) in enumerate(tables_and_rows):
+                if how == "here" or (how == "some" and at % 2):
+                    spreadsheet.add(table, rows)
+                else:
+                    spreadsheet.take(table.name, pool.submit(spreadsheet.sheet, table, rows).result())
+        files[how] = spreadsheet.write(tmp_path / how).read_bytes()
+        assert [p.name for p in (tmp_path / how).iterdir()] == [XLSX]  # no temporary file
+    assert files["pool"] == files["here"] == files["some"]
     with zipfile.ZipFile(io.BytesIO(files["pool"])) as archive:
         assert archive.testzip() is None
         assert b"<t>row 29999</t>" in archive.read("xl/worksheets/sheet1.xml")
+        assert b' s="2" t="inlineStr"><is><t>=SUM(A1:A2)</t>' in archive.read("xl/worksheets/sheet2.xml"), "the quote prefix's style"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..meta import DESCRIPTION, RIGHTS, TITLE
@@ -99,13 +99,24 @@ LEVEL = 6  # zlib's default: the zip's entries are deflated as zipfile.writestr(
 Deflated = tuple[int, int, bytes, str]  # a file's CRC-32, size, its bytes deflated as the zip holds them, and its SHA-256
 
 
+BLOCK = 1 << 20  # bytes of a file read at a time to deflate and hash it (zlib gives the same stream however its input is cut)
+
+
 def deflate(folder: Path, names: list[str]) -> dict[str, Deflated]:
-    """The named files of folder, each read once: deflated for the zip and hashed for SHA256SUMS (a worker's share of the zip)."""
+    """The named files of folder, each read once, a block at a time: deflated for the zip and hashed for SHA256SUMS."""
     out = {}
     for name in names:
-        data = (folder / name).read_bytes()
-        out[name] = (*deflate_parts([data]), hashlib.sha256(data).hexdigest())
+        digest = hashlib.sha256()
+        out[name] = (*deflate_parts(_blocks(folder / name, digest)), digest.hexdigest())
     return out
+
+
+def _blocks(path: Path, digest) -> Iterator[bytes]:
+    """The file's bytes a block at a time, each added to digest as it is read."""
+    with open(path, "rb") as handle:
+        while block := handle.read(BLOCK):
+            digest.update(block)
+            yield block
 
 
 def deflate_parts(parts: Iterable[bytes]) -> tuple[int, int, bytes]:
@@ -123,17 +134,6 @@ def deflate_parts(parts: Iterable[bytes]) -> tuple[int, int, bytes]:
 def fits(size: int) -> bool:
     """Whether an entry of size bytes can go into a zip already deflated (write_deflated): one zipfile writes without ZIP64."""
     return size * 1.05 <= zipfile.ZIP64_LIMIT
-
-
-def shares(folder: Path, names: list[str], count: int) -> list[list[str]]:
-    """names split into count shares of about the same size, the largest files first."""
-    out: list[list[str]] = [[] for _ in range(count)]
-    sizes = [0] * count
-    for name in sorted(names, key=lambda n: (-(folder / n).stat().st_size, n)):
-        least = sizes.index(min(sizes))
-        out[least].append(name)
-        sizes[least] += (folder / name).stat().st_size
-    return [share for share in out if share]
 
 
 def sums(folder: Path, known: dict[str, Deflated] | None = None) -> bytes:

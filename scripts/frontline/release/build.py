@@ -5,17 +5,23 @@ target, the tables as CSV, SQLite and Parquet (``writers.py``, ``parquet.py``) a
 (``spreadsheet.py``), each table's rows made once for all four, the places as GeoJSON, the
 datapackage (``datapackage.py``), the records as JSON (``jsonfiles.py``), the documents, README.txt,
 SHA256SUMS and the zip (``archive.py``). frictionless validates what was written
-(``validation.py``), beside the writing: a process per core is forked at the start; one of them
-works out the build's stamp (the data's digest) and writes the JSON and the documents while this
-process writes the tables (the stamp is needed only at the end of them, for the SQLite file's meta
-table), and each table is handed to them to check as soon as its CSV file is closed (the largest,
-the flat tables, first). Once the datapackage is written its descriptor is checked, and a table's
-early check counts only if the package holds the very descriptor (size and SHA-256 included) it
-was checked against; otherwise the table is checked again from the package. The workers then
-deflate the spreadsheet's sheets (the largest first) and then every file written so far for the
-zip (and hash it), a file a task, the largest first; this process checks here the tables that no
-worker has started yet, puts the spreadsheet together from the deflated sheets, and deflates and
-hashes it for the zip while the workers finish. SHA256SUMS and the zip follow, the files deflated
+(``validation.py``), beside the writing. A process per core is forked at the start (after
+openpyxl's workbook is made, so that they know each sheet's start and end); one of them works out
+the build's stamp (the data's digest) and writes the JSON and the documents, another makes the flat
+tables whole (rows, CSV file, check, Parquet file and sheet: SQLite does not hold them), while this
+process makes the other tables' rows, CSV files and SQLite rows (the stamp is needed only at the
+end of them, for the SQLite file's meta table). Each of those tables is handed to the workers to
+check as soon as its CSV file is closed, and its rows to make its Parquet file and its sheet (when
+the rows of more than one table wait for a worker, this process makes the older ones' files
+itself). Each file is deflated for the zip, and hashed, by the process that wrote it, as soon as it
+is written (the sheets as they are written, into the spreadsheet's own zip). Once the tables are
+written, this process deflates the SQLite file and then runs itself every task no worker has
+started yet. Once the datapackage is written its descriptor is checked, and a table's early check
+counts only if the package holds the very descriptor (size and SHA-256 included) it was checked
+against; otherwise the table is checked again from the package. Likewise a file deflated early
+goes into the zip only if the package holds its SHA-256. The spreadsheet is put together from the
+deflated sheets before the datapackage is written, and a worker deflates it for the zip while this
+process writes and checks the datapackage; SHA256SUMS and the zip follow, the files deflated
 before going into the zip as they are. Only a release that passes takes the target's place
 (``atomic.replace_dir``: two renames), so a failed or invalid build leaves the previous release as
 it was and no half-written folder.
@@ -39,30 +45,32 @@ from pathlib import Path
 from .. import atomic, process
 from ..load import Dataset
 from ..parallel import cores
-from .archive import deflate, readme, shares, sums, write_zip
+from .archive import Deflated, deflate, readme, sums, write_zip
 from .datapackage import datapackage, table_resource, table_schema
 from .documents import write_documents
-from .files import DATAPACKAGE, README, SUMS, XLSX
+from .files import DATAPACKAGE, DOCUMENTS, JSON_ALL, JSON_KINDS, README, SQLITE, SUMS, XLSX, csv_name, parquet_name
 from .geojson import write_geojson
 from .jsonfiles import dump_json, write_json
-from .parquet import write_parquet
-from .rows import Offsets
-from .spreadsheet import Spreadsheet
+from .parquet import pyarrow_modules, write_parquet
+from .rows import Offsets, by_kind, rows
+from .spreadsheet import Sheet, Spreadsheet
 from .stamp import Stamp
 from .tables import Table, tables
 from .validation import Check, InvalidRelease, check_resource, check_tables, frictionless_module, summary, table_keys
-from .writers import write_tables
+from .writers import write_csv, write_tables
 
-# What the forked workers work out and write besides checking tables: the stamp, the JSON and the documents. Set just before they
-# fork, so that they inherit the dataset, not a copy.
-_DOCUMENTS: Callable[[], Stamp] | None = None
+# What the forked workers do besides checking tables and deflating files, by name: set just before they fork, so that they
+# inherit the dataset and the spreadsheet, not a copy.
+_JOBS: dict[str, Callable] = {}
 
 
 def _task(kind: str, *args):
-    """One task of a worker: ("documents",) works out the build's stamp, writes the JSON and the documents and returns the stamp; ("table", descriptor, folder, keys) checks a table;
-    ("deflate", folder, names) deflates and hashes files for the zip and SHA256SUMS."""
-    if kind == "documents":
-        return _DOCUMENTS()  # type: ignore[misc]
+    """One task of a worker: ("documents",) works out the build's stamp, writes the JSON and the documents and deflates them for
+    the zip; ("flat", table) makes a flat table whole and checks it; ("export", table, rows) writes a table's Parquet file and
+    sheet and deflates its files; ("table", descriptor, folder, keys) checks a table; ("deflate", folder, names) deflates and
+    hashes files for the zip and SHA256SUMS."""
+    if kind in _JOBS:
+        return _JOBS[kind](*args)
     if kind == "deflate":
         return deflate(*args)
     return check_resource(*args)
@@ -90,60 +98,111 @@ def _workers() -> concurrent.futures.Executor:
     return _Here()
 
 
+class _Handed:
+    """A task handed to the workers, which this process takes back and runs itself (take_back) if no worker has started it yet."""
+
+    def __init__(self, workers: concurrent.futures.Executor, *args) -> None:
+        self.args = args
+        self.future = workers.submit(_task, *args)
+
+    def take_back(self) -> None:
+        if self.future.cancel():
+            self.future = _Here().submit(_task, *self.args)
+
+    def waiting(self) -> bool:
+        """No worker has started it yet."""
+        return not self.future.running() and not self.future.done()
+
+    def result(self):
+        return self.future.result()
+
+
 def write_checked(dataset: Dataset, folder: Path) -> None:
     """Every file of the release into folder (which exists and is empty), validated by frictionless on the way.
 
     Raises InvalidRelease when frictionless finds the tables or the datapackage invalid.
     """
-    global _DOCUMENTS
     frictionless_module()  # imported before the workers fork, so that none of them imports it again
+    pyarrow_modules()  # likewise
     offsets = Offsets(dataset)
-    spreadsheet = Spreadsheet(folder)  # its sheets' rows in a hidden folder of the staging folder until it is written
+    spreadsheet = Spreadsheet(tables())  # openpyxl's workbook, made before the workers fork: they make the sheets
     keys = table_keys({table.name: table_schema(table).get("foreignKeys", []) for table in tables()})
-    checked: dict[str, tuple[dict, concurrent.futures.Future]] = {}  # each table: the descriptor it is checked against, its check
+    checked: dict[str, tuple[dict, _Handed | concurrent.futures.Future]] = {}  # each table: the descriptor it is checked against, its check
+    exported: list[_Handed | concurrent.futures.Future] = []  # each table's Parquet file and sheet
+    flats: list[_Handed] = []  # each flat table's files and check
 
-    def documents() -> Stamp:  # the build's stamp (the data's digest), and the files that need the dataset only
+    def documents() -> tuple[Stamp, dict[str, Deflated]]:  # the build's stamp (the data's digest), the files that need the dataset only
         stamp = Stamp.of(dataset)
         write_json(dataset, folder, offsets, stamp)
         write_documents(dataset, folder, stamp)
-        return stamp
+        return stamp, deflate(folder, [JSON_ALL, *JSON_KINDS, *DOCUMENTS])
 
-    def sink(table: Table, made: list[tuple]) -> None:  # each table's rows, made once, to Parquet and the spreadsheet too
+    def export(name: str, made: list[tuple]) -> tuple[str, Sheet, dict[str, Deflated]]:  # a table's files besides its CSV and SQLite
+        table = _table(name)
         write_parquet(folder, table, made)
-        spreadsheet.add(table, made)
+        sheet = spreadsheet.sheet(table, made)
+        return name, sheet, deflate(folder, [csv_name(name), parquet_name(name)])
+
+    # a flat table (not in SQLite): its rows, its CSV file, its descriptor and check, its other files
+    def flat(name: str) -> tuple[dict, object, tuple[str, Sheet, dict[str, Deflated]]]:
+        table = _table(name)
+        made = list(rows(table, by_kind(dataset), offsets, dataset))
+        write_csv(folder, table, made)
+        descriptor = table_resource(table, folder)
+        return descriptor, check_resource(descriptor, folder, keys), export(name, made)
+
+    def sink(table: Table, made: list[tuple]) -> None:  # each table's rows, made once, to Parquet and the spreadsheet too, in a worker
+        exported.append(_Handed(workers, "export", table.name, made))
+        # the rows of one table at most wait here for a worker: while the workers are busy, the older ones' files are made here
+        for task in [task for task in exported if task.waiting()][:-1]:
+            task.take_back()
+
+    def elsewhere(table: Table) -> None:  # a flat table: its rows and files in a worker, from the start
+        flats.append(_Handed(workers, "flat", table.name))
 
     def written(table: Table) -> None:  # its CSV file is closed: its check can start
         descriptor = table_resource(table, folder)
-        checked[table.name] = (descriptor, workers.submit(_task, "table", descriptor, folder, keys))
+        checked[table.name] = (descriptor, _Handed(workers, "table", descriptor, folder, keys))
 
-    _DOCUMENTS = documents
+    _JOBS.update(documents=documents, export=export, flat=flat)
     workers = _workers()
     try:
-        wrote = workers.submit(_task, "documents")  # the first task forks the workers, before any table is made
-        write_tables(dataset, folder, offsets, wrote.result, sink=sink, written=written)
-        stamp = wrote.result()
+        wrote = _Handed(workers, "documents")  # the first task forks the workers, before any table is made
+        write_tables(dataset, folder, offsets, lambda: wrote.result()[0], sink=sink, written=written, elsewhere=elsewhere)
+        stamp, deflated = wrote.result()
+        deflated.update(deflate(folder, [SQLITE]))  # whole once the tables are written: here, while the workers finish theirs
         write_geojson(dataset, folder)
+        for task in [*flats, *exported, *(task for _, task in checked.values())]:  # what no worker has started yet, here rather than wait
+            task.take_back()
+        for task in flats:
+            early, found, files = task.result()
+            checked[early["name"]] = (early, _done(found))
+            exported.append(_done(files))
+        for task in exported:
+            name, sheet, files = task.result()
+            spreadsheet.take(name, sheet)
+            deflated.update(files)
+        flats.clear()  # their bytes now in the spreadsheet and deflated alone, let go of as they are written
+        exported.clear()
+        spreadsheet.write(folder)
+        deflating = workers.submit(_task, "deflate", folder, [XLSX])  # while this process writes and checks the datapackage
         descriptor = datapackage(dataset, folder, stamp)  # of the tables, Parquet and GeoJSON
         (folder / DATAPACKAGE).write_bytes(dump_json(descriptor))
         check = Check(folder)
         if check.failed:
             raise InvalidRelease(summary(check.failed), check.failed)
         (folder / README).write_bytes(readme(stamp))
-        ready = [path.name for path in folder.iterdir() if path.is_file()]  # every file but the spreadsheet, SHA256SUMS and the zip
-        spreadsheet.deflate(workers)  # its sheets first: the spreadsheet must be whole before the zip can take it
-        # then the other files for the zip, a file a task, the largest first
-        deflating = [workers.submit(_task, "deflate", folder, share) for share in shares(folder, ready, len(ready))]
-        _take_waiting(checked, folder, keys)
-        spreadsheet.write(folder)
-        deflated = deflate(folder, [XLSX])  # here, while the workers deflate the rest
-        deflated.update((name, done) for future in deflating for name, done in future.result().items())
+        _drop_changed(deflated, descriptor)
+        # the files not deflated yet: GeoJSON, the datapackage, README (and any file written again since it was deflated)
+        rest = [path.name for path in folder.iterdir() if path.is_file() and path.name not in deflated and path.name != XLSX]
+        deflated.update(deflate(folder, rest))
+        deflated.update(deflating.result())
         (folder / SUMS).write_bytes(sums(folder, deflated))
         write_zip(folder, stamp, deflated)
         results = _results(check, descriptor, keys, checked)
     finally:
-        _DOCUMENTS = None
+        _JOBS.clear()
         workers.shutdown(wait=True, cancel_futures=True)
-        spreadsheet.close()
     errors = check.errors([results])
     if errors:
         raise InvalidRelease(summary(errors), errors)
@@ -152,23 +211,33 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     folder.chmod(0o755)
 
 
-def _take_waiting(checked: dict[str, tuple[dict, concurrent.futures.Future]], folder: Path, keys: dict) -> None:
-    """Check here, rather than wait, each table whose check no worker has started yet (in the order they were handed out)."""
-    for name, (descriptor, future) in list(checked.items()):
-        if future.cancel():
-            done: concurrent.futures.Future = concurrent.futures.Future()
-            done.set_result(check_resource(descriptor, folder, keys))
-            checked[name] = (descriptor, done)
+def _done(value) -> concurrent.futures.Future:
+    """A task done already, with value as its result."""
+    future: concurrent.futures.Future = concurrent.futures.Future()
+    future.set_result(value)
+    return future
 
 
-def _results(check: Check, descriptor: dict, keys: dict, checked: dict[str, tuple[dict, concurrent.futures.Future]]) -> dict:
+def _table(name: str) -> Table:
+    return next(table for table in tables() if table.name == name)
+
+
+def _drop_changed(deflated: dict[str, Deflated], descriptor: dict) -> None:
+    """Forget each file deflated early whose SHA-256 is not the one the package holds for it (a file changed since): the zip deflates it again."""
+    for resource in descriptor["resources"]:
+        done = deflated.get(resource["path"])
+        if done is not None and resource.get("hash") != "sha256:" + done[3]:
+            del deflated[resource["path"]]
+
+
+def _results(check: Check, descriptor: dict, keys: dict, checked: dict[str, tuple[dict, _Handed | concurrent.futures.Future]]) -> dict:
     """What checking each table of the package found: its early check when it was checked against what the package holds, else a check now."""
     package = {resource["name"]: resource for resource in descriptor["resources"]}
     found = {}
     again = []
     for name in check.names:
-        early, future = checked.get(name, (None, None))
-        result = future.result() if future is not None else None
+        early, task = checked.get(name, (None, None))
+        result = task.result() if task is not None else None
         if result is None or early != package.get(name) or check.keys != keys:
             again.append(name)
         else:

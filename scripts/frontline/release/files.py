@@ -28,6 +28,7 @@ CITATION = "CITATION.cff"
 LICENSE_CODE = "LICENSE"  # MIT, for the code
 LICENSE_DATA = "LICENSE-DATA"  # CC BY 4.0, for the records
 PROJECT_FILES = (CHANGELOG, CITATION, LICENSE_CODE, LICENSE_DATA)  # copied from the project (or the tool's own repository)
+DOCUMENTS = (CODEBOOK_MD, CODEBOOK_HTML, *PROJECT_FILES)  # the documents of the release (documents.py)
 DEFAULT_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest time a zip entry can hold
 
 

@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 # validate and the other commands, which import the release's modules, would pay for nothing.
 
 
+def pyarrow_modules() -> None:
+    """Import pyarrow now with all it imports on a first Parquet file (pyarrow.compute for dates, pandas for the file's
+    metadata): an empty table written into memory. The build does so before its workers fork, so that none imports them again."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"date": pa.array([], type=pa.string()).cast(pa.date32())}), pa.BufferOutputStream(), compression="zstd")
+
+
 def arrow_types() -> dict[str, pa.DataType]:
     """The Arrow type of each Table Schema type."""
     import pyarrow as pa

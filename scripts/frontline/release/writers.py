@@ -77,6 +77,14 @@ META_SQL = """CREATE TABLE "meta" (
 )"""
 
 
+def write_csv(folder: Path, table: Table, made: list[tuple]) -> None:
+    """The table's CSV file in folder, from its rows."""
+    with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
+        writer.writerow([c.name for c in table.columns])
+        writer.writerows(made)  # None as an empty cell, numbers as str() writes them (no table holds a bool: tables.TYPES)
+
+
 def write_tables(
     dataset: Dataset,
     folder: Path,
@@ -84,6 +92,7 @@ def write_tables(
     stamp: Stamp | Callable[[], Stamp],
     sink: Callable[[Table, list[tuple]], None] | None = None,
     written: Callable[[Table], None] | None = None,
+    elsewhere: Callable[[Table], None] | None = None,
 ) -> None:
     """Write every table as CSV and into the SQLite file (with the meta table of the build's stamp).
 
@@ -93,7 +102,10 @@ def write_tables(
     Each table's rows are made once; sink, when given, receives them too (the Parquet writer, the
     spreadsheet). written, when given, is told of each table as soon as its CSV file is closed (the
     build starts checking it there). The flat tables, the largest and views in SQLite, come first,
-    so that their check can start first; the SQLite file is filled in release order all the same.
+    so that their check can start first, then the others, the largest (by their records' count
+    times their columns) first; the SQLite file's bytes do not depend on that order (``VACUUM``).
+    elsewhere, when given, is handed each flat table instead: their rows and CSV files are made
+    elsewhere (``write_csv``; the build's workers make them), as SQLite does not hold them.
     """
     records = by_kind(dataset)
     db = sqlite3.connect(folder / SQLITE, isolation_level=None)
@@ -106,12 +118,15 @@ def write_tables(
         for table in tables():
             if table.name not in flat:
                 db.execute(create_table_sql(table))
-        for table in sorted(tables(), key=lambda t: t.name not in flat):  # the flat tables first, then release order
+        # the flat tables first, then the largest (their checks and files are the longest tasks: not the last ones); VACUUM
+        # lays the file out the same way whatever order the tables were filled in
+        cells = {table.name: sum(len(records.get(kind, [])) for kind in table.kinds) * len(table.columns) for table in tables()}
+        for table in sorted(tables(), key=lambda t: (t.name not in flat, -cells[t.name])):
+            if elsewhere is not None and table.name in flat:
+                elsewhere(table)
+                continue
             made = list(rows(table, records, offsets, dataset))
-            with open(folder / csv_name(table.name), "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
-                writer.writerow([c.name for c in table.columns])
-                writer.writerows(made)  # None as an empty cell, numbers as str() writes them (no table holds a bool: tables.TYPES)
+            write_csv(folder, table, made)
             if written is not None:
                 written(table)
             if table.name not in flat:  # a flat table is a view in SQLite
