@@ -101,13 +101,13 @@ def start(
     stdout=None,
 ) -> subprocess.Popen:
     """Start command in a process group of its own that the kernel kills if the build dies, its stderr (and its
-    stdout, unless stdout is given: subprocess.PIPE) appended to log, env added to the build's environment, the
+    stdout, unless stdout is given: subprocess.PIPE) written to log (emptied first), env added to the build's environment, the
     descriptors in pass_fds left open in it. Stop it with kill_group."""
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "PYTHONUNBUFFERED": "1", **(env or {})}
     env.pop("FORCE_COLOR", None)
     parent = os.getpid()
-    with open(log, "ab") as out:
+    with open(log, "wb") as out:
         return subprocess.Popen(
             command,
             cwd=cwd,
@@ -132,8 +132,6 @@ def run(
 ) -> None:
     """Run command to completion with its output in log (started as start starts it); raise ChildFailed (one line)
     when it fails."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_bytes(b"")
     wait(start(command, log, cwd=cwd, env=env, pass_fds=pass_fds), log, what or Path(command[0]).name)
 
 

@@ -424,7 +424,6 @@ def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True
             process.run(command, log, cwd=config.parent, what="mkdocs build")
             return
         with Stream(staging, root / "build" / "pagefind.log") as index:  # Pagefind indexes the pages as MkDocs writes them
-            log.write_bytes(b"")
             child = process.start(command, log, cwd=config.parent, env=index.env, pass_fds=index.pass_fds)
             index.begin()  # threads only once the children run (process.start)
             try:

@@ -100,8 +100,6 @@ class Pagefind:
         if binary is None:
             raise process.ChildFailed("pagefind failed: its binary is missing (pip install 'pagefind[extended]')")
         self.log = log
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_bytes(b"")
         self.child = process.start([str(binary), "--service"], log, cwd=site, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.sent = 0
         self.answers: dict[int, dict] = {}  # message id -> answer, of the requests whose answer is waited for
@@ -240,6 +238,12 @@ def _part(indexes: tuple[int, ...], page: str, share: int) -> int:
     return indexes[0] if share == 1 or in_sample(page, share) else indexes[1]
 
 
+def _add_files(pagefind: Pagefind, site: Path, pages: list[str], share: int, indexes: tuple[int, ...]) -> None:
+    """Send each page of a built site, read from its file, to its part's index."""
+    for page in pages:
+        pagefind.add(_part(indexes, page, share), page, (site / page).read_bytes())
+
+
 def _in_index(name: str) -> bool:
     """Whether a file of Pagefind's bundle is the index's (its folders, its entry and meta files), not the bundle's code."""
     return "/" in name or name == "pagefind-entry.json" or name.endswith(".pf_meta")
@@ -356,8 +360,7 @@ class Stream:
         indexes = self.indexes
         if share != self.share:  # the hook expected another number of pages: index them again, from the files
             indexes = _indexes(self.pagefind, share)
-            for page in self.pages:
-                self.pagefind.add(_part(indexes, page, share), page, (self.site / page).read_bytes())
+            _add_files(self.pagefind, self.site, self.pages, share, indexes)
         manifest = _write(self.pagefind, self.site, self.pages, share, indexes, self.full)
         self.done = True
         return manifest
@@ -394,8 +397,7 @@ def search_index(site: Path, log: Path | None = None, sample_pages: int = SAMPLE
     try:
         pagefind.begin()
         indexes = _indexes(pagefind, share)
-        for page in pages:
-            pagefind.add(_part(indexes, page, share), page, (site / page).read_bytes())
+        _add_files(pagefind, site, pages, share, indexes)
         manifest = _write(pagefind, site, pages, share, indexes, full)
     except BaseException:
         pagefind.kill()
