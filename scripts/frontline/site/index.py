@@ -32,6 +32,7 @@ BACKLINKS = {
     ("source", ("publisher",)): "Sources published",
     ("source", ("agency",)): "Sources from this agency",
 }
+RELATED = "Related"  # the heading of a relation of a type without its own inverse name
 INVERSE_RELATION = {"disputes": "Disputed by", "supports": "Supported by", "responds-to": "Responded to by", "repeats": "Repeated by"}
 # The counts shown beside a claim wherever it is listed: (relation, backlink heading, one, many).
 VERDICT_COUNTS = (
@@ -90,7 +91,7 @@ class Site:
                 for relation in record.data.get("relations", []) or []:
                     target = self.by_id.get(relation.get("claim"))
                     if target is not None:
-                        self.backlinks[target.id][INVERSE_RELATION.get(relation.get("type"), "Related")].append(record)
+                        self.backlinks[target.id][INVERSE_RELATION.get(relation.get("type"), RELATED)].append(record)
         self._threads()
         self.locate = dataset.locate  # shared with coverage and the release: each quote is found once per build
         self.version = meta.VERSION  # the build's version: render sets the release's, or a development version

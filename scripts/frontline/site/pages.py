@@ -24,7 +24,7 @@ from ..model import KIND
 from ..release import codebook_markdown, diff, downloads_markdown
 from . import annotate, env, jsonld, threads
 from .env import ENV, LABELS, date, date_key, field, finalize, markup, muted, percent, precision
-from .index import Site
+from .index import INVERSE_RELATION, RELATED, Site
 from .links import Links
 from .urls import DATA, api_url, href, record_doc, record_url
 
@@ -38,6 +38,7 @@ SHOWN = {
 }
 ALWAYS = {"$schema", "id", "evidence", "note"}  # shown in their own places, or not at all
 HIDE_TOC = ("toc",)
+RELATION_HEADINGS = frozenset([*INVERSE_RELATION.values(), RELATED])  # the backlinks of a claim's relations, listed by its thread instead
 
 
 def _render(template: str, **context) -> str:
@@ -93,6 +94,8 @@ def record_page(site: Site, record: Record) -> str:
         body.append(f'<h2 id="evidence">Evidence</h2>\n{links.evidence(data["evidence"])}\n')
     body.append(source_text)
     groups = site.referenced_by(record_id)
+    if after:  # a claim's thread lists what disputes, supports, responds to or repeats it, each with its verdict: not again here
+        groups = {heading: records for heading, records in groups.items() if heading not in RELATION_HEADINGS}
     if groups:
         body.append('<div data-pagefind-ignore>\n<h2 id="referenced-by">Referenced by</h2>\n')
         for heading, records in groups.items():
