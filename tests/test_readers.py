@@ -75,6 +75,20 @@ def test_thread_diagram_and_list_link_both_ways(mini_site):
         assert f"../{there.id}/" in listed[: listed.index("</ul>")]
 
 
+def test_claim_page_lists_the_claims_that_relate_to_it_once(mini_site):
+    """The claims that dispute (support, respond to, repeat) a claim are in its thread's list, with their verdicts, and
+    not again under "Referenced by"."""
+    disputer, disputed = disputed_pair(mini_site)
+    raw = (mini_site.site / "claims" / disputed.id / "index.html").read_text(encoding="utf-8")
+    start = raw.index('class="fc-thread-list"')
+    listed = raw[start : raw.index("</ul>", start)]
+    assert f"../{disputer.id}/" in listed and "fc-verdict" in listed
+    rest = raw[raw.index('id="referenced-by"') :] if 'id="referenced-by"' in raw else ""
+    assert f"../{disputer.id}/" not in rest
+    for heading in ("Disputed by", "Supported by", "Responded to by", "Repeated by"):
+        assert f"<h3>{heading}" not in rest
+
+
 def test_claim_page_lists_its_own_relations_and_the_threads_page_every_one(tmp_path):
     """A chain of four claims (each responds to the one before): a claim's page lists what it is a side of,
     both ways, and links to its thread on the threads page, which lists every relation of the thread."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from operator import itemgetter
 from pathlib import Path
 
 from .. import coverage, meta, model
@@ -59,8 +60,17 @@ class Site:
         self.dataset = dataset
         self.root = root
         self.config = config
-        self.by_id: dict[str, Record] = {r.id: r for r in dataset.records}
-        self.kinds: dict[str, list[Record]] = {kind: sorted(dataset.of_kind(kind), key=lambda r: r.id) for kind in KINDS}
+        # Each record's id once (Record.id is a property that looks it up): the index asks for it some ten times a record.
+        pairs = [(r.id, r) for r in dataset.records]
+        self.by_id: dict[str, Record] = dict(pairs)
+        of_kind: dict[str, list[tuple[str, Record]]] = {kind: [] for kind in KINDS}
+        for pair in pairs:
+            found = of_kind.get(pair[1].kind)
+            if found is not None:
+                found.append(pair)
+        for found in of_kind.values():
+            found.sort(key=itemgetter(0))
+        self.kinds: dict[str, list[Record]] = {kind: [r for _, r in found] for kind, found in of_kind.items()}
         # target id -> heading -> [record]
         self.backlinks: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
         by_id = self.by_id
@@ -74,6 +84,7 @@ class Site:
             ]
             for kind in KINDS
         }
+        backlinks = self.backlinks
         for record in dataset.records:
             data = record.data
             for key, rest, target_kind, heading in shown[record.kind] if isinstance(data, dict) else ():
@@ -84,15 +95,15 @@ class Site:
                     target = by_id.get(value) if isinstance(value, str) else None
                     if target is None or target.kind != target_kind or target is record:
                         continue
-                    bucket = self.backlinks[value][heading]  # value is the target's id: by_id holds each record under its id
+                    bucket = backlinks[value][heading]  # value is the target's id: by_id holds each record under its id
                     if not bucket or bucket[-1] is not record:
                         bucket.append(record)
             if record.kind == "claim":
-                for relation in record.data.get("relations", []) or []:
-                    target = self.by_id.get(relation.get("claim"))
-                    if target is not None:
-                        self.backlinks[target.id][INVERSE_RELATION.get(relation.get("type"), RELATED)].append(record)
-        self._threads()
+                for relation in data.get("relations", []) or []:
+                    target_id = relation.get("claim")
+                    if by_id.get(target_id) is not None:  # target_id is the target's id, as above
+                        backlinks[target_id][INVERSE_RELATION.get(relation.get("type"), RELATED)].append(record)
+        self._threads(of_kind["claim"])
         self.locate = dataset.locate  # shared with coverage and the release: each quote is found once per build
         self.version = meta.VERSION  # the build's version: render sets the release's, or a development version
         self.spans = coverage.spans(dataset)
@@ -107,10 +118,10 @@ class Site:
             found = self._gaps[source.id] = coverage.gaps(self.dataset, [source]).get(source.id, [])
         return found
 
-    def _threads(self) -> None:
-        """Claims connected by relations (either way), as groups: the largest first, then by first id."""
-        claims = self.kinds["claim"]
-        parent = {r.id: r.id for r in claims}
+    def _threads(self, claims: list[tuple[str, Record]]) -> None:
+        """Claims connected by relations (either way), as groups: the largest first, then by first id. claims: (id,
+        claim), sorted by id."""
+        parent = {claim_id: claim_id for claim_id, _ in claims}
 
         def root(node: str) -> str:
             while parent[node] != node:
@@ -119,17 +130,18 @@ class Site:
             return node
 
         self.edges: list[tuple[str, str, str]] = []  # (from claim, relation, to claim)
-        for record in claims:
+        for claim_id, record in claims:
             for relation in record.data.get("relations", []) or []:
                 target = relation.get("claim") if isinstance(relation, dict) else None
-                if target in parent and target != record.id:
-                    self.edges.append((record.id, str(relation.get("type", "")), target))
-                    parent[root(record.id)] = root(target)
-        groups: dict[str, list[Record]] = defaultdict(list)
-        for record in claims:
-            groups[root(record.id)].append(record)
-        self.threads: list[list[Record]] = sorted(groups.values(), key=lambda g: (-len(g), g[0].id))
-        self.thread_of: dict[str, int] = {r.id: i for i, group in enumerate(self.threads) for r in group}
+                if target in parent and target != claim_id:
+                    self.edges.append((claim_id, str(relation.get("type", "")), target))
+                    parent[root(claim_id)] = root(target)
+        groups: dict[str, list[tuple[str, Record]]] = defaultdict(list)
+        for pair in claims:
+            groups[root(pair[0])].append(pair)
+        ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0][0]))
+        self.threads: list[list[Record]] = [[r for _, r in group] for group in ordered]
+        self.thread_of: dict[str, int] = {claim_id: i for i, group in enumerate(ordered) for claim_id, _ in group}
         self.edges_of: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         for edge in self.edges:
             self.edges_of[self.thread_of[edge[0]]].append(edge)
@@ -178,17 +190,19 @@ class Site:
         """A record page's title, unique on the site: the label, with the kind when another record has the same
         label ("Russia (actor)", "Russia (place)"), and the id as well when that is not enough."""
         if not hasattr(self, "_titles"):
-            seen: dict[str, list[Record]] = defaultdict(list)
-            for other in self.dataset.records:
-                seen[self.short(other, 80).casefold()].append(other)
+            seen: dict[str, list[tuple[str, str, Record]]] = defaultdict(list)  # folded label -> (id, label, record)
+            for record_id, other in self.by_id.items():
+                short = self.short(other, 80)
+                seen[short.casefold()].append((record_id, short, other))
             self._titles: dict[str, str] = {}
             for same in seen.values():
-                kinds = [r.kind for r in same]
-                for r in same:
-                    title = self.short(r, 80)
-                    if len(same) > 1:
-                        title += f" ({KIND[r.kind].one.lower()})" if kinds.count(r.kind) == 1 else f" ({KIND[r.kind].one.lower()} {r.id})"
-                    self._titles[r.id] = title
+                if len(same) == 1:
+                    self._titles[same[0][0]] = same[0][1]
+                    continue
+                kinds = [r.kind for _, _, r in same]
+                for record_id, title, r in same:
+                    title += f" ({KIND[r.kind].one.lower()})" if kinds.count(r.kind) == 1 else f" ({KIND[r.kind].one.lower()} {record_id})"
+                    self._titles[record_id] = title
         return self._titles.get(record.id, self.short(record, 80))
 
     def short(self, record: Record, limit: int = 90) -> str:
