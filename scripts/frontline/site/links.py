@@ -35,7 +35,6 @@ class Fragments:
         self.nodes: dict[str, tuple] = {}  # claim id -> what its box in a thread diagram shows (threads.diagram)
         self.edges: dict[tuple[str, str, str], tuple] = {}  # relation -> what its arrow in a thread diagram shows
         self.arrows: dict[tuple, tuple[str, str]] = {}  # (start, end) -> an arrow's path between boxes placed there
-        self.boxes: dict[tuple[str, str, int, int], str] = {}  # (link, claim id, x, y) -> its linked box in a thread diagram
         # (thread, folder of the page) -> each claim's relation rows and the links shown (threads.thread_items)
         self.threads: dict[tuple[int, str | None], tuple] = {}
 

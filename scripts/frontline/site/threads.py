@@ -169,16 +169,13 @@ def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Mark
         record = site.get(node)
         if record is None:
             continue
-        if this_page and node == claim_id:
-            out.append(_box(site, node, record, x, y, True))
-            continue
-        link = links.href(record_url("claim", node))  # escaped
-        key = (link, node, x, y)  # a claim's box, linked, where it stands in the diagrams of its neighbours' pages
-        found = shared.boxes.get(key)
-        if found is None:
-            body = _box(site, node, record, x, y, False)
-            found = shared.boxes[key] = f'<a href="{link}" class="fc-node-link" aria-label="{_node(site, node, record)[3]}">{body}</a>'
-        out.append(found)
+        current = this_page and node == claim_id
+        body = _box(site, node, record, x, y, current)
+        if current:
+            out.append(body)
+        else:
+            link = links.href(record_url("claim", node))  # escaped
+            out.append(f'<a href="{link}" class="fc-node-link" aria-label="{_node(site, node, record)[3]}">{body}</a>')
     out.append("</svg>")
     return markup("".join(out))
 
