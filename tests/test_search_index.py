@@ -18,8 +18,10 @@ import pytest
 import yaml
 
 from frontline import cli
+from frontline.checks import check
+from frontline.load import load
 from frontline.site import build, search, search_hook
-from helpers import FIXTURE, ROOT, build_project, copy_project, pagefind_fragments
+from helpers import FIXTURE, ROOT, build_project, copy_project, make_release, pagefind_fragments
 from test_readers import _tree
 from test_safety import project
 
@@ -121,3 +123,29 @@ def test_a_failing_mkdocs_leaves_no_indexer_behind(tmp_path, monkeypatch, capsys
         time.sleep(0.1)
     else:
         pytest.fail(f"the indexer {number} outlived the build")
+
+
+def test_record_text_naming_the_mark_marks_no_page_and_a_relative_root_builds(tmp_path, monkeypatch):
+    """A claim whose statement holds the words data-pagefind-body: the claims' index page lists it (escaped) and
+    stays out of the index, as every page whose front matter says search_exclude; the claim's own page is indexed
+    once. The site is built from a relative root, as a caller in the project's parent folder would build it."""
+    root = copy_project(FIXTURE, tmp_path / "project")
+    path = root / "dataset" / "claims" / "northland-enters-brook.yaml"
+    text = path.read_text(encoding="utf-8")
+    statement = "The Northland Defence Ministry said its units had entered the village of Brook."
+    assert statement in text
+    path.write_text(text.replace(statement, statement[:-1] + ' (data-pagefind-body data-pagefind-meta="kind:x).'), encoding="utf-8")
+    dataset = load(root)
+    assert not [p for p in check(dataset) if p.severity == "error"]
+    build.render(dataset, root, root / "build" / "docs", make_release(dataset, root))
+    monkeypatch.chdir(tmp_path)
+    site = build.build_site("project", strict=True)
+    assert site == root / "site"
+    listing = (site / "claims" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body data-pagefind-meta=&#34;kind:x" in listing or "data-pagefind-meta=&quot;kind:x" in listing
+    pages = search.indexed_pages(site)
+    assert "claims/index.html" not in pages
+    assert "claims/northland-enters-brook/index.html" in pages
+    urls = [fragment["url"] for fragment in pagefind_fragments(site)]
+    assert not any(url.rstrip("/").endswith("/claims") or url == "/claims/" for url in urls)
+    assert sum(url.endswith("/claims/northland-enters-brook/") for url in urls) == 1

@@ -409,7 +409,7 @@ def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True
     MkDocs' output goes to build/mkdocs.log, Pagefind's to build/pagefind.log; a failure is one line naming
     the one that failed (process.ChildFailed).
     """
-    root = Path(root)
+    root = Path(root).absolute()  # MkDocs runs in build/: a relative root or out would name a folder under it
     final, keep = site_folder(root)
     config = site_config(root, search)
     safety.refuse_symlinks(root, root / "build" / "docs")
@@ -434,8 +434,8 @@ def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True
             index.finish()
 
     if out is not None:
-        mkdocs(Path(out))
-        return Path(out)
+        mkdocs(Path(out).absolute())
+        return Path(out).absolute()
     return atomic.replace_dir(final, mkdocs, keep=keep)  # a failed build leaves the previous site as it was
 
 

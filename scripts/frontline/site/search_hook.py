@@ -25,7 +25,9 @@ import struct
 from mkdocs.plugins import event_priority
 
 ENV = "FRONTLINE_SEARCH_FD"
-MARK = "data-pagefind-body"
+# What marks a page for the index: the attribute as the pages write it, with the quote that follows it. A record's
+# text is escaped (a quote becomes &#34;), so a record that holds the words data-pagefind-body cannot mark a page.
+MARK = 'data-pagefind-body data-pagefind-meta="kind:'
 HEADER = struct.Struct("<cII")  # kind, length of the path (UTF-8), length of the body
 COUNT = b"N"  # the path is the number of pages expected, in digits; no body
 PAGE = b"P"  # the path is the page's, relative to the site folder; the body is the page
