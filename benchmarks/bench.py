@@ -78,13 +78,14 @@ for name in sorted(os.listdir(os.path.join(root, "seeds"))):
         handle.read()
 """
 RELEASE = """
-import sys
+import os, sys
 from pathlib import Path
 from frontline import cli, release
 root = Path(sys.argv[1])
 dataset, problems = cli.validate(root, cache=False)
 assert not any(p.severity == "error" for p in problems), "synthetic dataset has errors"
 release.write(dataset, root / "build" / "data")
+os._exit(0)  # as `frontline build` ends (cli.run): without freeing the dataset object by object
 """
 FRICTIONLESS = """
 import sys

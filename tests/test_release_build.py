@@ -20,7 +20,7 @@ from frontline import cli
 from frontline.load import load
 from frontline.release import InvalidRelease, archive, build, validation
 from frontline.release import write as write_release
-from frontline.release.files import zip_name
+from frontline.release.files import XLSX, zip_name
 from frontline.release.stamp import Stamp
 from helpers import ROOT, copy_fixture
 
@@ -187,7 +187,8 @@ def test_a_zip_of_files_deflated_elsewhere_is_the_zip_zipfile_writes(deflated_el
     (folder / "a.csv").write_bytes(b"id,name\r\n" + b"".join(b"row-%d,name %d\r\n" % (i, i * 7 % 13) for i in range(20_000)))
     (folder / "b.bin").write_bytes(bytes(range(256)) * 300)
     (folder / "README.txt").write_text("what the files hold\n", encoding="utf-8")
-    names = sorted(p.name for p in folder.iterdir())
+    (folder / XLSX).write_bytes(b"PK\x03\x04" + bytes(range(256)) * 40)  # stored, never deflated
+    names = sorted(p.name for p in folder.iterdir() if p.name != XLSX)
     expected_sums = archive.sums(folder)
     expected = archive.write_zip(folder, stamp).read_bytes()
     (folder / zip_name("1.2.3")).unlink()
@@ -195,6 +196,23 @@ def test_a_zip_of_files_deflated_elsewhere_is_the_zip_zipfile_writes(deflated_el
     ready = {name: done for share in (chosen[::2], chosen[1::2]) for name, done in archive.deflate(folder, share).items()}
     assert archive.sums(folder, ready) == expected_sums
     assert archive.write_zip(folder, stamp, ready).read_bytes() == expected
+
+
+def test_the_zip_stores_the_spreadsheet_as_it_is_and_deflates_every_other_file(tmp_path):
+    stamp = Stamp("1.2.3", None, False, "0" * 64, None, None)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    sheet = b"PK\x03\x04" + b"<row/>" * 5000  # compressible, so that a deflated entry would be smaller
+    (folder / XLSX).write_bytes(sheet)
+    (folder / "a.csv").write_bytes(b"id\r\n" + b"row\r\n" * 5000)
+    zipped = archive.write_zip(folder, stamp, archive.deflate(folder, ["a.csv"]))
+    with zipfile.ZipFile(zipped) as opened:
+        entries = {info.filename.rsplit("/", 1)[1]: info for info in opened.infolist()}
+        assert opened.read(entries[XLSX]) == sheet
+        assert opened.testzip() is None
+    assert entries[XLSX].compress_type == zipfile.ZIP_STORED and entries[XLSX].compress_size == len(sheet)
+    assert entries["a.csv"].compress_type == zipfile.ZIP_DEFLATED and entries["a.csv"].compress_size < 5000
+    assert archive.write_zip(folder, stamp).read_bytes() == zipped.read_bytes()  # the same bytes, the CSV deflated here or not
 
 
 def test_a_table_changed_after_its_files_were_deflated_goes_into_the_zip_as_it_is(tmp_path, monkeypatch):
@@ -227,8 +245,9 @@ class _Idle(concurrent.futures.Executor):
         return concurrent.futures.Future()
 
 
-def test_a_task_no_worker_has_started_is_taken_back_and_run_here(tmp_path):
+def test_a_task_no_worker_has_started_is_taken_back_and_run_here(tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_bytes(b"some text " * 1000)
+    monkeypatch.setitem(build._JOBS, "deflate", archive.deflate)
     waiting = build._Handed(_Idle(), "deflate", tmp_path, ["a.txt"])
     waiting.take_back()
     assert waiting.result() == archive.deflate(tmp_path, ["a.txt"])

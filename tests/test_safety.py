@@ -581,3 +581,25 @@ def test_validate_ends_without_freeing_but_with_all_its_output_and_its_exit_code
     assert head.stdout == expected.split("\n", 1)[0] + "\n"
     assert "Traceback" not in head.stderr and "Error" not in head.stderr
     assert cli.main(["rules"]) == 0 and not cli.KEPT  # any other command keeps nothing
+
+
+def test_build_ends_without_freeing_but_with_its_release_its_output_and_its_exit_code(tmp_path):
+    """`frontline build` (run()) ends the process at once like validate: the release and the pages are in place, the
+    build's lock is let go, its output arrives whole and its exit code is main()'s; a build stopped by errors likewise."""
+    root = project(tmp_path)
+    command = [sys.executable, "-m", "frontline.cli", "build", "--no-site", "--no-cache", str(root)]
+    env = {name: value for name, value in child_env().items() if name != "PYTHONUNBUFFERED"}  # buffered, as usual
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-2:] == [f"release: {root / 'build' / 'data'}", f"pages: {root / 'build' / 'docs'}"]
+    release_files = {p.name for p in (root / "build" / "data").iterdir()}
+    assert {"datapackage.json", "SHA256SUMS", "frontline.xlsx"} <= release_files
+    assert len(list((root / "build" / "data").glob("*.zip"))) == 1
+    assert not (root / "build" / lock.LOCK_FILE).exists()
+    assert cli.main(["build", "--no-site", "--no-cache", str(root)]) == 0
+    assert len(cli.KEPT) == 1  # the dataset, left for the process's end
+    (next((root / "dataset" / "claims").glob("*.yaml"))).write_text("id: [not closed\n", encoding="utf-8")
+    failed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert failed.returncode == 1 and "build stopped: fix the errors above first" in failed.stderr
+    assert failed.stdout.strip(), "the problems are printed before the process ends"
+    assert {p.name for p in (root / "build" / "data").iterdir()} == release_files  # the previous release, untouched

@@ -30,9 +30,9 @@ from ..problems import summarised
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 
-# What `validate` built (some million objects at 50,000 claims), kept to the end of the process: freeing it
-# one object at a time took a third of a second that nobody waits for. run() exits without freeing it;
-# main() called again (tests) lets the previous one go.
+# What `validate` and `build` loaded (some million objects at 50,000 claims), kept to the end of the process:
+# freeing it one object at a time took a third of a second (half a second after a build) that nobody waits
+# for. run() exits without freeing it; main() called again (tests) lets the previous one go.
 KEPT: list = []
 
 
@@ -199,8 +199,8 @@ def command(func: Callable[[argparse.Namespace], int] | str) -> Callable[[argpar
 def run() -> None:
     """The `frontline` program (its console script and ``python -m frontline.cli``): main(), then exit.
 
-    After `validate`, the process ends at once (``os._exit``) once its output is flushed, rather than
-    freeing what it built object by object; every other command exits as usual."""
+    After `validate` and `build`, the process ends at once (``os._exit``) once its output is flushed,
+    rather than freeing what it loaded object by object; every other command exits as usual."""
     code = main()
     if KEPT:
         for stream in (sys.stdout, sys.stderr):

@@ -9,13 +9,14 @@ import threading
 from pathlib import Path
 
 from .. import atomic, live, lock, process, release, safety, site
-from . import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, report, root_of, validate
+from . import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, KEPT, report, root_of, validate
 
 
-def _build(root: Path, fmt_name: str, no_site: bool, cache: bool = True) -> list[str]:
+def _build(root: Path, fmt_name: str, no_site: bool, cache: bool = True, kept: list | None = None) -> list[str]:
     """validate (the one load) -> release (build/data, passed by frictionless) -> render (build/docs) -> mkdocs (site/).
 
-    Returns the errors that stopped it ([] when everything was written). Every output folder is
+    Returns the errors that stopped it ([] when everything was written); the dataset it loaded goes
+    into kept, when given (``KEPT``: the process then ends without freeing it). Every output folder is
     checked to lie inside the project before anything is written. The release and the site are
     staged and swapped into place together once both are complete (atomic.Swap), under the
     project's build lock (lock.hold): an interrupted or failed build leaves the previous release
@@ -30,6 +31,8 @@ def _build(root: Path, fmt_name: str, no_site: bool, cache: bool = True) -> list
             print(f"frontline: note: the build with pid {held.stale_pid} ended without releasing the lock; taking it over", file=sys.stderr)
         with atomic.Swap(build / atomic.JOURNAL) as swap:
             dataset, problems = validate(root, cache=cache)
+            if kept is not None:
+                kept.append(dataset)
             errors, _ = report(problems, fmt_name)
             if errors:
                 return [str(p) for p in problems if p.severity == "error"]
@@ -49,7 +52,7 @@ def _build(root: Path, fmt_name: str, no_site: bool, cache: bool = True) -> list
 
 
 def cmd_build(args) -> int:
-    if _build(root_of(args.root), args.format, args.no_site, cache=not args.no_cache):
+    if _build(root_of(args.root), args.format, args.no_site, cache=not args.no_cache, kept=KEPT):
         print("build stopped: fix the errors above first", file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK

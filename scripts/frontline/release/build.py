@@ -20,9 +20,9 @@ started yet. Once the datapackage is written its descriptor is checked, and a ta
 counts only if the package holds the very descriptor (size and SHA-256 included) it was checked
 against; otherwise the table is checked again from the package. Likewise a file deflated early
 goes into the zip only if the package holds its SHA-256. The spreadsheet is put together from the
-deflated sheets before the datapackage is written, and a worker deflates it for the zip while this
-process writes and checks the datapackage; SHA256SUMS and the zip follow, the files deflated
-before going into the zip as they are. Only a release that passes takes the target's place
+deflated sheets before the datapackage is written (the zip stores it as it is: ``archive.STORED``);
+SHA256SUMS and the zip follow the datapackage's check, the files deflated before going into the
+zip as they are. Only a release that passes takes the target's place
 (``atomic.replace_dir``: two renames), so a failed or invalid build leaves the previous release as
 it was and no half-written folder.
 
@@ -45,10 +45,10 @@ from pathlib import Path
 from .. import atomic, process
 from ..load import Dataset
 from ..parallel import cores
-from .archive import Deflated, deflate, readme, sums, write_zip
+from .archive import STORED, Deflated, deflate, readme, sums, write_zip
 from .datapackage import datapackage, table_resource, table_schema
 from .documents import write_documents
-from .files import DATAPACKAGE, DOCUMENTS, JSON_ALL, JSON_KINDS, README, SQLITE, SUMS, XLSX, csv_name, parquet_name
+from .files import DATAPACKAGE, DOCUMENTS, JSON_ALL, JSON_KINDS, README, SQLITE, SUMS, csv_name, parquet_name
 from .geojson import write_geojson
 from .jsonfiles import dump_json, write_json
 from .parquet import pyarrow_modules, write_parquet
@@ -67,12 +67,9 @@ _JOBS: dict[str, Callable] = {}
 def _task(kind: str, *args):
     """One task of a worker: ("documents",) works out the build's stamp, writes the JSON and the documents and deflates them for
     the zip; ("flat", table) makes a flat table whole and checks it; ("export", table, rows) writes a table's Parquet file and
-    sheet and deflates its files; ("table", descriptor, folder, keys) checks a table; ("deflate", folder, names) deflates and
-    hashes files for the zip and SHA256SUMS."""
+    sheet and deflates its files; ("table", descriptor, folder, keys) checks a table."""
     if kind in _JOBS:
         return _JOBS[kind](*args)
-    if kind == "deflate":
-        return deflate(*args)
     return check_resource(*args)
 
 
@@ -185,7 +182,6 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
         flats.clear()  # their bytes now in the spreadsheet and deflated alone, let go of as they are written
         exported.clear()
         spreadsheet.write(folder)
-        deflating = workers.submit(_task, "deflate", folder, [XLSX])  # while this process writes and checks the datapackage
         descriptor = datapackage(dataset, folder, stamp)  # of the tables, Parquet and GeoJSON
         (folder / DATAPACKAGE).write_bytes(dump_json(descriptor))
         check = Check(folder)
@@ -194,9 +190,8 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
         (folder / README).write_bytes(readme(stamp))
         _drop_changed(deflated, descriptor)
         # the files not deflated yet: GeoJSON, the datapackage, README (and any file written again since it was deflated)
-        rest = [path.name for path in folder.iterdir() if path.is_file() and path.name not in deflated and path.name != XLSX]
+        rest = [path.name for path in folder.iterdir() if path.is_file() and path.name not in deflated and path.name not in STORED]
         deflated.update(deflate(folder, rest))
-        deflated.update(deflating.result())
         (folder / SUMS).write_bytes(sums(folder, deflated))
         write_zip(folder, stamp, deflated)
         results = _results(check, descriptor, keys, checked)
