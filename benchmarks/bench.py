@@ -264,12 +264,17 @@ def bench(n: int, runs: int, site: bool, stages: tuple[str, ...], tmp: Path) -> 
         figures[stage] = (statistics.median(times), max(peaks), statistics.median(cpus))
         if renders:
             figures[RENDER] = (statistics.median(w for w, _ in renders), max(peaks), statistics.median(c for _, c in renders))
-        print(
-            f"  N={n:,} {stage}: {figures[stage][0]:.2f} s, {figures[stage][2]:.2f} s CPU, {figures[stage][1] / 2**20:.0f} MiB",
-            file=sys.stderr,
-            flush=True,
-        )
+        print(progress(n, stage, figures[stage], times), file=sys.stderr, flush=True)
     return figures
+
+
+def progress(n: int, stage: str, figure: tuple[float, int, float], times: list[float]) -> str:
+    """A stage's line as it finishes: its median, CPU and peak RSS, and with several runs the fastest and slowest,
+    since a stage can move by seconds from run to run on one machine (the table keeps the medians)."""
+    line = f"  N={n:,} {stage}: {figure[0]:.2f} s, {figure[2]:.2f} s CPU, {figure[1] / 2**20:.0f} MiB"
+    if len(times) > 1:
+        line += f" (runs {min(times):.2f}-{max(times):.2f} s)"
+    return line
 
 
 def machine() -> str:

@@ -50,3 +50,10 @@ def test_a_second_run_finds_the_first_runs_output_set_aside_not_deleted(tmp_path
     )
     assert (root / "set-aside" / "release-1" / "build-data" / "datapackage.json").is_file()
     assert not (root / "set-aside" / "pages-0").exists()  # nothing to move before the first run
+
+
+def test_a_stages_line_gives_its_fastest_and_slowest_run_beside_the_median():
+    bench = _bench()
+    line = bench.progress(50_000, "release", (2.0, 3 * 2**20, 4.5), [3.25, 1.5, 2.0])
+    assert line == "  N=50,000 release: 2.00 s, 4.50 s CPU, 3 MiB (runs 1.50-3.25 s)"
+    assert "runs" not in bench.progress(1_000, "floor", (0.5, 2**20, 0.5), [0.5])
