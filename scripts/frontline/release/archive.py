@@ -167,15 +167,13 @@ def write_zip(folder: Path, stamp: Stamp, ready: dict[str, Deflated] | None = No
             if path == target or not path.is_file():
                 continue
             info = zipfile.ZipInfo(prefix + path.name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if path.name in STORED else zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so that the permissions below are read
             info.external_attr = (0o100644 & 0xFFFF) << 16
-            if path.name in STORED:
-                info.compress_type = zipfile.ZIP_STORED
-                archive.writestr(info, path.read_bytes())
-                continue
             done = (ready or {}).get(path.name)
-            if done is not None and fits(done[1]) and path.stat().st_size == done[1]:
+            if path.name in STORED:
+                archive.writestr(info, path.read_bytes())
+            elif done is not None and fits(done[1]) and path.stat().st_size == done[1]:
                 write_deflated(archive, info, *done[:3])
             else:
                 archive.writestr(info, path.read_bytes(), compresslevel=LEVEL)

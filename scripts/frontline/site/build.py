@@ -434,8 +434,9 @@ def build_site(root: str | os.PathLike, strict: bool = True, search: bool = True
             index.finish()
 
     if out is not None:
-        mkdocs(Path(out).absolute())
-        return Path(out).absolute()
+        staged = Path(out).absolute()
+        mkdocs(staged)
+        return staged
     return atomic.replace_dir(final, mkdocs, keep=keep)  # a failed build leaves the previous site as it was
 
 
