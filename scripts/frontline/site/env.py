@@ -104,10 +104,22 @@ def muted(value) -> Markup:
     return markup(f'<span class="fc-muted">{finalize(value)}</span>')
 
 
+_HEADS: dict[str, str] = {}  # a field's name (a plain str) -> its row's head, escaped once a process
+
+
 def field(name, value) -> Markup:
     """A row of a record's field list (<dt> and <dd>), left out when its content is empty."""
     value = finalize(value)
-    return markup(f"<dt data-pagefind-ignore>{finalize(name)}</dt>\n<dd>{value}</dd>\n") if str.strip(value) else EMPTY
+    if not str.strip(value):
+        return EMPTY
+    # The names are a few constants ("Statement", "Places"...), each escaped once rather than on every page; Markup
+    # is left out of the table, as a Markup name and a str with the same characters would share its entry.
+    head = _HEADS.get(name) if type(name) is str else None
+    if head is None:
+        head = f"<dt data-pagefind-ignore>{finalize(name)}</dt>\n<dd>"
+        if type(name) is str:
+            _HEADS[name] = head
+    return markup(f"{head}{value}</dd>\n")
 
 
 def ul(values, cls: str = "") -> Markup:

@@ -31,7 +31,8 @@ class Fragments:
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
         self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
         self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
-        self.around: dict[int, dict[str, list[str]]] = {}  # thread -> each claim's neighbours (threads.neighbourhood)
+        # thread -> each claim's neighbours, and the relations it is a side of (threads.neighbourhood)
+        self.around: dict[int, tuple[dict[str, list[str]], dict[str, list[int]]]] = {}
         self.nodes: dict[str, tuple] = {}  # claim id -> what its box in a thread diagram shows (threads.diagram)
         self.edges: dict[tuple[str, str, str], tuple] = {}  # relation -> what its arrow in a thread diagram shows
         self.arrows: dict[tuple, tuple[str, str]] = {}  # (start, end) -> an arrow's path between boxes placed there
