@@ -28,6 +28,7 @@ class Fragments:
         self.edit_url = site.setting("edit_url")  # the records' edit link ({path} in it), read once rather than for every page
         self.labels: dict[str, str] = {}  # record id -> its escaped short label
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
+        self.verdict_of: dict[str, dict] = {}  # claim id -> its site.verdict, for its page, its box and its verdict's HTML
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
         self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
         self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
@@ -38,6 +39,13 @@ class Fragments:
         self.arrows: dict[tuple, tuple[str, str]] = {}  # (start, end) -> an arrow's path between boxes placed there
         # (thread, folder of the page) -> each claim's relation rows and the links shown (threads.thread_items)
         self.threads: dict[tuple[int, str | None], tuple] = {}
+
+    def verdict(self, record_id: str, record) -> dict:
+        """site.verdict(record), record_id being its id: worked out once a process rather than for each use."""
+        found = self.verdict_of.get(record_id)
+        if found is None:
+            found = self.verdict_of[record_id] = self.site.verdict(record)
+        return found
 
 
 _SHARED: weakref.WeakKeyDictionary[Site, Fragments] = weakref.WeakKeyDictionary()
@@ -109,7 +117,7 @@ class Links:
             return EMPTY
         found = self.shared.verdicts.get(record_id)
         if found is None:
-            v = self.site.verdict(record)
+            v = self.shared.verdict(record_id, record)
             counts = "".join(f' <span class="fc-rel-count fc-rel-{text(c["relation"])}">{text(c["text"])}</span>' for c in v["counts"])
             found = f'<span class="fc-verdict">{status(v["status"]) if v["status"] else ""}{counts}</span>'
             self.shared.verdicts[record_id] = found

@@ -69,7 +69,7 @@ def record_page(site: Site, record: Record) -> str:
     ]
     after = ""
     source_text = ""
-    verdict = site.verdict(record) if kind == "claim" else None  # for the summary box and the search index both
+    verdict = links.shared.verdict(record_id, record) if kind == "claim" else None  # for the summary box and the search index
     if kind == "claim":
         body.append(claim_summary(site, links, record, _evidence_sources(site, data), verdict))
         body.append('<dl class="fc-fields">\n')

@@ -83,7 +83,7 @@ def _node(shared: Fragments, site: Site, node: str, record) -> tuple[str, list[s
     if found is None:
         claimant = site.get(record.data.get("claimant"))
         who = site.short(claimant, 32) if claimant is not None else ""
-        status = site.verdict(record)["status"]
+        status = shared.verdict(node, record)["status"]
         label = f"{who}: {record.data.get('statement', node)} ({status})"
         esc = html.escape
         found = shared.nodes[node] = (esc(who), [esc(line) for line in _lines(record.data.get("statement", node))], esc(status), esc(label))
