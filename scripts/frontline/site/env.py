@@ -89,14 +89,21 @@ def finalize(value):
     return text(value)
 
 
+_BADGES: dict[str, Markup] = {}  # kind -> its badge, made once a process
+
+
 def badge(kind) -> Markup:
     """A record kind's badge."""
-    return markup(f'<span class="fc-badge fc-k-{finalize(kind)}">{finalize(KIND[kind].one)}</span>')
+    found = _BADGES.get(kind)
+    if found is None:
+        found = _BADGES[kind] = markup(f'<span class="fc-badge fc-k-{finalize(kind)}">{finalize(KIND[kind].one)}</span>')
+    return found
 
 
 def status(value) -> Markup:
     """A claim's status as a badge."""
-    return markup(f'<span class="fc-status fc-status-{finalize(value)}">{finalize(value)}</span>')
+    value = finalize(value)
+    return markup(f'<span class="fc-status fc-status-{value}">{value}</span>')
 
 
 def muted(value) -> Markup:
