@@ -63,11 +63,8 @@ def _encode(value, newline: str, parts: list[str]) -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise _Unusual
-            if type(item) is str:  # most values: written here, without a call of _encode
-                parts.append(sep + _string(key) + ": " + _string(item))
-            else:
-                parts.append(sep + _string(key) + ": ")
-                _encode(item, inner, parts)
+            parts.append(sep + _string(key) + ": ")
+            _encode(item, inner, parts)
             sep = "," + inner
         parts.append(newline + "}")
     elif isinstance(value, list | tuple):
@@ -77,11 +74,8 @@ def _encode(value, newline: str, parts: list[str]) -> None:
         inner = newline + "  "
         sep = "[" + inner
         for item in value:
-            if type(item) is str:
-                parts.append(sep + _string(item))
-            else:
-                parts.append(sep)
-                _encode(item, inner, parts)
+            parts.append(sep)
+            _encode(item, inner, parts)
             sep = "," + inner
         parts.append(newline + "]")
     else:  # NaN, infinities, other types: as the json module writes them, or its error
