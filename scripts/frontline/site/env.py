@@ -153,9 +153,17 @@ def date(value) -> Markup:
         return text(value)
 
 
+_TIMES: dict[str, Markup] = {}  # a date (a plain str) -> its <time> element: dates repeat across records and pages
+
+
 def time(value) -> Markup:
     """A date of reduced precision in a <time> element, in words."""
-    return markup(f'<time datetime="{finalize(value)}">{date(value)}</time>')
+    found = _TIMES.get(value) if type(value) is str else None
+    if found is None:
+        found = markup(f'<time datetime="{finalize(value)}">{date(value)}</time>')
+        if type(value) is str:
+            _TIMES[value] = found
+    return found
 
 
 def precision(value) -> str:
