@@ -28,6 +28,7 @@ class Fragments:
         self.edit_url = site.setting("edit_url")  # the records' edit link ({path} in it), read once rather than for every page
         self.labels: dict[str, str] = {}  # record id -> its escaped short label
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
+        self.source_names: dict[str, str] = {}  # source id -> its escaped label as evidence names it
         self.verdict_of: dict[str, dict] = {}  # claim id -> its site.verdict, for its page, its box and its verdict's HTML
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
         self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
@@ -178,10 +179,14 @@ class Links:
             source = self.site.get(item.get("source"))
             where = self.site.where(item)
             if source is not None and where:
+                start, end = where  # character offsets, numbers: nothing in them to escape
+                source_id = source.id
+                name = self.shared.source_names.get(source_id)
+                if name is None:
+                    name = self.shared.source_names[source_id] = finalize(self.site.short(source, 60))
                 shown = (
-                    f'<a class="fc-quote-link" href="{self.href(record_url("source", source.id))}#q-{finalize(where[0])}" '
-                    f'data-start="{finalize(where[0])}" data-end="{finalize(where[1])}">Show in the source: '
-                    f"{finalize(self.site.short(source, 60))}</a> {muted(f'(characters {where[0]}–{where[1]})')}"
+                    f'<a class="fc-quote-link" href="{self.href(record_url("source", source_id))}#q-{start}" '
+                    f'data-start="{start}" data-end="{end}">Show in the source: {name}</a> {muted(f"(characters {start}–{end})")}'
                 )
             else:
                 shown = f"Source: {self.ref(item.get('source'))}"
