@@ -259,6 +259,16 @@ def test_a_link_is_shared_by_a_folder_but_not_by_the_page_it_points_at(mini_site
     assert links.Links(site, "claims/a/").ref("no-such-record") == "<code>no-such-record</code>"
 
 
+def test_a_pages_link_is_the_relative_address_urls_href_works_out(mini_site):
+    """Links.href takes a short way to addresses in another top folder: it gives what urls.href gives."""
+    site = Site(mini_site.dataset, mini_site.root, {})
+    pages = ["", "claims/", "claims/a/", "places/brook/", "data/", "api/v1/claims/", "threads/", "map.html"]
+    addresses = ["", "claims/", "claims/a/", "claims/b/", "places/brook/", "places/", "api/v1/claims/a.json", "contributing/", "map.html"]
+    for page in pages:
+        for address in addresses:
+            assert links.Links(site, page).href(address) == env.text(urls.href(page, address)), (page, address)
+
+
 def test_every_internal_link_and_anchor_resolves(mini_site):
     site = mini_site.site
     pages = {

@@ -69,11 +69,17 @@ class Links:
         self.shared = fragments(site)
         # A page's relative link to an address outside its own folder depends only on the folder the page is in.
         self.parent = src.rstrip("/").rpartition("/")[0] if src else None
+        # An address in another top folder than the page's is reached by going up to the site root: from
+        # actors/x/, claims/c/ is ../../claims/c/ (what urls.href works out, without splitting both addresses).
+        self.top = src.partition("/")[0] + "/" if src.endswith("/") else None
+        self.up = "../" * src.count("/")
 
     def href(self, dst: str) -> str:
         """The escaped relative link from this page to dst."""
         if self.parent is None or dst.startswith(self.src):
             return text(href(self.src, dst))
+        if self.top is not None and not dst.startswith(self.top):  # every page's link to most records: not worth keeping
+            return text(self.up + dst)
         key = (self.parent, dst)
         found = self.shared.hrefs.get(key)
         if found is None:
