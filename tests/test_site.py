@@ -541,6 +541,8 @@ def evil_site(tmp_path_factory):
     def actor(data):
         data["name"] = f"{EVIL_LINK} {EVIL_NAME}"
         data["description"] = EVIL_MD
+        data["aliases"].append({"name": EVIL_NAME, "lang": "en", "note": EVIL_ATTR})
+        data["roles"] = [{"role": EVIL_NAME, "status": "former", "as_of": {"value": "2025-06", "basis": "publication"}, "note": EVIL_ATTR}]
 
     def figure(data):
         data["measure"] = f"{EVIL_MD} {EVIL_NAME}"

@@ -129,6 +129,16 @@ def field(name, value) -> Markup:
     return markup(f"{head}{value}</dd>\n")
 
 
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
+
+
+def wikidata(value) -> Markup:
+    """A Wikidata id as a link to its item; anything else (or nothing) as text."""
+    if isinstance(value, str) and WIKIDATA_ID.fullmatch(value) is not None:
+        return markup(f'<a href="https://www.wikidata.org/wiki/{text(value)}" rel="nofollow noopener noreferrer">{text(value)}</a>')
+    return finalize(value)
+
+
 def ul(values, cls: str = "") -> Markup:
     """A list of Markup items (each escaped unless it is Markup), left out when there are none."""
     if not values:
@@ -331,7 +341,7 @@ def environment() -> Environment:
         mentioned=mentioned,
     )
     env.tests.update(
-        wikidata_id=lambda value: isinstance(value, str) and re.fullmatch(r"Q[1-9][0-9]*", value) is not None,
+        wikidata_id=lambda value: isinstance(value, str) and WIKIDATA_ID.fullmatch(value) is not None,
         web_url=lambda value: isinstance(value, str) and re.match(r"https?://", value) is not None,
     )
     env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS)
@@ -343,6 +353,7 @@ def environment() -> Environment:
         muted=muted,
         field=field,
         ul=ul,
+        wikidata=wikidata,
         time=time,
         html_block=html_block,
         jsonld=jsonld,

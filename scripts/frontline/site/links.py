@@ -165,6 +165,20 @@ class Links:
         parts = "".join(self.ref(mention, mention) if mention else finalize(part) for part, mention in mentioned(value))
         return markup(f'<span class="fc-note">{parts}</span>')
 
+    def aliases(self, values) -> Markup:
+        """A record's other names as a list, each with its language and its note."""
+        items = []
+        for alias in values or []:
+            if not isinstance(alias, Mapping):
+                continue
+            lang = alias.get("lang", "")
+            language = LABELS["languages"].get(lang, lang)
+            line = f'<span lang="{finalize(lang)}">{finalize(alias.get("name", ""))}</span> {muted(f"({language})")}'
+            if alias.get("note"):
+                line += f" {self.note(alias['note'])}"
+            items.append(markup(line))
+        return ul(items, "fc-aliases")
+
     def dating(self, value) -> Markup:
         """A dating ({value, basis, wording, note}) in words, with its precision and basis."""
         if not isinstance(value, Mapping):

@@ -4,7 +4,7 @@ Reads the site index (``index.Site``), the annotated sources (``annotate``), the
 (``jsonld``) and the Markdown that the release writes (downloads, codebook, changes). Each
 function returns one page's text; ``build`` writes them. Templates are in ``templates/``
 and escape every value that is not Markup (see ``env``); a record's page is built here (its
-values escaped with ``env.text``), with the field rows of actors, places and sources from
+values escaped with ``env.text``), with the field rows of places and sources from
 their templates.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -56,8 +57,8 @@ def _intro(text: str, default: str) -> Markup:
 def record_page(site: Site, record: Record) -> str:
     """A record's page: the front matter, then one raw HTML block (the search index's body of the page) with the
     record's heading, its field rows, its evidence, what refers to it and how to edit it, then its JSON-LD. Built
-    here rather than by a template, as it is written once per record; the field rows of actors, places and
-    sources, and a source's text, come from their templates (actor.md, place.md, source.md, source-text.md)."""
+    here rather than by a template, as it is written once per record; the field rows of places and sources,
+    and a source's text, come from their templates (place.md, source.md, source-text.md)."""
     data = record.data
     kind = record.kind
     record_id = record.id
@@ -78,6 +79,9 @@ def record_page(site: Site, record: Record) -> str:
     elif kind == "figure":
         body.append('<dl class="fc-fields">\n')
         body.append(figure_fields(links, data))
+    elif kind == "actor":
+        body.append('<dl class="fc-fields">\n')
+        body.append(actor_fields(links, data))
     else:
         context = {"site": site, "src": src, "links": links, "record": record, "data": data}
         body.append('<dl class="fc-fields">\n')
@@ -231,6 +235,39 @@ def claim_fields(links: Links, data: dict) -> Markup:
                 field("Actors", links.refs(data.get("actors"))),
                 field("Figures", links.ref_list(data.get("figures"))),
                 field("Relations", links.relations(data.get("relations"))),
+            ]
+        )
+    )
+
+
+def actor_fields(links: Links, data: dict) -> Markup:
+    """An actor's field rows (<dt> and <dd>), each left out when it is empty."""
+    roles = []
+    for role in data.get("roles") or []:
+        line = f"<strong>{finalize(role.get('role', ''))}</strong>"
+        if role.get("organization"):
+            line += f" of {links.ref(role['organization'])}"
+        if role.get("status"):
+            as_of = role.get("as_of")
+            when = f", as of {date(as_of.get('value'))}" if isinstance(as_of, Mapping) else ""
+            line += f" ({finalize(role['status'])}{when})"
+        if role.get("start") or role.get("end"):
+            line += f" {date(role.get('start', '…'))} – {date(role.get('end', '…'))}"
+        if role.get("note"):
+            line += f"<br>{links.note(role['note'])}"
+        if role.get("evidence"):
+            line = f"{line}{links.evidence(role['evidence'])}"
+        roles.append(markup(line))
+    return markup(
+        "".join(
+            [
+                field("Name", data.get("name")),
+                field("Kind", data.get("kind")),
+                field("Also known as", links.aliases(data.get("aliases"))),
+                field("Country", data.get("country")),
+                field("Description", data.get("description")),
+                field("Roles", env.ul(roles, "fc-roles")),
+                field("Wikidata", env.wikidata(data["wikidata"]) if data.get("wikidata") else env.EMPTY),
             ]
         )
     )
