@@ -4,7 +4,7 @@ Reads the site index (``index.Site``), the annotated sources (``annotate``), the
 (``jsonld``) and the Markdown that the release writes (downloads, codebook, changes). Each
 function returns one page's text; ``build`` writes them. Templates are in ``templates/``
 and escape every value that is not Markup (see ``env``); a record's page is built here (its
-values escaped with ``env.text``), with the field rows of places and sources from
+values escaped with ``env.text``), with a source's field rows and text from
 their templates.
 """
 
@@ -57,8 +57,8 @@ def _intro(text: str, default: str) -> Markup:
 def record_page(site: Site, record: Record) -> str:
     """A record's page: the front matter, then one raw HTML block (the search index's body of the page) with the
     record's heading, its field rows, its evidence, what refers to it and how to edit it, then its JSON-LD. Built
-    here rather than by a template, as it is written once per record; the field rows of places and sources,
-    and a source's text, come from their templates (place.md, source.md, source-text.md)."""
+    here rather than by a template, as it is written once per record; the field rows of a source and its text
+    come from templates (source.md, source-text.md)."""
     data = record.data
     kind = record.kind
     record_id = record.id
@@ -82,6 +82,9 @@ def record_page(site: Site, record: Record) -> str:
     elif kind == "actor":
         body.append('<dl class="fc-fields">\n')
         body.append(actor_fields(links, data))
+    elif kind == "place":
+        body.append('<dl class="fc-fields">\n')
+        body.append(place_fields(links, record_id, data))
     else:
         context = {"site": site, "src": src, "links": links, "record": record, "data": data}
         body.append('<dl class="fc-fields">\n')
@@ -267,6 +270,39 @@ def actor_fields(links: Links, data: dict) -> Markup:
                 field("Country", data.get("country")),
                 field("Description", data.get("description")),
                 field("Roles", env.ul(roles, "fc-roles")),
+                field("Wikidata", env.wikidata(data["wikidata"]) if data.get("wikidata") else env.EMPTY),
+            ]
+        )
+    )
+
+
+def place_fields(links: Links, record_id: str, data: dict) -> Markup:
+    """A place's field rows (<dt> and <dd>), each left out when it is empty; record_id is the place's id (its
+    marker's anchor on the map)."""
+    coords = data.get("coordinates")
+    if isinstance(coords, Mapping):
+        gazetteer = coords.get("gazetteer") or {}
+        precise = coords.get("precision")
+        precise = muted(f"(WGS 84; precision {LABELS['precision'].get(precise, precise)})")
+        shown = (
+            f'<a href="{links.href("map/")}#{env.text(record_id)}">{finalize(coords.get("lat"))}, {finalize(coords.get("lon"))}</a> '
+            f"{precise}<br>Gazetteer: {finalize(gazetteer.get('dataset', ''))} ({finalize(gazetteer.get('version', ''))}), "
+            f"row “{finalize(gazetteer.get('name', ''))}”, {finalize(gazetteer.get('admin1', ''))}"
+        )
+        if coords.get("note"):
+            shown = f"{shown}<br>{links.note(coords['note'])}"
+    else:
+        shown = f"{muted('none (no citable gazetteer point)')}\n"
+    return markup(
+        "".join(
+            [
+                field("Name", data.get("name")),
+                field("Kind", data.get("kind")),
+                field("Also known as", links.aliases(data.get("aliases"))),
+                field("Lies in", links.ref(data["parent"]) if data.get("parent") else env.EMPTY),
+                field("ISO 3166-2", data.get("iso_3166_2")),
+                field("Country", data.get("country")),
+                field("Coordinates", markup(shown)),
                 field("Wikidata", env.wikidata(data["wikidata"]) if data.get("wikidata") else env.EMPTY),
             ]
         )
