@@ -130,6 +130,12 @@ def field(name, value) -> Markup:
 
 
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
+WEB_URL = re.compile(r"https?://")
+
+
+def web_url(value) -> bool:
+    """Whether a value is a web address (http or https), to be shown as a link."""
+    return isinstance(value, str) and WEB_URL.match(value) is not None
 
 
 def wikidata(value) -> Markup:
@@ -339,10 +345,6 @@ def environment() -> Environment:
         script_json=script_json,
         one_block=one_block,
         mentioned=mentioned,
-    )
-    env.tests.update(
-        wikidata_id=lambda value: isinstance(value, str) and WIKIDATA_ID.fullmatch(value) is not None,
-        web_url=lambda value: isinstance(value, str) and re.match(r"https?://", value) is not None,
     )
     env.globals.update(kinds=KIND, order=PAGE_ORDER, labels=LABELS)
     # The fragments every page prints (macros would cost a call each; see macros.html).

@@ -4,8 +4,7 @@ Reads the site index (``index.Site``), the annotated sources (``annotate``), the
 (``jsonld``) and the Markdown that the release writes (downloads, codebook, changes). Each
 function returns one page's text; ``build`` writes them. Templates are in ``templates/``
 and escape every value that is not Markup (see ``env``); a record's page is built here (its
-values escaped with ``env.text``), with a source's field rows and text from
-their templates.
+values escaped with ``env.text``), with a source's text from its template.
 """
 
 from __future__ import annotations
@@ -57,8 +56,8 @@ def _intro(text: str, default: str) -> Markup:
 def record_page(site: Site, record: Record) -> str:
     """A record's page: the front matter, then one raw HTML block (the search index's body of the page) with the
     record's heading, its field rows, its evidence, what refers to it and how to edit it, then its JSON-LD. Built
-    here rather than by a template, as it is written once per record; the field rows of a source and its text
-    come from templates (source.md, source-text.md)."""
+    here rather than by a template, as it is written once per record, and so are its field rows
+    (claim_fields, figure_fields, actor_fields, place_fields, source_fields); a source's text comes from source-text.md."""
     data = record.data
     kind = record.kind
     record_id = record.id
@@ -85,13 +84,21 @@ def record_page(site: Site, record: Record) -> str:
     elif kind == "place":
         body.append('<dl class="fc-fields">\n')
         body.append(place_fields(links, record_id, data))
-    else:
-        context = {"site": site, "src": src, "links": links, "record": record, "data": data}
+    elif kind == "source":
         body.append('<dl class="fc-fields">\n')
-        body.append(_render(f"{kind}.md", **context))
-        if kind == "source" and record_id in site.dataset.texts:
+        body.append(source_fields(links, data))
+        if record_id in site.dataset.texts:
             marked = marked_text(site, links, annotate.annotate(site, record_id))
-            source_text = _render("source-text.md", marked=marked, coverage=annotate.coverage(site, record), **context)
+            source_text = _render(
+                "source-text.md",
+                site=site,
+                src=src,
+                links=links,
+                record=record,
+                data=data,
+                marked=marked,
+                coverage=annotate.coverage(site, record),
+            )
     known = KNOWN[kind]
     more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in known]
     if more:  # fields a newer schema adds, shown plainly
@@ -304,6 +311,35 @@ def place_fields(links: Links, record_id: str, data: dict) -> Markup:
                 field("Country", data.get("country")),
                 field("Coordinates", markup(shown)),
                 field("Wikidata", env.wikidata(data["wikidata"]) if data.get("wikidata") else env.EMPTY),
+            ]
+        )
+    )
+
+
+def source_fields(links: Links, data: dict) -> Markup:
+    """A source's field rows (<dt> and <dd>), each left out when it is empty; its text is source-text.md."""
+    url = data.get("url")
+    exceptions = [
+        markup(f"{finalize(item.get('check', ''))}: “{finalize(item.get('quote', ''))}” — {finalize(item.get('reason', ''))}")
+        for item in data.get("coverage_exceptions") or []
+    ]
+    return markup(
+        "".join(
+            [
+                field("Title", data.get("title")),
+                field("Publisher", links.ref(data["publisher"]) if data.get("publisher") else env.EMPTY),
+                field("Agency", links.ref(data["agency"]) if data.get("agency") else env.EMPTY),
+                field("Published", links.dating(data["published"]) if data.get("published") else env.EMPTY),
+                field("Language", data.get("language")),
+                field(
+                    "Address",
+                    markup(f'<a href="{env.text(url)}" rel="nofollow noopener noreferrer">{env.text(url)}</a>')
+                    if env.web_url(url)
+                    else env.EMPTY,
+                ),
+                field("Archived text", markup(f"<code>{finalize(data.get('text', ''))}</code>")),
+                field("SHA-256", markup(f'<code class="fc-hash">{finalize(data.get("sha256", ""))}</code>')),
+                field("Coverage exceptions", env.ul(exceptions)),
             ]
         )
     )
