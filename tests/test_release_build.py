@@ -255,3 +255,20 @@ def test_a_task_no_worker_has_started_is_taken_back_and_run_here(tmp_path, monke
     assert started.future.set_running_or_notify_cancel()  # a worker took it
     started.take_back()
     assert started.future.running(), "a task a worker has started is left to it"
+
+
+def test_a_task_lets_go_of_its_arguments_once_done(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_bytes(b"some text " * 1000)
+    monkeypatch.setitem(build._JOBS, "deflate", archive.deflate)
+    started = build._Handed(_Idle(), "deflate", tmp_path, ["a.txt"])
+    assert started.future.set_running_or_notify_cancel()  # a worker took it
+    assert started.args is not None, "a running task may still be needed"
+    started.future.set_result("deflated")
+    assert started.args is None and started.result() == "deflated"
+    taken = build._Handed(_Idle(), "deflate", tmp_path, ["a.txt"])
+    taken.take_back()  # cancelled, so done as a worker's task: its arguments are let go of only once it ran here
+    assert taken.args is None and taken.result() == archive.deflate(tmp_path, ["a.txt"])
+    here = build._Handed(build._Here(), "deflate", tmp_path, ["a.txt"])
+    assert here.args is None and here.result() == archive.deflate(tmp_path, ["a.txt"])
+    taken.take_back()  # done already: nothing to run again
+    assert taken.result() == archive.deflate(tmp_path, ["a.txt"])
