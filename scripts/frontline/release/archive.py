@@ -12,6 +12,8 @@ zip of deflated sheets already.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -126,6 +128,12 @@ def _blocks(path: Path, digest) -> Iterator[bytes]:
             yield block
 
 
+def file_sha256(path: Path) -> tuple[int, str]:
+    """The file's size and SHA-256 (hex), read a block at a time rather than whole."""
+    with open(path, "rb") as handle:
+        return os.fstat(handle.fileno()).st_size, hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def deflate_parts(parts: Iterable[bytes]) -> tuple[int, int, bytes]:
     """The parts, one after the other, as one zip entry: their CRC-32, size, and bytes deflated as zipfile deflates them (LEVEL)."""
     compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # as zipfile makes it for ZIP_DEFLATED
@@ -148,7 +156,7 @@ def sums(folder: Path, known: dict[str, Deflated] | None = None) -> bytes:
     lines = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.name != SUMS and path.is_file():
-            digest = known[path.name][3] if known and path.name in known else hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = known[path.name][3] if known and path.name in known else file_sha256(path)[1]
             lines.append(f"{digest}  {path.name}\n")
     return "".join(lines).encode("ascii")
 
@@ -157,7 +165,9 @@ def write_zip(folder: Path, stamp: Stamp, ready: dict[str, Deflated] | None = No
     """One zip of the whole release under a folder named for the version: sorted, fixed times and permissions, STORED stored.
 
     ready holds files already deflated (by ``deflate``, in other processes); they go in as they are,
-    the very bytes zipfile would write for them. The files must not change after they were deflated.
+    the very bytes zipfile would write for them, each taken out of ready as it is written (so that
+    they are let go of one by one). The files must not change after they were deflated. A stored
+    file is copied a block at a time, never read whole.
     """
     when = max(epoch() or DEFAULT_EPOCH, DEFAULT_EPOCH).timetuple()[:6]
     target = folder / zip_name(stamp.version)
@@ -170,9 +180,11 @@ def write_zip(folder: Path, stamp: Stamp, ready: dict[str, Deflated] | None = No
             info.compress_type = zipfile.ZIP_STORED if path.name in STORED else zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so that the permissions below are read
             info.external_attr = (0o100644 & 0xFFFF) << 16
-            done = (ready or {}).get(path.name)
+            done = ready.pop(path.name, None) if ready is not None else None
             if path.name in STORED:
-                archive.writestr(info, path.read_bytes())
+                info.file_size = path.stat().st_size  # as writestr sets it before it writes the entry's header
+                with open(path, "rb") as source, archive.open(info, "w") as entry:
+                    shutil.copyfileobj(source, entry, BLOCK)
             elif done is not None and fits(done[1]) and path.stat().st_size == done[1]:
                 write_deflated(archive, info, *done[:3])
             else:
