@@ -48,7 +48,7 @@ from ..model import PAGE_ORDER, folder
 from ..parallel import map_forked
 from ..release import Offsets
 from . import api, geo, pages
-from .files import write_text
+from .files import write_parts, write_text
 from .index import Site
 from .search import HOOK, Stream
 from .urls import API, ASSET_DIR, DATA, href, record_doc, record_url
@@ -190,11 +190,11 @@ def _page_task(task: str, kind: str, start: int = 0, stop: int = 0, intro: str =
             write_text(docs + record_doc(kind, record.id), pages.record_page(site, record))
         api.write_records(site, out, records, offsets)
     elif task == "index":
-        _write(out, f"{folder(kind)}/index.md", pages.index_page(site, kind, intro))
+        write_parts(os.path.join(out, folder(kind), "index.md"), pages.index_parts(site, kind, intro))
     elif task == "timeline":
-        _write(out, "timeline.md", pages.timeline_page(site))
+        write_parts(os.path.join(out, "timeline.md"), pages.timeline_parts(site))
     elif task == "threads":
-        _write(out, "threads.md", pages.threads_page(site))
+        write_parts(os.path.join(out, "threads.md"), pages.threads_parts(site))
     elif task == "api":
         api.write_indexes(site, out)
     elif task == "fixed":
