@@ -2,7 +2,7 @@
 
 Reads the site index (``index.Site``), the annotated sources (``annotate``), the JSON-LD
 (``jsonld``) and the Markdown that the release writes (downloads, codebook, changes). Each
-function returns one page's text; ``build`` writes them. Templates are in ``templates/``
+function returns one page's text (the big pages', their pieces as well: ``page_parts``); ``build`` writes them. Templates are in ``templates/``
 and escape every value that is not Markup (see ``env``); a record's page is built here (its
 values escaped with ``env.text``), with the field rows of actors, places and sources from
 their templates.
@@ -335,9 +335,10 @@ class Escaped(dict):
         return found
 
 
-# Where a big page's rows go (its index table, timeline or threads): the template is rendered around this mark, which
-# no escaped value holds, and the page is written as its pieces (page_parts), the rows in chunks: never the whole page
-# as one string, copied by each step that makes it (the template's block, its HTML block, the UTF-8 bytes).
+# Where a big page's rows go (its index table, timeline or threads): the template is rendered around this mark (the
+# last one in its text: nothing after the rows holds a record value), and the page is written as its pieces
+# (page_parts), the rows in chunks: never the whole page as one string, copied by each step that makes it (the
+# template's block, its HTML block, the UTF-8 bytes).
 ROWS = "\x00rows\x00"
 CHUNK = 2000  # rows to a piece of a big page
 
@@ -683,8 +684,8 @@ def threads_page(site: Site) -> str:
 
 def threads_parts(site: Site) -> Iterator[str]:
     """The groups of claims connected by relations, the largest first, each with its claimants, statuses, diagram and
-    relations, as the pieces of their page (page_parts): a section a group of two claims or more, each after a line break (the
-    page's HTML block ends with the last, page_parts' ROWS, as with the text it strips of line breaks at its ends)."""
+    relations, as the pieces of their page (page_parts): a section a group of two claims or more. Each section comes
+    after a line break rather than before one: the rows end the page's HTML block, which strips its text's ends."""
     links = Links(site, "threads/")
     page = _render(
         "threads.md",
