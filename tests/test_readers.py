@@ -11,10 +11,13 @@ import os
 import re
 import shutil
 import subprocess
+import textwrap
 
 import jinja2
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from frontline.site import build, pages, search, threads
 from frontline.site.index import Site
@@ -134,6 +137,37 @@ def test_thread_layout_unit(mini_site):
     columns, edges = threads.neighbourhood(site, disputed.id)
     assert columns == [[disputed.id], [disputer.id]]
     assert edges == [(disputer.id, "disputes", disputed.id)]
+
+
+def reference_lines(text: str) -> list[str]:
+    """A box's statement lines as textwrap gives them, cut at threads.LINES with an ellipsis."""
+    lines = textwrap.wrap(text, threads.LINE_CHARS) or [""]
+    if len(lines) > threads.LINES:
+        lines = lines[: threads.LINES]
+        lines[-1] = lines[-1][: threads.LINE_CHARS - 1].rstrip() + "…"
+    return lines
+
+
+# Words of every length around a line's, and what textwrap treats apart: hyphens, dashes, tabs, line breaks, runs of
+# spaces, and Unicode's other spaces (a word of them alone is dropped at a line's ends).
+WORDS = st.text(alphabet="ab-—é.,'\"", min_size=0, max_size=40)
+SPACES = st.sampled_from([" ", " ", " ", "  ", "\t", "\n", " - ", "\u00a0", "\u202f", "\u2028", "\u3000", "\x1c"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(WORDS, SPACES), max_size=14), st.booleans())
+def test_diagram_box_lines_are_textwraps(pieces, lead):
+    text = (" " if lead else "") + "".join(word + space for word, space in pieces)
+    for candidate in (text, text.strip(), text.rstrip()):
+        assert threads._lines(candidate) == reference_lines(candidate), repr(candidate)
+
+
+def test_diagram_box_lines_of_plain_statements():
+    plain = "Forces repelled 12 attacks near the village of Robotyne overnight, the general staff said"
+    for end in range(len(plain) + 1):
+        assert threads._lines(plain[:end]) == reference_lines(plain[:end])
+    exact = "a" * threads.LINE_CHARS + " " + "b" * threads.LINE_CHARS + " c"
+    assert threads._lines(exact) == reference_lines(exact) == ["a" * threads.LINE_CHARS, "b" * (threads.LINE_CHARS - 1) + "…"]
 
 
 def test_titles_are_unique_with_the_kind_when_labels_clash(real_site):

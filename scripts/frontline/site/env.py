@@ -89,14 +89,21 @@ def finalize(value):
     return text(value)
 
 
+_BADGES: dict[str, Markup] = {}  # kind -> its badge, made once a process
+
+
 def badge(kind) -> Markup:
     """A record kind's badge."""
-    return markup(f'<span class="fc-badge fc-k-{finalize(kind)}">{finalize(KIND[kind].one)}</span>')
+    found = _BADGES.get(kind)
+    if found is None:
+        found = _BADGES[kind] = markup(f'<span class="fc-badge fc-k-{finalize(kind)}">{finalize(KIND[kind].one)}</span>')
+    return found
 
 
 def status(value) -> Markup:
     """A claim's status as a badge."""
-    return markup(f'<span class="fc-status fc-status-{finalize(value)}">{finalize(value)}</span>')
+    value = finalize(value)
+    return markup(f'<span class="fc-status fc-status-{value}">{value}</span>')
 
 
 def muted(value) -> Markup:
@@ -104,10 +111,22 @@ def muted(value) -> Markup:
     return markup(f'<span class="fc-muted">{finalize(value)}</span>')
 
 
+_HEADS: dict[str, str] = {}  # a field's name (a plain str) -> its row's head, escaped once a process
+
+
 def field(name, value) -> Markup:
     """A row of a record's field list (<dt> and <dd>), left out when its content is empty."""
     value = finalize(value)
-    return markup(f"<dt data-pagefind-ignore>{finalize(name)}</dt>\n<dd>{value}</dd>\n") if str.strip(value) else EMPTY
+    if not str.strip(value):
+        return EMPTY
+    # The names are a few constants ("Statement", "Places"...), each escaped once rather than on every page; Markup
+    # is left out of the table, as a Markup name and a str with the same characters would share its entry.
+    head = _HEADS.get(name) if type(name) is str else None
+    if head is None:
+        head = f"<dt data-pagefind-ignore>{finalize(name)}</dt>\n<dd>"
+        if type(name) is str:
+            _HEADS[name] = head
+    return markup(f"{head}{value}</dd>\n")
 
 
 def ul(values, cls: str = "") -> Markup:
@@ -134,9 +153,17 @@ def date(value) -> Markup:
         return text(value)
 
 
+_TIMES: dict[str, Markup] = {}  # a date (a plain str) -> its <time> element: dates repeat across records and pages
+
+
 def time(value) -> Markup:
     """A date of reduced precision in a <time> element, in words."""
-    return markup(f'<time datetime="{finalize(value)}">{date(value)}</time>')
+    found = _TIMES.get(value) if type(value) is str else None
+    if found is None:
+        found = markup(f'<time datetime="{finalize(value)}">{date(value)}</time>')
+        if type(value) is str:
+            _TIMES[value] = found
+    return found
 
 
 def precision(value) -> str:

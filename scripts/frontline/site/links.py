@@ -28,15 +28,25 @@ class Fragments:
         self.edit_url = site.setting("edit_url")  # the records' edit link ({path} in it), read once rather than for every page
         self.labels: dict[str, str] = {}  # record id -> its escaped short label
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
+        self.source_names: dict[str, str] = {}  # source id -> its escaped label as evidence names it
+        self.verdict_of: dict[str, dict] = {}  # claim id -> its site.verdict, for its page, its box and its verdict's HTML
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
         self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
         self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
-        self.around: dict[int, dict[str, list[str]]] = {}  # thread -> each claim's neighbours (threads.neighbourhood)
+        # thread -> each claim's neighbours, and the relations it is a side of (threads.neighbourhood)
+        self.around: dict[int, tuple[dict[str, list[str]], dict[str, list[int]]]] = {}
         self.nodes: dict[str, tuple] = {}  # claim id -> what its box in a thread diagram shows (threads.diagram)
         self.edges: dict[tuple[str, str, str], tuple] = {}  # relation -> what its arrow in a thread diagram shows
         self.arrows: dict[tuple, tuple[str, str]] = {}  # (start, end) -> an arrow's path between boxes placed there
         # (thread, folder of the page) -> each claim's relation rows and the links shown (threads.thread_items)
         self.threads: dict[tuple[int, str | None], tuple] = {}
+
+    def verdict(self, record_id: str, record) -> dict:
+        """site.verdict(record), record_id being its id: worked out once a process rather than for each use."""
+        found = self.verdict_of.get(record_id)
+        if found is None:
+            found = self.verdict_of[record_id] = self.site.verdict(record)
+        return found
 
 
 _SHARED: weakref.WeakKeyDictionary[Site, Fragments] = weakref.WeakKeyDictionary()
@@ -108,7 +118,7 @@ class Links:
             return EMPTY
         found = self.shared.verdicts.get(record_id)
         if found is None:
-            v = self.site.verdict(record)
+            v = self.shared.verdict(record_id, record)
             counts = "".join(f' <span class="fc-rel-count fc-rel-{text(c["relation"])}">{text(c["text"])}</span>' for c in v["counts"])
             found = f'<span class="fc-verdict">{status(v["status"]) if v["status"] else ""}{counts}</span>'
             self.shared.verdicts[record_id] = found
@@ -169,10 +179,14 @@ class Links:
             source = self.site.get(item.get("source"))
             where = self.site.where(item)
             if source is not None and where:
+                start, end = where  # character offsets, numbers: nothing in them to escape
+                source_id = source.id
+                name = self.shared.source_names.get(source_id)
+                if name is None:
+                    name = self.shared.source_names[source_id] = finalize(self.site.short(source, 60))
                 shown = (
-                    f'<a class="fc-quote-link" href="{self.href(record_url("source", source.id))}#q-{finalize(where[0])}" '
-                    f'data-start="{finalize(where[0])}" data-end="{finalize(where[1])}">Show in the source: '
-                    f"{finalize(self.site.short(source, 60))}</a> {muted(f'(characters {where[0]}–{where[1]})')}"
+                    f'<a class="fc-quote-link" href="{self.href(record_url("source", source_id))}#q-{start}" '
+                    f'data-start="{start}" data-end="{end}">Show in the source: {name}</a> {muted(f"(characters {start}–{end})")}'
                 )
             else:
                 shown = f"Source: {self.ref(item.get('source'))}"

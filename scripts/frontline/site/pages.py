@@ -38,6 +38,7 @@ SHOWN = {
     "source": {"title", "publisher", "agency", "published", "language", "url", "text", "sha256", "coverage_exceptions"},
 }
 ALWAYS = {"$schema", "id", "evidence", "note"}  # shown in their own places, or not at all
+KNOWN = {kind: frozenset(shown | ALWAYS) for kind, shown in SHOWN.items()}  # what is not shown plainly after the rest
 HIDE_TOC = ("toc",)
 RELATION_HEADINGS = frozenset([*INVERSE_RELATION.values(), RELATED])  # the backlinks of a claim's relations, listed by its thread instead
 
@@ -69,8 +70,9 @@ def record_page(site: Site, record: Record) -> str:
     ]
     after = ""
     source_text = ""
+    verdict = links.shared.verdict(record_id, record) if kind == "claim" else None  # for the summary box and the search index
     if kind == "claim":
-        body.append(claim_summary(site, links, record, _evidence_sources(site, data)))
+        body.append(claim_summary(site, links, record, _evidence_sources(site, data), verdict))
         body.append('<dl class="fc-fields">\n')
         body.append(claim_fields(links, data))
         after = claim_thread(site, links, record_id)
@@ -84,7 +86,8 @@ def record_page(site: Site, record: Record) -> str:
         if kind == "source" and record_id in site.dataset.texts:
             marked = marked_text(site, links, annotate.annotate(site, record_id))
             source_text = _render("source-text.md", marked=marked, coverage=annotate.coverage(site, record), **context)
-    more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in SHOWN[kind] | ALWAYS]
+    known = KNOWN[kind]
+    more = [(key.replace("_", " ").capitalize(), value) for key, value in data.items() if key not in known]
     if more:  # fields a newer schema adds, shown plainly
         generic = ENV.get_template("macros.html").make_module({"links": links, "site": site, "src": src}).generic
         body.extend(field(name, generic(value)) for name, value in more)
@@ -118,7 +121,7 @@ def record_page(site: Site, record: Record) -> str:
     return "".join(
         [
             env.front_matter(site.page_title(record), f"{KIND[kind].one} in {meta.TITLE}: {site.short(record, 150)}", HIDE_TOC),
-            env.html_block(markup("".join(body)), f"fc-record fc-record-{kind}", search_data(site, record)),
+            env.html_block(markup("".join(body)), f"fc-record fc-record-{kind}", search_data(site, record, verdict)),
             env.jsonld(ld) if ld else "",
         ]
     )
@@ -169,12 +172,13 @@ def claim_thread(site: Site, links: Links, claim_id: str) -> str:
     )
 
 
-def claim_summary(site: Site, links: Links, record: Record, sources: list[Record]) -> Markup:
-    """A claim's summary box: its verdict, who claimed it and when, its sources, its status and who disputes it."""
+def claim_summary(site: Site, links: Links, record: Record, sources: list[Record], verdict: dict | None = None) -> Markup:
+    """A claim's summary box: its verdict, who claimed it and when, its sources, its status and who disputes it
+    (verdict: site.verdict(record), when the caller has it)."""
     data = record.data
     status = data.get("status") or {}
     dating = data.get("date") or {}
-    v = site.verdict(record)
+    v = site.verdict(record) if verdict is None else verdict
     claimed = links.ref(data.get("claimant"))
     if data.get("reported_by"):
         claimed = f"{claimed} {muted('(reported by')} {links.refs(data.get('reported_by'), ' → ')}{muted(')')}"
@@ -265,9 +269,10 @@ def plain_numbers(text: str) -> list[str]:
     return [NOT_DIGIT.sub("", m.group(0)) for m in NUMBER.finditer(text or "")]
 
 
-def search_data(site: Site, record: Record) -> dict:
+def search_data(site: Site, record: Record, verdict: dict | None = None) -> dict:
     """What the search index gets beside the page's text: the record's kind and status (shown with each
-    result), its verdict counts, and its numbers in plain digits (so that 1000 finds "over 1,000")."""
+    result), its verdict counts, and its numbers in plain digits (so that 1000 finds "over 1,000"). verdict is a
+    claim's site.verdict(record), when the caller has it."""
     data = record.data
     numbers: list[str] = []
     texts = [site.label(record)]
@@ -282,7 +287,8 @@ def search_data(site: Site, record: Record) -> dict:
                 numbers.append(str(int(value)) if float(value).is_integer() else str(value))
     for text in texts:
         numbers.extend(plain_numbers(text))
-    verdict = site.verdict(record) if record.kind == "claim" else {"status": "", "counts": []}
+    if verdict is None:
+        verdict = site.verdict(record) if record.kind == "claim" else {"status": "", "counts": []}
     return {
         "kind": record.kind,
         "status": verdict["status"],
