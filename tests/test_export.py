@@ -924,3 +924,25 @@ def test_the_sqlite_file_refuses_a_reference_to_nothing(tmp_path):
     folder.mkdir()
     with pytest.raises(ValueError, match="foreign keys that point nowhere"):
         writers.write_tables(dataset, folder, Offsets(dataset), Stamp.of(dataset))
+
+
+def test_rows_go_into_sqlite_many_to_a_statement_in_order_and_checked(tmp_path):
+    table = next(t for t in tables() if t.name == "records")  # (id, kind): kind's CHECK holds a list of values
+    per = writers.VARIABLES // len(table.columns)
+    made = [(f"record-{n:05d}", KINDS[n % len(KINDS)]) for n in range(2 * per + 7)]  # two full statements and a short one
+    found = []
+    for name, insert in (("many", writers.insert_rows), ("one", None)):
+        db = sqlite3.connect(tmp_path / f"{name}.sqlite", isolation_level=None)
+        db.execute(writers.create_table_sql(table))
+        if insert is None:
+            db.executemany('INSERT INTO "records" VALUES (?, ?)', made)
+        else:
+            insert(db, table, made)
+        found.append(db.execute('SELECT rowid, * FROM "records" ORDER BY rowid').fetchall())
+        db.close()
+    assert found[0] == found[1] and [row[1:] for row in found[0]] == made
+    db = sqlite3.connect(tmp_path / "broken.sqlite", isolation_level=None)
+    db.execute(writers.create_table_sql(table))
+    broken = [*made[:per], ("record-broken", "nothing"), *made[per:]]
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        writers.insert_rows(db, table, broken)

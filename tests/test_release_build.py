@@ -20,7 +20,7 @@ from frontline import cli
 from frontline.load import load
 from frontline.release import InvalidRelease, archive, build, validation
 from frontline.release import write as write_release
-from frontline.release.files import XLSX, zip_name
+from frontline.release.files import XLSX, zip_folder, zip_name
 from frontline.release.stamp import Stamp
 from helpers import ROOT, copy_fixture
 
@@ -255,3 +255,47 @@ def test_a_task_no_worker_has_started_is_taken_back_and_run_here(tmp_path, monke
     assert started.future.set_running_or_notify_cancel()  # a worker took it
     started.take_back()
     assert started.future.running(), "a task a worker has started is left to it"
+
+
+def test_a_task_lets_go_of_its_arguments_once_done(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_bytes(b"some text " * 1000)
+    monkeypatch.setitem(build._JOBS, "deflate", archive.deflate)
+    started = build._Handed(_Idle(), "deflate", tmp_path, ["a.txt"])
+    assert started.future.set_running_or_notify_cancel()  # a worker took it
+    assert started.args is not None, "a running task may still be needed"
+    started.future.set_result("deflated")
+    assert started.args is None and started.result() == "deflated"
+    taken = build._Handed(_Idle(), "deflate", tmp_path, ["a.txt"])
+    taken.take_back()  # cancelled, so done as a worker's task: its arguments are let go of only once it ran here
+    assert taken.args is None and taken.result() == archive.deflate(tmp_path, ["a.txt"])
+    here = build._Handed(build._Here(), "deflate", tmp_path, ["a.txt"])
+    assert here.args is None and here.result() == archive.deflate(tmp_path, ["a.txt"])
+    taken.take_back()  # done already: nothing to run again
+    assert taken.result() == archive.deflate(tmp_path, ["a.txt"])
+
+
+def test_the_zip_is_the_one_zipfile_writes_from_whole_files(tmp_path, monkeypatch):
+    """write_zip copies the stored spreadsheet a block at a time and takes each file deflated elsewhere out of ready as it
+    writes it: the zip is still byte for byte the one zipfile.writestr writes from each file read whole."""
+    monkeypatch.setattr(archive, "BLOCK", 4099)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / XLSX).write_bytes(b"PK\x03\x04" + bytes(range(256)) * 300)  # larger than a block
+    (folder / "a.csv").write_bytes(b"id\r\n" + b"".join(b"row-%d\r\n" % i for i in range(5000)))
+    (folder / "README.txt").write_text("what the files hold\n", encoding="utf-8")
+    stamp = Stamp("1.2.3", None, False, "0" * 64, None, None)
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as reference:
+        for path in sorted(folder.iterdir()):
+            info = zipfile.ZipInfo(zip_folder("1.2.3") + path.name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED if path.name == XLSX else zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = (0o100644 & 0xFFFF) << 16
+            reference.writestr(info, path.read_bytes(), compresslevel=None if path.name == XLSX else archive.LEVEL)
+    ready = archive.deflate(folder, ["a.csv"])
+    assert archive.write_zip(folder, stamp, ready).read_bytes() == expected.getvalue()
+    assert ready == {}, "each entry is let go of once written"
+    assert archive.file_sha256(folder / "a.csv") == (
+        (folder / "a.csv").stat().st_size,
+        hashlib.sha256((folder / "a.csv").read_bytes()).hexdigest(),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
 
@@ -206,3 +207,23 @@ def test_a_table_with_more_errors_than_the_limit_gives_frictionless_own_first_er
     found = validation.check_resource(descriptor, tmp_path, {"t": ([], [])})
     assert [error for error, _ in found.errors] == theirs
     assert not found.complete  # its keys are not all known: foreign keys to it are not checked against them
+
+
+def test_a_tables_findings_arrive_from_a_worker_with_their_texts_shared(release):
+    """What a worker found comes back with each value one string however many tables hold it, and each foreign key's values
+    a tuple: the same values, the same errors."""
+    descriptors = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    tables = {d["name"]: d for d in descriptors if d["profile"] == validation.TABULAR}
+    keys = validation.table_keys({name: d["schema"].get("foreignKeys", []) for name, d in tables.items()})
+    here = {name: validation.check_resource(tables[name], release, keys) for name in ("claims", "claim_places")}
+    arrived = {name: pickle.loads(pickle.dumps(found)) for name, found in here.items()}
+    for name, found in arrived.items():
+        assert found.errors == here[name].errors and found.complete == here[name].complete
+        assert found.keys == here[name].keys
+        assert [set(values) for values in found.references] == here[name].references
+        assert all(isinstance(values, tuple) for values in found.references)
+    claims = {value: value for value in arrived["claims"].keys[("id",)]}
+    (referring,) = [
+        values for fk, values in zip(keys["claim_places"][0], arrived["claim_places"].references, strict=True) if fk.resource == "claims"
+    ]
+    assert referring and all(claims[value] is value for value in referring), "a claim's id is one string in both tables' findings"

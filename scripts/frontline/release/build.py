@@ -99,12 +99,18 @@ class _Handed:
     """A task handed to the workers, which this process takes back and runs itself (take_back) if no worker has started it yet."""
 
     def __init__(self, workers: concurrent.futures.Executor, *args) -> None:
-        self.args = args
+        self.args: tuple | None = args
         self.future = workers.submit(_task, *args)
+        self.future.add_done_callback(self._let_go)
+
+    def _let_go(self, _future) -> None:
+        """Once the task is done, its arguments (a table's rows) are let go of: the build would otherwise hold every table's."""
+        self.args = None
 
     def take_back(self) -> None:
-        if self.future.cancel():
-            self.future = _Here().submit(_task, *self.args)
+        args = self.args
+        if args is not None and self.future.cancel():
+            self.future = _Here().submit(_task, *args)
 
     def waiting(self) -> bool:
         """No worker has started it yet."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..load import Dataset
 from ..meta import CONTRIBUTORS, DESCRIPTION, KEYWORDS, LICENSES, NAME, RIGHTS, TITLE
+from .archive import file_sha256
 from .files import GEOJSON, JSON_ALL, LINE_TERMINATOR, SQLITE, XLSX, csv_name, epoch, parquet_name
 from .stamp import Stamp
 from .tables import Column, Table, tables
@@ -64,7 +65,7 @@ def table_schema(table: Table) -> dict:
 def table_resource(table: Table, folder: Path) -> dict:
     """The descriptor of a table's resource, its CSV file written in folder (for its size and SHA-256)."""
     path = folder / csv_name(table.name)
-    data = path.read_bytes()
+    size, digest = file_sha256(path)
     return {
         "name": table.name,
         "path": path.name,
@@ -74,8 +75,8 @@ def table_resource(table: Table, folder: Path) -> dict:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "bytes": len(data),
-        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "bytes": size,
+        "hash": "sha256:" + digest,
         "dialect": {"delimiter": ",", "lineTerminator": LINE_TERMINATOR, "quoteChar": '"', "doubleQuote": True, "header": True},
         "schema": table_schema(table),
     }
@@ -96,7 +97,7 @@ def datapackage(dataset: Dataset, folder: Path, stamp: Stamp) -> dict:
                 "(string, int64, float64, date32).",
                 "format": "parquet",
                 "mediatype": "application/vnd.apache.parquet",
-                "hash": "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
+                "hash": "sha256:" + file_sha256(path)[1],
             }
         )
     data = (folder / GEOJSON).read_bytes()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,7 +188,25 @@ class _Found:
     errors: list[tuple[Error, bool]]  # each error, and whether frictionless reports it after the rows (sizes, hashes, counts)
     complete: bool  # every row was read (frictionless stops at its limit of errors)
     keys: dict[tuple[str, ...], set]  # for each key other tables (or this one) refer to: every value of it in this table
-    references: list[set]  # for each of its foreign keys: every value it holds (rows are looked up only for missing ones)
+    references: list[set] | list[tuple]  # for each of its foreign keys: every value it holds (rows are looked up only for missing ones)
+
+    def __reduce__(self):
+        return _arrived, (self.errors, self.complete, self.keys, self.references)
+
+
+def _arrived(errors: list[tuple[Error, bool]], complete: bool, keys: dict[tuple[str, ...], set], references: list) -> _Found:
+    """What validating a table found, as it arrives from a worker, with less memory: the building process holds every table's
+    until the foreign keys are checked at the end. Unpickled, each table's values are strings of their own, so that an id held
+    by its table and by each table that refers to it was a string for each: they are interned, and the values of the foreign
+    keys, which are only looked up in the keys (``_foreign_keys``), kept as tuples rather than sets. At 10,000 claims the
+    tables' results took 15.5 MB that way, 6.8 MB now."""
+    return _Found(
+        errors, complete, {key: set(_interned(values)) for key, values in keys.items()}, [tuple(_interned(values)) for values in references]
+    )
+
+
+def _interned(values):
+    return (sys.intern(value) if value.__class__ is str else value for value in values)
 
 
 def _cells(row, fields: tuple[str, ...]):
@@ -343,7 +362,7 @@ def _foreign_keys(package, name: str, found: dict[str, _Found], keys: dict) -> l
         if target is None or not target.complete:  # not validated, or stopped at the limit of errors: its keys are not all known
             unknown.append(set())
         else:
-            unknown.append(values - target.keys[fk.key])
+            unknown.append(set(values).difference(target.keys[fk.key]))
     missing: list[Error] = []
     if any(unknown):
         resource = package.get_resource(name)

@@ -37,7 +37,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
@@ -48,7 +48,7 @@ from ..model import PAGE_ORDER, folder
 from ..parallel import map_forked
 from ..release import Offsets
 from . import api, geo, pages
-from .files import write_text
+from .files import write_parts, write_text
 from .index import Site
 from .search import HOOK, Stream
 from .urls import API, ASSET_DIR, DATA, href, record_doc, record_url
@@ -137,10 +137,14 @@ def _regions(site: Site, root: Path, out: Path) -> dict:
     }
 
 
-def _write(out: Path, doc: str, text: str) -> None:
+def _write(out: Path, doc: str, text: str | Iterator[str]) -> None:
+    """A page's text, or its pieces (a big page's: pages.page_parts), written as they come."""
     path = out / doc
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, text)
+    if isinstance(text, str):
+        write_text(path, text)
+    else:
+        write_parts(path, text)
 
 
 def build_version(dataset: Dataset, release: Path | None) -> str:
@@ -190,11 +194,11 @@ def _page_task(task: str, kind: str, start: int = 0, stop: int = 0, intro: str =
             write_text(docs + record_doc(kind, record.id), pages.record_page(site, record))
         api.write_records(site, out, records, offsets)
     elif task == "index":
-        _write(out, f"{folder(kind)}/index.md", pages.index_page(site, kind, intro))
+        _write(out, f"{folder(kind)}/index.md", pages.index_parts(site, kind, intro))
     elif task == "timeline":
-        _write(out, "timeline.md", pages.timeline_page(site))
+        _write(out, "timeline.md", pages.timeline_parts(site))
     elif task == "threads":
-        _write(out, "threads.md", pages.threads_page(site))
+        _write(out, "threads.md", pages.threads_parts(site))
     elif task == "api":
         api.write_indexes(site, out)
     elif task == "fixed":

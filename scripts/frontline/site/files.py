@@ -2,12 +2,14 @@
 
 Reads nothing. ``write_text`` (``write_bytes``) creates (or truncates) a file and writes UTF-8 text (bytes) into it with one
 ``open``, ``write`` and ``close``, where Python's ``open`` adds a ``stat``, an ``ioctl`` and two
-``lseek`` calls to every file. The file's mode is that of ``open`` (0o666 less the umask).
+``lseek`` calls to every file. ``write_parts`` writes a big page as the pieces it is made in, each encoded as it
+comes: never the whole page as one text and its bytes. The file's mode is that of ``open`` (0o666 less the umask).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
@@ -19,8 +21,22 @@ def write_text(path: str | os.PathLike, text: str) -> None:
 def write_bytes(path: str | os.PathLike, data: bytes) -> None:
     fd = os.open(path, FLAGS, 0o666)
     try:
-        view = memoryview(data)
-        while view:  # a regular file takes it all at once; a short write is retried
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
     finally:
         os.close(fd)
+
+
+def write_parts(path: str | os.PathLike, parts: Iterable[str]) -> None:
+    """Text written in UTF-8 piece by piece, each piece as soon as it is made."""
+    fd = os.open(path, FLAGS, 0o666)
+    try:
+        for part in parts:
+            _write_all(fd, part.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:  # a regular file takes it all at once; a short write is retried
+        view = view[os.write(fd, view) :]

@@ -2,7 +2,7 @@
 
 Reads the site index (``index.Site``), the annotated sources (``annotate``), the JSON-LD
 (``jsonld``) and the Markdown that the release writes (downloads, codebook, changes). Each
-function returns one page's text; ``build`` writes them. Templates are in ``templates/``
+function returns one page's text (the big pages', their pieces as well: ``page_parts``); ``build`` writes them. Templates are in ``templates/``
 and escape every value that is not Markup (see ``env``); a record's page is built here (its
 values escaped with ``env.text``), with a source's text from its template.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -439,22 +439,59 @@ def claim_order(site: Site) -> list[Record]:
     return sorted(site.kinds["claim"], key=lambda r: (date_key((r.data.get("date") or {}).get("value", "")), r.id))
 
 
+class Escaped(dict):
+    """Record values and their escaped text (env.text), each value escaped once a page: the rows of a big page repeat
+    most of theirs (ids, topics, statuses, dates, labels), and a claim's statement is both its link's text and its
+    sort key. For plain values only (str, int, None): a Markup key would stand for the str of the same text."""
+
+    def __missing__(self, value) -> Markup:
+        found = self[value] = env.EMPTY if value is None else env.text(value)
+        return found
+
+
+# Where a big page's rows go (its index table, timeline or threads): the template is rendered around this mark (the
+# last one in its text: nothing after the rows holds a record value), and the page is written as its pieces
+# (page_parts), the rows in chunks: never the whole page as one string, copied by each step that makes it (the
+# template's block, its HTML block, the UTF-8 bytes).
+ROWS = "\x00rows\x00"
+CHUNK = 2000  # rows to a piece of a big page
+
+
+def page_parts(page: str, rows: Iterable[str]) -> Iterator[str]:
+    """A big page as pieces of text: its head up to its rows (page, rendered with ROWS for them), the rows in chunks of
+    CHUNK, then the rest of the page. The rows' text holds no blank line (their values are escaped: no line breaks),
+    so the page's HTML block (env.html_block) needs no change for them."""
+    head, mark, tail = page.rpartition(ROWS)  # the last: the rest of the page holds no record value
+    if not mark:
+        raise ValueError("the page's template printed no rows")
+    yield head
+    chunk: list[str] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+    yield tail
+
+
 def index_page(site: Site, kind: str, intro: str = "") -> str:
-    """Every record of a kind in a table: rows of {record, attrs (for the filters), sort (a key per column), ...}."""
+    """Every record of a kind in a table (index_parts), as one text."""
+    return "".join(index_parts(site, kind, intro))
+
+
+def index_parts(site: Site, kind: str, intro: str = "") -> Iterator[str]:
+    """Every record of a kind in a table, as the pieces of its page (page_parts): a row a record, with its values for
+    the filters (data-* attributes) and a sort key per column (data-sort), and the filters' choices."""
     records = site.kinds[kind]
-    rows: list[dict] = []
     selects: list[tuple[str, str, list[tuple[str, str]]]] = []
     dates = False
+    src = f"{KIND[kind].folder}/"
+    links = Links(site, src)
+    escaped = Escaped()
     if kind == "claim":
         headers = ["Date", "Claimant", "Statement", "Topic", "Status", "Places"]
-        for r in claim_order(site):
-            d = r.data
-            date = (d.get("date") or {}).get("value", "")
-            status = (d.get("status") or {}).get("value", "")
-            places = " ".join(d.get("places") or [])
-            attrs = {"claimant": d.get("claimant", ""), "topic": d.get("topic", ""), "status": status, "place": places, "date": date}
-            sort = [date_key(date), _short_of(site, d.get("claimant")), d.get("statement", ""), d.get("topic", ""), status, places]
-            rows.append({"record": r, "attrs": attrs, "sort": sort})
+        rows = (_claim_row(links, escaped, r) for r in claim_order(site))
         selects = [
             ("claimant", "Claimant", _options(site, (r.data.get("claimant") for r in records))),
             ("topic", "Topic", _values(records, lambda d: d.get("topic", ""))),
@@ -464,42 +501,21 @@ def index_page(site: Site, kind: str, intro: str = "") -> str:
         dates = True
     elif kind == "actor":
         headers = ["Name", "Kind", "Country", "Also known as", "Claims made", "Referenced"]
-        for r in records:
-            d = r.data
-            made = len(site.referenced_by(r.id).get("Claims made", []))
-            refs = sum(len(v) for v in site.referenced_by(r.id).values())
-            aliases = _aliases(d)
-            sort = [d.get("name", ""), d.get("kind", ""), d.get("country", ""), aliases, f"{made:06d}", f"{refs:06d}"]
-            attrs = {"kind": d.get("kind", ""), "country": d.get("country", "")}
-            rows.append({"record": r, "attrs": attrs, "sort": sort, "aliases": aliases, "claims": made, "refs": refs})
+        rows = (_actor_row(links, escaped, r) for r in records)
         selects = [
             ("kind", "Kind", _values(records, lambda d: d.get("kind", ""))),
             ("country", "Country", _values(records, lambda d: d.get("country", ""))),
         ]
     elif kind == "place":
         headers = ["Name", "Kind", "Lies in", "Also known as", "On the map", "Claims"]
-        for r in records:
-            d = r.data
-            claims = len(site.referenced_by(r.id).get("Claims about this place", []))
-            aliases = _aliases(d)
-            mapped = isinstance(d.get("coordinates"), dict)
-            parent = d.get("parent", "")
-            sort = [d.get("name", ""), d.get("kind", ""), _short_of(site, parent), aliases, "1" if mapped else "0", f"{claims:06d}"]
-            attrs = {"kind": d.get("kind", ""), "parent": parent}
-            rows.append({"record": r, "attrs": attrs, "sort": sort, "aliases": aliases, "mapped": mapped, "claims": claims})
+        rows = (_place_row(links, escaped, r) for r in records)
         selects = [
             ("kind", "Kind", _values(records, lambda d: d.get("kind", ""))),
             ("parent", "Lies in", _options(site, (r.data.get("parent") for r in records if r.data.get("parent")))),
         ]
     elif kind == "figure":
         headers = ["Measure", "Stated", "Best", "Low", "High", "Unit", "Stated by"]
-        for r in records:
-            d = r.data
-            v = d.get("value") or {}
-            numbers = [f"{v[name]:020.4f}" if isinstance(v.get(name), (int, float)) else "" for name in ("best", "low", "high")]
-            sort = [d.get("measure", ""), d.get("stated", ""), *numbers, d.get("unit", ""), _short_of(site, d.get("stated_by"))]
-            attrs = {"unit": d.get("unit", ""), "qualifier": d.get("qualifier", ""), "stated_by": d.get("stated_by", "")}
-            rows.append({"record": r, "attrs": attrs, "sort": sort})
+        rows = (_figure_row(links, escaped, r) for r in records)
         selects = [
             ("unit", "Unit", _values(records, lambda d: d.get("unit", ""))),
             ("qualifier", "Qualifier", _values(records, lambda d: d.get("qualifier", ""))),
@@ -507,28 +523,19 @@ def index_page(site: Site, kind: str, intro: str = "") -> str:
         ]
     else:
         headers = ["Title", "Published", "Language", "Quotes", "Coverage"]
-        for r in records:
-            d = r.data
-            quotes = len(site.spans.get(r.id, []))
-            share = annotate.share(site, r.id)
-            published = (d.get("published") or {}).get("value", "")
-            sort = [d.get("title", ""), date_key(published), d.get("language", ""), f"{quotes:06d}", f"{share:08.4f}"]
-            rows.append({"record": r, "attrs": {}, "sort": sort, "quotes": quotes, "share": share})
-    src = f"{KIND[kind].folder}/"
-    links = Links(site, src)
-    body = "".join(f"<tr{_data_attributes(row['attrs'])}>\n{_cells(links, kind, headers, row)}\n</tr>\n" for row in rows)
-    return _render(
+        rows = (_source_row(links, escaped, r) for r in records)
+    page = _render(
         "index.md",
         site=site,
         src=src,
         links=links,
-        body=Markup(body),
+        body=Markup(ROWS),
         kind=kind,
         intro=_intro(intro, f"# {KIND[kind].many}\n\n"),
         table_id=f"fc-{KIND[kind].folder}",
         caption=f"{KIND[kind].many} in {meta.TITLE}",
         headers=headers,
-        rows=rows,
+        count=len(records),
         selects=selects,
         dates=dates,
         title=KIND[kind].many,
@@ -536,60 +543,100 @@ def index_page(site: Site, kind: str, intro: str = "") -> str:
         hide=HIDE_TOC,
         search_exclude=True,
     )
+    return page_parts(page, rows)
 
 
-def _data_attributes(attrs: dict) -> str:
-    """data-name="value" for every item, escaped."""
-    return "".join(f' data-{finalize(name)}="{finalize(value)}"' for name, value in attrs.items())
+# A row of each kind's index table: its values for the filters (data-*), then a cell a column (index_parts' headers),
+# each with its sort key (data-sort) and its heading (data-label, for narrow screens). escaped: the page's Escaped.
 
 
-def _cells(links: Links, kind: str, headers: list[str], row: dict) -> str:
-    """The cells of one row of a kind's index table; row["sort"] holds each cell's sort key, in column order."""
-    r = row["record"]
+def _claim_row(links: Links, escaped: Escaped, r: Record) -> str:
     d = r.data
-    if kind == "claim":
-        date = finalize((d.get("date") or {}).get("value", ""))
-        cells = [
-            f'<time datetime="{date}">{date}</time>',
-            links.ref(d.get("claimant")),
-            links.ref(r.id, d.get("statement", "")),
-            finalize(d.get("topic", "")),
-            links.verdict(r.id),
-            links.refs(d.get("places")),
-        ]
-    elif kind == "actor":
-        cells = [
-            links.ref(r.id),
-            finalize(d.get("kind", "")),
-            finalize(d.get("country", "")),
-            finalize(row["aliases"]),
-            finalize(row["claims"]),
-            finalize(row["refs"]),
-        ]
-    elif kind == "place":
-        mapped = f'<a href="{finalize(href(links.src, "map/"))}#{finalize(r.id)}">yes</a>' if row["mapped"] else "no"
-        parent = links.ref(d["parent"]) if d.get("parent") else ""
-        cells = [links.ref(r.id), finalize(d.get("kind", "")), parent, finalize(row["aliases"]), mapped, finalize(row["claims"])]
-    elif kind == "figure":
-        value = d.get("value") or {}
-        stated_by = links.ref(d["stated_by"]) if links.site.get(d.get("stated_by")) is not None else ""
-        cells = [
-            links.ref(r.id, d.get("measure", r.id)),
-            finalize(d.get("stated", "")),
-            *(env.number(value[name]) if name in value else "" for name in ("best", "low", "high")),
-            finalize(d.get("unit", "")),
-            stated_by,
-        ]
+    day = (d.get("date") or {}).get("value", "")
+    date = escaped[day]
+    status = escaped[(d.get("status") or {}).get("value", "")]
+    places = d.get("places") or []
+    place_ids = escaped[" ".join(places)]
+    topic = escaped[d.get("topic", "")]
+    claimant = d.get("claimant")
+    named = links.site.get(claimant)
+    statement = escaped[d.get("statement", "")]
+    return (
+        f'<tr data-claimant="{escaped[d.get("claimant", "")]}" data-topic="{topic}" data-status="{status}" data-place="{place_ids}" '
+        f'data-date="{date}">\n<td data-sort="{escaped[date_key(day)]}" data-label="Date"><time datetime="{date}">{date}</time></td>'
+        f'<td data-sort="{links.label(named, claimant) if named is not None else ""}" data-label="Claimant">{links.ref(claimant)}</td>'
+        f'<td data-sort="{statement}" data-label="Statement">{links.ref(r.id, statement)}</td>'
+        f'<td data-sort="{topic}" data-label="Topic">{topic}</td><td data-sort="{status}" data-label="Status">{links.verdict(r.id)}</td>'
+        f'<td data-sort="{place_ids}" data-label="Places">{links.refs(places)}</td>\n</tr>\n'
+    )
+
+
+def _actor_row(links: Links, escaped: Escaped, r: Record) -> str:
+    d = r.data
+    back = links.site.referenced_by(r.id)
+    made = len(back.get("Claims made", []))
+    refs = sum(len(v) for v in back.values())
+    kind, country, aliases = escaped[d.get("kind", "")], escaped[d.get("country", "")], escaped[_aliases(d)]
+    return (
+        f'<tr data-kind="{kind}" data-country="{country}">\n'
+        f'<td data-sort="{escaped[d.get("name", "")]}" data-label="Name">{links.ref(r.id)}</td>'
+        f'<td data-sort="{kind}" data-label="Kind">{kind}</td><td data-sort="{country}" data-label="Country">{country}</td>'
+        f'<td data-sort="{aliases}" data-label="Also known as">{aliases}</td>'
+        f'<td data-sort="{made:06d}" data-label="Claims made">{made}</td><td data-sort="{refs:06d}" data-label="Referenced">{refs}</td>\n</tr>\n'
+    )
+
+
+def _place_row(links: Links, escaped: Escaped, r: Record) -> str:
+    d = r.data
+    claims = len(links.site.referenced_by(r.id).get("Claims about this place", []))
+    kind, aliases, parent = escaped[d.get("kind", "")], escaped[_aliases(d)], d.get("parent", "")
+    if isinstance(d.get("coordinates"), dict):
+        mapped, on_map = "1", f'<a href="{links.href("map/")}#{escaped[r.id]}">yes</a>'
     else:
-        cells = [
-            links.ref(r.id, d.get("title", r.id)),
-            finalize((d.get("published") or {}).get("value", "")),
-            finalize(d.get("language", "")),
-            finalize(row["quotes"]),
-            finalize(percent(row["share"])),
-        ]
-    sort = row["sort"]
-    return "".join(f'<td data-sort="{finalize(sort[i])}" data-label="{finalize(headers[i])}">{cell}</td>' for i, cell in enumerate(cells))
+        mapped, on_map = "0", "no"
+    return (
+        f'<tr data-kind="{kind}" data-parent="{escaped[parent]}">\n'
+        f'<td data-sort="{escaped[d.get("name", "")]}" data-label="Name">{links.ref(r.id)}</td>'
+        f'<td data-sort="{kind}" data-label="Kind">{kind}</td>'
+        f'<td data-sort="{escaped[_short_of(links.site, parent)]}" data-label="Lies in">{links.ref(parent) if parent else ""}</td>'
+        f'<td data-sort="{aliases}" data-label="Also known as">{aliases}</td><td data-sort="{mapped}" data-label="On the map">{on_map}</td>'
+        f'<td data-sort="{claims:06d}" data-label="Claims">{claims}</td>\n</tr>\n'
+    )
+
+
+def _figure_row(links: Links, escaped: Escaped, r: Record) -> str:
+    d = r.data
+    v = d.get("value") or {}
+    sort = [f"{v[name]:020.4f}" if isinstance(v.get(name), (int, float)) else "" for name in ("best", "low", "high")]
+    shown = [env.number(v[name]) if name in v else "" for name in ("best", "low", "high")]
+    stated_by = d.get("stated_by", "")
+    by = links.site.get(stated_by)
+    unit, stated = escaped[d.get("unit", "")], escaped[d.get("stated", "")]
+    return (
+        f'<tr data-unit="{unit}" data-qualifier="{escaped[d.get("qualifier", "")]}" data-stated_by="{escaped[stated_by]}">\n'
+        f'<td data-sort="{escaped[d.get("measure", "")]}" data-label="Measure">{links.ref(r.id, escaped[d.get("measure", r.id)])}</td>'
+        f'<td data-sort="{stated}" data-label="Stated">{stated}</td><td data-sort="{sort[0]}" data-label="Best">{shown[0]}</td>'
+        f'<td data-sort="{sort[1]}" data-label="Low">{shown[1]}</td><td data-sort="{sort[2]}" data-label="High">{shown[2]}</td>'
+        f'<td data-sort="{unit}" data-label="Unit">{unit}</td>'
+        f'<td data-sort="{links.label(by, stated_by) if by is not None else ""}" data-label="Stated by">{links.ref(stated_by) if by is not None else ""}</td>'
+        "\n</tr>\n"
+    )
+
+
+def _source_row(links: Links, escaped: Escaped, r: Record) -> str:
+    d = r.data
+    site = links.site
+    quotes = len(site.spans.get(r.id, []))
+    share = annotate.share(site, r.id)
+    day = (d.get("published") or {}).get("value", "")
+    published = escaped[day]
+    language = escaped[d.get("language", "")]
+    return (
+        f'<tr>\n<td data-sort="{escaped[d.get("title", "")]}" data-label="Title">{links.ref(r.id, escaped[d.get("title", r.id)])}</td>'
+        f'<td data-sort="{escaped[date_key(day)]}" data-label="Published">{published}</td>'
+        f'<td data-sort="{language}" data-label="Language">{language}</td><td data-sort="{quotes:06d}" data-label="Quotes">{quotes}</td>'
+        f'<td data-sort="{share:08.4f}" data-label="Coverage">{escaped[percent(share)]}</td>\n</tr>\n'
+    )
 
 
 SOURCES_INTRO = (
@@ -679,27 +726,13 @@ def _span(value: str) -> tuple[float, float]:
 
 
 def timeline_page(site: Site) -> str:
-    groups: dict[str, list[dict]] = {}
+    """The claims by date (timeline_parts), as one text."""
+    return "".join(timeline_parts(site))
+
+
+def timeline_parts(site: Site) -> Iterator[str]:
+    """The claims by date, grouped by month (or year), as the pieces of their page (page_parts); an item a claim."""
     records = claim_order(site)
-    for r in records:
-        dating = r.data.get("date") or {}
-        value = dating.get("value", "")
-        left, width = _span(value) if value else (0.0, 100.0)
-        groups.setdefault(value[:7] if len(value) >= 7 else value, []).append(
-            {
-                "record": r,
-                "dating": dating,
-                "value": value,
-                "left": f"{left:.2f}",
-                "width": f"{width:.2f}",
-                "attrs": {
-                    "actor": " ".join(dict.fromkeys([r.data.get("claimant", ""), *(r.data.get("actors") or [])])).strip(),
-                    "place": " ".join(r.data.get("places") or []),
-                    "status": (r.data.get("status") or {}).get("value", ""),
-                    "topic": r.data.get("topic", ""),
-                },
-            }
-        )
     selects = [
         ("actor", "Actor", _options(site, (a for r in records for a in [r.data.get("claimant"), *(r.data.get("actors") or [])] if a))),
         ("place", "Place", _options(site, (p for r in records for p in r.data.get("places") or []))),
@@ -707,67 +740,114 @@ def timeline_page(site: Site) -> str:
         ("topic", "Topic", _values(records, lambda d: d.get("topic", ""))),
     ]
     links = Links(site, "timeline/")
-    return _render(
+    page = _render(
         "timeline.md",
         site=site,
         src="timeline/",
         links=links,
-        groups=[(group, Markup("".join(_timeline_item(links, item) for item in items))) for group, items in groups.items()],
+        body=Markup(ROWS),
         selects=selects,
         title="Timeline",
         description=f"Claims in {meta.TITLE} by date",
         hide=HIDE_TOC,
         search_exclude=True,
     )
+    return page_parts(page, _timeline_rows(links, records))
 
 
-def _timeline_item(links: Links, item: dict) -> str:
-    """One claim on the timeline: its track (where its date sits, how precise it is) and its line of text."""
-    r, value = item["record"], item["value"]
-    shown = precision(value) if value else "none"
-    inferred = ", inferred" if item["dating"].get("basis") == "inferred" else ""
-    return (
-        f'<li class="fc-tl-item fc-prec-{finalize(shown)}" data-fc-item{_data_attributes(item["attrs"])}>\n'
-        f'<div class="fc-tl-track" aria-hidden="true"><span class="fc-tl-span" style="left: {finalize(item["left"])}%; '
-        f'width: {finalize(item["width"])}%"></span></div>\n'
-        f'<p class="fc-tl-text"><time datetime="{finalize(value)}">{date(value)}</time> '
-        f"{muted('(' + (shown if value else 'undated') + inferred + ')')} {links.ref(r.data.get('claimant'))}: "
-        f"{links.ref(r.id, r.data.get('statement', r.id))} {links.verdict(r.id)}</p>\n</li>\n"
-    )
+def _timeline_rows(links: Links, records: list[Record]) -> Iterator[str]:
+    """The timeline's groups (a month, or a year for a claim dated only to the year), in order of their first claim,
+    each a heading and its claims: their tracks (where the date sits, how precise it is) and their lines of text."""
+    groups: dict[str, list[Record]] = {}
+    for r in records:
+        value = (r.data.get("date") or {}).get("value", "")
+        groups.setdefault(value[:7] if len(value) >= 7 else value, []).append(r)
+    escaped = Escaped()
+    dated: dict[tuple[str, bool], tuple[str, str]] = {}  # (date, inferred) -> the item's text before and after its filters' values
+    for group, members in groups.items():
+        yield f'<li class="fc-tl-group" data-fc-group><h2 id="d-{escaped[group]}">{date(group) if group else "Undated"}</h2><ol>\n'
+        for r in members:
+            d = r.data
+            dating = d.get("date") or {}
+            value = dating.get("value", "")
+            inferred = dating.get("basis") == "inferred"
+            around = dated.get((value, inferred))
+            if around is None:
+                shown = precision(value) if value else "none"
+                left, width = _span(value) if value else (0.0, 100.0)
+                note = muted("(" + (shown if value else "undated") + (", inferred" if inferred else "") + ")")
+                around = dated[(value, inferred)] = (
+                    f'<li class="fc-tl-item fc-prec-{escaped[shown]}" data-fc-item',
+                    f'>\n<div class="fc-tl-track" aria-hidden="true"><span class="fc-tl-span" style="left: {left:.2f}%; width: {width:.2f}%">'
+                    f'</span></div>\n<p class="fc-tl-text"><time datetime="{escaped[value]}">{date(value)}</time> {note} ',
+                )
+            claimant = d.get("claimant", "")
+            actors = " ".join(dict.fromkeys([claimant, *(d.get("actors") or [])])).strip()
+            yield (
+                f'{around[0]} data-actor="{escaped[actors]}" data-place="{escaped[" ".join(d.get("places") or [])]}" '
+                f'data-status="{escaped[(d.get("status") or {}).get("value", "")]}" data-topic="{escaped[d.get("topic", "")]}"{around[1]}'
+                f"{links.ref(d.get('claimant'))}: {links.ref(r.id, escaped[d.get('statement', r.id)])} {links.verdict(r.id)}</p>\n</li>\n"
+            )
+        yield "</ol></li>\n"
 
 
 def threads_page(site: Site) -> str:
-    """The largest groups of claims connected by relations, each with its claims and relations."""
-    groups = []
-    for number, members in enumerate(site.threads, start=1):
-        if len(members) < 2:
-            continue
-        ordered = sorted(members, key=lambda r: (date_key((r.data.get("date") or {}).get("value", "")), r.id))
-        statuses: dict[str, int] = {}
-        for r in members:
-            status = site.verdict(r)["status"]
-            statuses[status] = statuses.get(status, 0) + 1
-        groups.append(
-            {
-                "number": number,
-                "claims": ordered,
-                "statuses": sorted(statuses.items()),
-                "relations": threads.relations_list(site, None, site.edges_of.get(number - 1, [])),
-                "claimants": _options(site, {r.data.get("claimant") for r in members}),
-                "svg": threads.diagram(site, "threads/", threads.hub(site, members), this_page=False),
-            }
-        )
-    return _render(
+    """The threads (threads_parts), as one text."""
+    return "".join(threads_parts(site))
+
+
+def threads_parts(site: Site) -> Iterator[str]:
+    """The groups of claims connected by relations, the largest first, each with its claimants, statuses, diagram and
+    relations, as the pieces of their page (page_parts): a section a group of two claims or more. Each section comes
+    after a line break rather than before one: the rows end the page's HTML block, which strips its text's ends."""
+    links = Links(site, "threads/")
+    page = _render(
         "threads.md",
         site=site,
         src="threads/",
-        groups=groups,
+        links=links,
+        body=Markup(ROWS),
+        count=sum(1 for members in site.threads if len(members) >= 2),
         alone=sum(1 for members in site.threads if len(members) < 2),
         title="Threads",
         description=f"Claims in {meta.TITLE} that dispute, support, answer or repeat each other",
         hide=HIDE_TOC,
         search_exclude=True,
     )
+    return page_parts(page, _thread_sections(site, links))
+
+
+def _thread_sections(site: Site, links: Links) -> Iterator[str]:
+    listed: dict[str, Markup] = {}  # claim id -> its link and verdict in the lists of relations, made once a page
+
+    def claim(r: Record) -> Markup:
+        found = listed.get(r.id)
+        if found is None:
+            found = listed[r.id] = links.listed(r.id, site.short(r, 100))
+        return found
+
+    shown = 0
+    for number, members in enumerate(site.threads, start=1):
+        if len(members) < 2:
+            continue
+        shown += 1
+        statuses: dict[str, int] = {}
+        for r in members:
+            status = site.verdict(r)["status"]
+            statuses[status] = statuses.get(status, 0) + 1
+        claimants = ", ".join(links.ref(i) for i, _ in _options(site, {r.data.get("claimant") for r in members}))
+        counts = ", ".join(f"{env.status(status)} {n}" for status, n in sorted(statuses.items()))
+        svg = threads.diagram(site, "threads/", threads.hub(site, members), this_page=False)
+        relations = "".join(
+            f'<li>{claim(rel["source"])} <span class="fc-rel fc-rel-{finalize(rel["type"])}">{finalize(rel["verb"])}</span> {claim(rel["target"])}</li>'
+            for rel in threads.relations_list(site, None, site.edges_of.get(number - 1, []))
+        )
+        yield (
+            f'\n<section class="fc-thread-group" aria-labelledby="thread-{number}">\n<h2 id="thread-{number}">Thread {shown} '
+            f'<span class="fc-count">{len(members)} claims</span></h2>\n<p class="fc-muted">Claimants: {claimants}. Status: {counts}.</p>\n'
+            + (f'<div class="fc-thread" role="region" aria-label="Diagram of thread {shown}" tabindex="0">{svg}</div>' if svg else "")
+            + f'<ul class="fc-thread-list">{relations}</ul>\n</section>'
+        )
 
 
 # --- Pages whose body is Markdown written by the release (its own escaping: markup.md_text, md_code).
