@@ -428,7 +428,7 @@ def test_one_block_takes_out_every_blank_line_as_the_pattern_does(value):
     assert env.one_block(value) == BLANK.sub("\n", value)
 
 
-@given(st.text(alphabet="ab<> \t\r\n\u00a0\u2028\x1f"))
+@given(st.text(alphabet="ab<> \t\r\n\u00a0\u2028\u2029\u3000\u200b\x0b\x0c\x1f\x85"))
 def test_one_block_is_the_pattern_on_any_text(value):
     assert env.one_block(value) == BLANK.sub("\n", value)
 

@@ -30,9 +30,13 @@ MIME = {
 }
 
 
+# json.dumps(value, ensure_ascii=False)'s encoder, made once: json.dumps makes one for every call that sets an option.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def json_for_script(value) -> str:
     """JSON that is safe inside a <script> element: <, > and & written as \\u escapes."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=None)
+    text = _ENCODER.encode(value)
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, code)
     return text

@@ -29,6 +29,7 @@ class Fragments:
         self.labels: dict[str, str] = {}  # record id -> its escaped short label
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
         self.source_names: dict[str, str] = {}  # source id -> its escaped label as evidence names it
+        self.datings: dict[tuple[str, str], str] = {}  # (date, basis) -> a dating's date, precision and basis (dating)
         self.verdict_of: dict[str, dict] = {}  # claim id -> its site.verdict, for its page, its box and its verdict's HTML
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
         self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
@@ -185,7 +186,12 @@ class Links:
             return finalize(value)
         when = value.get("value", "")
         basis = value.get("basis", "")
-        out = f"{time(when)} {muted('(' + precision(when) + '; ' + str(LABELS['basis'].get(value.get('basis'), basis)) + ')')}"
+        key = (when, basis) if type(when) is str and type(basis) is str else None
+        out = self.shared.datings.get(key) if key is not None else None
+        if out is None:
+            out = f"{time(when)} {muted('(' + precision(when) + '; ' + str(LABELS['basis'].get(value.get('basis'), basis)) + ')')}"
+            if key is not None:
+                self.shared.datings[key] = out
         if value.get("wording"):
             out += f" — the source says “{finalize(value['wording'])}”"
         if value.get("note"):

@@ -185,6 +185,14 @@ def claim_thread(site: Site, links: Links, claim_id: str) -> str:
     )
 
 
+# What a claim's summary box and field rows print for every claim alike, made once; and each date's "When" (its
+# <time>, precision and basis) once a process: dates repeat across claims.
+UNDATED = muted("undated")
+BY_EDITORS = muted("assessed by the dataset's editors")
+BY_EDITORS_NOTE = muted("(assessed by the dataset's editors)")
+_WHEN: dict[tuple[str, str], str] = {}
+
+
 def claim_summary(site: Site, links: Links, record: Record, sources: list[Record], verdict: dict | None = None) -> Markup:
     """A claim's summary box: its verdict, who claimed it and when, its sources, its status and who disputes it
     (verdict: site.verdict(record), when the caller has it)."""
@@ -197,10 +205,15 @@ def claim_summary(site: Site, links: Links, record: Record, sources: list[Record
         claimed = f"{claimed} {muted('(reported by')} {links.refs(data.get('reported_by'), ' → ')}{muted(')')}"
     if dating.get("value"):
         value = dating["value"]
-        basis = LABELS["basis"].get(dating.get("basis"), dating.get("basis", ""))
-        when = f"{env.time(value)} {muted(f'({precision(value)} precision; {basis})')}"
+        key = (value, dating.get("basis"))
+        when = _WHEN.get(key) if type(value) is str and type(key[1]) is str else None
+        if when is None:
+            basis = LABELS["basis"].get(dating.get("basis"), dating.get("basis", ""))
+            when = f"{env.time(value)} {muted(f'({precision(value)} precision; {basis})')}"
+            if type(value) is str and type(key[1]) is str:
+                _WHEN[key] = when
     else:
-        when = muted("undated")
+        when = UNDATED
     out = [
         '<section class="fc-summary-box" aria-labelledby="fc-summary-title" data-pagefind-ignore>\n'
         '<h2 id="fc-summary-title" class="fc-sr-only">At a glance</h2>\n'
@@ -209,9 +222,7 @@ def claim_summary(site: Site, links: Links, record: Record, sources: list[Record
     ]
     if sources:
         out.append(f"<dt>Source</dt><dd>{'; '.join(links.ref(source.id) for source in sources)}</dd>")
-    assessed = (
-        f"assessed by {links.ref(status['assessed_by'])}" if status.get("assessed_by") else muted("assessed by the dataset's editors")
-    )
+    assessed = f"assessed by {links.ref(status['assessed_by'])}" if status.get("assessed_by") else BY_EDITORS
     out.append(f"<dt>Status</dt><dd>{env.status(status.get('value', ''))} {assessed}</dd>\n")
     if v["disputed_by"]:
         items = "".join(f"<li>{links.ref(r.data.get('claimant'))}: {links.ref(r.id, site.short(r, 100))}</li>" for r in v["disputed_by"])
@@ -223,12 +234,8 @@ def claim_summary(site: Site, links: Links, record: Record, sources: list[Record
 def claim_fields(links: Links, data: dict) -> Markup:
     """A claim's field rows (<dt> and <dd>), each left out when it is empty."""
     status = data.get("status") or {}
-    shown = env.status(status.get("value", ""))
-    if status.get("assessed_by"):
-        shown = f"{shown} — assessed by {links.ref(status['assessed_by'])}"
-    else:
-        editors = muted("(assessed by the dataset's editors)")
-        shown = f"{shown} {editors}"
+    assessed = f"— assessed by {links.ref(status['assessed_by'])}" if status.get("assessed_by") else BY_EDITORS_NOTE
+    shown = f"{env.status(status.get('value', ''))} {assessed}"
     if status.get("reason"):
         shown = f"{shown}<br>{links.note(status['reason'])}"
     return markup(
