@@ -128,7 +128,7 @@ _HEADS: dict[str, str] = {}  # a field's name (a plain str) -> its row's head, e
 def field(name, value) -> Markup:
     """A row of a record's field list (<dt> and <dd>), left out when its content is empty."""
     value = finalize(value)
-    if not str.strip(value):
+    if not value or value.isspace():  # nothing but whitespace: what str.strip would take away whole, without its copy
         return EMPTY
     # The names are a few constants ("Statement", "Places"...), each escaped once rather than on every page; Markup
     # is left out of the table, as a Markup name and a str with the same characters would share its entry.

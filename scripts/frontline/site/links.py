@@ -163,6 +163,9 @@ class Links:
 
     def note(self, value) -> Markup:
         """An editors' note or reason: record ids written in backticks become links to their pages."""
+        value = str(value)
+        if "`" not in value:  # names no record (model.MENTION): most notes, as they are, escaped
+            return markup(f'<span class="fc-note">{text(value)}</span>')
         parts = "".join(self.ref(mention, mention) if mention else finalize(part) for part, mention in mentioned(value))
         return markup(f'<span class="fc-note">{parts}</span>')
 

@@ -173,7 +173,7 @@ def claim_thread(site: Site, links: Links, claim_id: str) -> str:
     if not relations:
         return ""
     members, _ = site.thread(claim_id)
-    svg = threads.diagram(site, links.src, claim_id)
+    svg = threads.diagram(site, links.src, claim_id, links=links)
     number = site.thread_of.get(claim_id, 0) + 1
     return (
         f'<div data-pagefind-ignore>\n<h2 id="thread">Thread <span class="fc-count">{len(members)} claims</span></h2>\n'

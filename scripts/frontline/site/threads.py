@@ -172,9 +172,10 @@ def _box(who: str, lines: list[str], status: str, label: str, x: int, y: int, cu
     return out
 
 
-def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Markup:
+def diagram(site: Site, src: str, claim_id: str, this_page: bool = True, links: Links | None = None) -> Markup:
     """The thread around a claim as an accessible SVG: each claim a linked box, each relation a labelled arrow.
-    On the claim's own page (this_page) its box is highlighted and not a link."""
+    On the claim's own page (this_page) its box is highlighted and not a link. links: the page's, when the caller
+    has them (Links(site, src))."""
     shared = fragments(site)
     columns, edges = _neighbourhood(shared, site, claim_id)
     if len(edges) == 0:
@@ -201,7 +202,8 @@ def diagram(site: Site, src: str, claim_id: str, this_page: bool = True) -> Mark
             f'<path d="{path}" class="fc-edge fc-edge-{cls}" marker-end="url(#fc-arrow)"><title>{title}</title></path>'
             f'<text {label_at} class="fc-edge-label fc-edge-{cls}" text-anchor="middle" aria-hidden="true">{verb}</text>'
         )
-    links = Links(site, src)
+    if links is None:
+        links = Links(site, src)
     for node, (x, y) in where.items():
         record = site.get(node)
         if record is None:
