@@ -356,6 +356,13 @@ def test_small_site_is_indexed_whole(mini_site):
 
 def test_numbers_are_indexed_in_plain_digits():
     assert pages.plain_numbers("over 1,000 soldiers and 3 million, 1 000 000 or 2.5") == ["1000", "3", "1000000", "2.5"]
+    # digits of other scripts are digits (\\d), a superscript or a fraction is not; a separator between groups goes
+    assert pages.plain_numbers("\u0663\u0664 and 5\u00b2, \u00bd, 12\u202f345 or 7\u00a0000") == ["\u0663\u0664", "5", "12345", "7000"]
+
+
+@given(st.text(alphabet="0123456789.,ab \u202f\u00a0\u0663\u00b2\u00bd"))
+def test_a_number_keeps_its_digits_and_points_alone(value):
+    assert pages.plain_numbers(value) == [re.sub(r"[^\d.]", "", m.group(0)) for m in pages.NUMBER.finditer(value)]
 
 
 def test_figure_pages_carry_their_numbers_for_search(mini_site):

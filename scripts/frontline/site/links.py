@@ -215,7 +215,7 @@ class Links:
                     name = self.shared.source_names[source_id] = finalize(self.site.short(source, 60))
                 shown = (
                     f'<a class="fc-quote-link" href="{self.href(record_url("source", source_id))}#q-{start}" '
-                    f'data-start="{start}" data-end="{end}">Show in the source: {name}</a> {muted(f"(characters {start}–{end})")}'
+                    f'data-start="{start}" data-end="{end}">Show in the source: {name}</a> <span class="fc-muted">(characters {start}–{end})</span>'
                 )
             else:
                 shown = f"Source: {self.ref(item.get('source'))}"

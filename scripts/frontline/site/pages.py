@@ -381,7 +381,7 @@ NOT_DIGIT = re.compile(r"[^\d.]")
 
 def plain_numbers(text: str) -> list[str]:
     """The numbers in a text as digits only: "over 1,000" -> ["1000"]."""
-    return [NOT_DIGIT.sub("", m.group(0)) for m in NUMBER.finditer(text or "")]
+    return [n if n.isdecimal() else NOT_DIGIT.sub("", n) for n in NUMBER.findall(text or "")]  # isdecimal: \d alone
 
 
 def search_data(site: Site, record: Record, verdict: dict | None = None) -> dict:
@@ -395,9 +395,11 @@ def search_data(site: Site, record: Record, verdict: dict | None = None) -> dict
     for figure in figures:
         if figure is None:
             continue
-        texts.append(str(figure.data.get("stated", "")))
+        d = figure.data
+        texts.append(str(d.get("stated", "")))
+        values = d.get("value") or {}
         for name in ("best", "low", "high"):
-            value = (figure.data.get("value") or {}).get(name)
+            value = values.get(name)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 numbers.append(str(int(value)) if float(value).is_integer() else str(value))
     for text in texts:
