@@ -224,6 +224,24 @@ def test_a_field_without_a_formatter_is_shown_plainly_and_escaped(mini_site):
     assert "Later field" not in pages.record_page(site, record)
 
 
+def test_each_claim_tells_its_own_date_and_basis(mini_site):
+    """A claim's "When" and its date's row are made once a process for each date and basis: claims of the same date
+    but of other bases, or of none, each show their own."""
+    site = Site(mini_site.dataset, mini_site.root, {})
+    claim = records(mini_site, "claim")[0]
+
+    def page(basis):
+        dating = {"value": "2024-03", **({"basis": basis} if basis else {})}
+        return pages.record_page(site, Record(claim.kind, claim.path, Document({**claim.data, "date": dating})))
+
+    for _ in range(2):  # the second time from what the first kept
+        stated, inferred, none = page("stated"), page("inferred"), page(None)
+        assert "(month precision; stated in the source)" in stated and "(month; stated in the source)" in stated
+        assert "(month precision; inferred)" in inferred and "(month; inferred)" in inferred
+        assert "(month precision; )" in none and "(month; )" in none
+        assert "(month precision; inferred)" not in stated and "(month; stated in the source)" not in inferred
+
+
 # --- links both ways -------------------------------------------------------------------------
 
 
