@@ -105,9 +105,11 @@ def test_forked_runs_beside_this_process_with_what_it_inherits():
     """The call runs in another process, which inherits its arguments (a lambda cannot be pickled) and sends back only
     its result; the waiting callable gives it."""
     lock = threading.Lock()  # neither a lock nor a lambda can be pickled: the process inherits them
+    threads = threading.active_count()
     result = forked(_pid_and, lambda: lock.locked())
     pid, value = result()
     assert pid != os.getpid() and value is False
+    assert threading.active_count() == threads  # no thread left behind: the pages' workers fork only without one
 
 
 def test_forked_raises_what_the_call_raised():
