@@ -227,3 +227,24 @@ def test_a_tables_findings_arrive_from_a_worker_with_their_texts_shared(release)
         values for fk, values in zip(keys["claim_places"][0], arrived["claim_places"].references, strict=True) if fk.resource == "claims"
     ]
     assert referring and all(claims[value] is value for value in referring), "a claim's id is one string in both tables' findings"
+
+
+def test_a_rows_key_cells_are_read_as_frictionless_get_reads_them(tmp_path):
+    """key_cells reads a key's cells from each row in one call: the cells row.get gives, None for a field the table has not,
+    whatever the row (a short row, a cell of the wrong type, an empty cell)."""
+    frictionless = validation.frictionless_module()
+    (tmp_path / "t.csv").write_text("id,part,count\r\na,0,3\r\nb,x,\r\n,,\r\nc\r\nd,1,2,9\r\n", encoding="utf-8")
+    fields = [{"name": "id", "type": "string"}, {"name": "part", "type": "integer"}, {"name": "count", "type": "integer"}]
+    fields.append({"name": "absent", "type": "string"})  # no column of the CSV file: its cells are None
+    resource = frictionless.Resource({"name": "t", "path": "t.csv", "schema": {"fields": fields}}, basepath=str(tmp_path))
+    keys = [(), ("id",), ("count",), ("absent",), ("id", "part"), ("part", "id", "count"), ("id", "absent"), ("absent", "count")]
+    seen = []
+
+    def on_row(row) -> None:
+        for key in keys:
+            read = validation.key_cells(row, key)
+            assert read(row) == tuple(row.get(field) for field in key), (row.row_number, key)
+        seen.append(row.row_number)
+
+    resource.validate(on_row=on_row)
+    assert seen == [2, 3, 4, 5, 6]

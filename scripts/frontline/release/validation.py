@@ -15,8 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,6 +210,20 @@ def _interned(values):
     return (sys.intern(value) if value.__class__ is str else value for value in values)
 
 
+def key_cells(row, fields: tuple[str, ...]) -> Callable[[object], tuple]:
+    """What gives the cells of fields in each row of row's stream, as a tuple, as ``row.get`` reads each (None for a field the
+    stream has not): in one call when the stream has every one of them (a frictionless row is a dict of its cells, each read
+    when first asked for), rather than a call of frictionless's ``get`` per cell. Every row of a stream has the same fields."""
+    if not fields:
+        return lambda row: ()
+    if not all(field in row for field in fields):
+        return lambda row: tuple([row.get(field) for field in fields])
+    if len(fields) == 1:
+        field = fields[0]
+        return lambda row: (row[field],)
+    return operator.itemgetter(*fields)
+
+
 def _cells(row, fields: tuple[str, ...]):
     """The value of fields in a frictionless row: the cell itself for one field, a tuple for several; None when every cell is empty."""
     if len(fields) == 1:
@@ -297,30 +312,38 @@ def _validate(resource, name: str, keys: dict) -> _Found:
         primary = ()
     found = _Found([], True, {key: set() for key in referred}, [set() for _ in fks])
     collect = [*found.keys.items(), *((fk.fields, values) for fk, values in zip(fks, found.references, strict=True))]
-    single = [(fields[0], values) for fields, values in collect if len(fields) == 1]  # the common case, without a call per key
-    several = [(fields, values) for fields, values in collect if len(fields) != 1]
+    single = [values for fields, values in collect if len(fields) == 1]  # the common case, read in one call
+    several = [values for fields, values in collect if len(fields) != 1]
+    wanted = [
+        tuple(fields[0] for fields, _ in collect if len(fields) == 1),
+        *(fields for fields, _ in collect if len(fields) != 1),
+        primary,
+    ]
+    readers: list = []  # made at the first row: what reads the cells of each of wanted from every row (key_cells)
+    nothing = (None,) * len(primary)
     seen: dict[tuple, int] = {}  # each key's last row
     doubles: list[Error] = []  # the primary key's errors, in row order
 
     def on_row(row) -> None:
-        get = row.get
-        for field, values in single:
-            cell = get(field)
+        if not readers:
+            readers.extend(key_cells(row, fields) for fields in wanted)
+        for cell, values in zip(readers[0](row), single, strict=True):
             if cell is not None:
                 values.add(cell)
-        for fields, values in several:
-            cells = _cells(row, fields)
-            if cells is not None:
+        for read, values in zip(readers[1:-1], several, strict=True):
+            cells = read(row)
+            if cells.count(None) != len(cells):
                 values.add(cells)
         if primary:
-            cells = tuple([get(field) for field in primary])
-            if set(cells) == {None}:
-                doubles.append((name, row.row_number, None, "primary-key", 'cells composing the primary keys are all "None"'))
+            cells = readers[-1](row)
+            number = row.row_number
+            if cells == nothing:
+                doubles.append((name, number, None, "primary-key", 'cells composing the primary keys are all "None"'))
             else:
                 match = seen.get(cells)
-                seen[cells] = row.row_number
+                seen[cells] = number
                 if match:
-                    doubles.append((name, row.row_number, None, "primary-key", f"the same as in the row at position {match}"))
+                    doubles.append((name, number, None, "primary-key", f"the same as in the row at position {match}"))
 
     report = resource.validate(on_row=on_row)
     errors = []
