@@ -248,3 +248,29 @@ def test_a_rows_key_cells_are_read_as_frictionless_get_reads_them(tmp_path):
 
     resource.validate(on_row=on_row)
     assert seen == [2, 3, 4, 5, 6]
+
+
+def test_the_values_of_every_key_and_foreign_key_are_those_its_columns_hold(release):
+    """Gathered once the rows are read: every value each key (and foreign key) holds in the table's CSV file, an empty cell none."""
+    import csv
+
+    descriptors = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    tables = {d["name"]: d for d in descriptors if d["profile"] == validation.TABULAR}
+    keys = validation.table_keys({name: d["schema"].get("foreignKeys", []) for name, d in tables.items()})
+    gathered = 0
+    for name, descriptor in tables.items():
+        with open(release / descriptor["path"], encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        types = {field["name"]: field["type"] for field in descriptor["schema"]["fields"]}
+
+        def held(fields, rows=rows, types=types):
+            cells = [tuple(int(row[f]) if types[f] == "integer" and row[f] else row[f] or None for f in fields) for row in rows]
+            return {c if len(fields) > 1 else c[0] for c in cells if any(cell is not None for cell in c)}
+
+        found = validation.check_resource(descriptor, release, keys)
+        assert not found.errors and found.complete
+        fks, referred = keys[name]
+        assert found.keys == {key: held(key) for key in referred}, name
+        assert found.references == [held(fk.fields) for fk in fks], name
+        gathered += sum(map(len, found.keys.values())) + sum(map(len, found.references))
+    assert gathered > 20  # the fixture release holds keys and references to compare

@@ -300,52 +300,63 @@ def _validate(resource, name: str, keys: dict) -> _Found:
     The primary key is checked here too, as frictionless checks it (a row whose key cells are all
     empty, or whose key an earlier row holds, naming the last such row) and its errors placed
     where frictionless places them, after the row's others: frictionless reads each key cell of a
-    row on its own before the rest of the row, a third of its time on the release's tables.
+    row on its own before the rest of the row, a third of its time on the release's tables. As the
+    rows go by, each row's cells of the keys are only noted (one call a row); once they are read,
+    the values of every key and foreign key are gathered from them and the primary key is tested
+    all at once. Only a table whose key is empty in a row or held by two rows is read again, its
+    key tested row by row to name the rows (a broken release: the cost does not matter there).
     """
     fks, referred = keys[name]
     if fks:
         resource.schema.foreign_keys = []  # checked once by the caller, not by reading the referenced tables again here
     primary = tuple(resource.schema.primary_key)
     if primary and resource.dialect.header_case and set(primary) <= set(resource.schema.field_names):
-        resource.schema.primary_key = []  # checked in on_row below
+        resource.schema.primary_key = []  # checked below
     else:
         primary = ()
     found = _Found([], True, {key: set() for key in referred}, [set() for _ in fks])
     collect = [*found.keys.items(), *((fk.fields, values) for fk, values in zip(fks, found.references, strict=True))]
-    single = [values for fields, values in collect if len(fields) == 1]  # the common case, read in one call
-    several = [values for fields, values in collect if len(fields) != 1]
-    wanted = [
-        tuple(fields[0] for fields, _ in collect if len(fields) == 1),
-        *(fields for fields, _ in collect if len(fields) != 1),
-        primary,
-    ]
-    readers: list = []  # made at the first row: what reads the cells of each of wanted from every row (key_cells)
-    nothing = (None,) * len(primary)
-    seen: dict[tuple, int] = {}  # each key's last row
+    wanted = tuple(dict.fromkeys([*primary, *(field for fields, _ in collect for field in fields)]))  # the primary key's first
+    taken: list[tuple] = []  # each row's cells of wanted, as rows go by
     doubles: list[Error] = []  # the primary key's errors, in row order
 
-    def on_row(row) -> None:
-        if not readers:
-            readers.extend(key_cells(row, fields) for fields in wanted)
-        for cell, values in zip(readers[0](row), single, strict=True):
-            if cell is not None:
-                values.add(cell)
-        for read, values in zip(readers[1:-1], several, strict=True):
-            cells = read(row)
-            if cells.count(None) != len(cells):
-                values.add(cells)
-        if primary:
-            cells = readers[-1](row)
-            number = row.row_number
-            if cells == nothing:
-                doubles.append((name, number, None, "primary-key", 'cells composing the primary keys are all "None"'))
-            else:
-                match = seen.get(cells)
-                seen[cells] = number
-                if match:
-                    doubles.append((name, number, None, "primary-key", f"the same as in the row at position {match}"))
+    def read(by_row: bool):
+        """frictionless's report of the table, taken noting each row's cells of wanted; by_row: each row's key checked as it goes by."""
+        readers: list = []  # made at the first row: what reads the cells of wanted from every row (key_cells)
+        seen: dict[tuple, int] = {}  # each key's last row
+        nothing = (None,) * len(primary)
+        taken.clear()
+        doubles.clear()
 
-    report = resource.validate(on_row=on_row)
+        def on_row(row) -> None:
+            if not readers:
+                readers.append(key_cells(row, wanted))
+            cells = readers[0](row)
+            taken.append(cells)
+            if by_row:
+                key = cells[: len(primary)]
+                if key == nothing:
+                    doubles.append((name, row.row_number, None, "primary-key", 'cells composing the primary keys are all "None"'))
+                else:
+                    match = seen.get(key)
+                    seen[key] = row.row_number
+                    if match:
+                        doubles.append((name, row.row_number, None, "primary-key", f"the same as in the row at position {match}"))
+
+        return resource.validate(on_row=on_row if wanted else None)
+
+    report = read(by_row=False)
+    columns = list(zip(*taken, strict=True)) or [() for _ in wanted]
+    if primary:  # the keys are looked at all at once; only when one is empty or held twice is the table read again to name the rows
+        keys_held = list(zip(*columns[: len(primary)], strict=True))
+        if (None,) * len(primary) in keys_held or len(set(keys_held)) != len(keys_held):
+            report = read(by_row=True)
+            columns = list(zip(*taken, strict=True)) or [() for _ in wanted]
+    taken.clear()
+    at = {field: index for index, field in enumerate(wanted)}
+    for fields, values in collect:  # every value each key and foreign key holds (an empty cell holds none)
+        values.update(zip(*(columns[at[field]] for field in fields), strict=True) if len(fields) > 1 else columns[at[fields[0]]])
+        values.discard((None,) * len(fields) if len(fields) > 1 else None)
     errors = []
     for task in report.tasks:
         for e in task.errors:
