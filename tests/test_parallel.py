@@ -12,10 +12,13 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
-from frontline.parallel import imap_forked
+import pytest
+
+from frontline.parallel import forked, imap_forked
 from helpers import ROOT
 
 SCRIPT = textwrap.dedent(
@@ -90,3 +93,39 @@ def test_imap_gives_each_result_in_order_as_soon_as_it_is_done(tmp_path):
 def test_imap_in_this_process_keeps_the_order(tmp_path):
     (tmp_path / "first-given").touch()
     assert list(imap_forked(_wait_for, [(str(tmp_path), i) for i in range(3)], jobs=1)) == [(0, True), (1, True), (2, True)]
+
+
+def _pid_and(value) -> tuple[int, object]:
+    if isinstance(value, Exception):
+        raise value
+    return os.getpid(), value() if callable(value) else value
+
+
+def test_forked_runs_beside_this_process_with_what_it_inherits():
+    """The call runs in another process, which inherits its arguments (a lambda cannot be pickled) and sends back only
+    its result; the waiting callable gives it."""
+    lock = threading.Lock()  # neither a lock nor a lambda can be pickled: the process inherits them
+    threads = threading.active_count()
+    result = forked(_pid_and, lambda: lock.locked())
+    pid, value = result()
+    assert pid != os.getpid() and value is False
+    assert threading.active_count() == threads  # no thread left behind: the pages' workers fork only without one
+
+
+def test_forked_raises_what_the_call_raised():
+    result = forked(_pid_and, ValueError("no digest"))
+    with pytest.raises(ValueError, match="no digest"):
+        result()
+
+
+def test_forked_runs_here_while_threads_run():
+    """A fork copies no thread: with another thread running, the call is made in this process when asked for."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        result = forked(_pid_and, 7)
+    finally:
+        stop.set()
+        thread.join()
+    assert result() == (os.getpid(), 7)

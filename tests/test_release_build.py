@@ -299,3 +299,34 @@ def test_the_zip_is_the_one_zipfile_writes_from_whole_files(tmp_path, monkeypatc
         (folder / "a.csv").stat().st_size,
         hashlib.sha256((folder / "a.csv").read_bytes()).hexdigest(),
     )
+
+
+def test_the_collector_rests_while_the_release_is_written_and_comes_back_after(tmp_path, monkeypatch):
+    """Rows and the like are made without the cyclic garbage collector scanning them; after the release (written or refused),
+    the collector is as it was before."""
+    import gc
+
+    root = copy_fixture(tmp_path / "project")
+    dataset = load(root)
+    seen = []
+    real = build.write_tables
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "write_tables", watched)
+    assert gc.isenabled()
+    write_release(dataset, tmp_path / "data")
+    assert seen == [False] and gc.isenabled()
+    monkeypatch.setattr(build, "write_tables", _duplicate_a_claim(watched))
+    with pytest.raises(InvalidRelease):
+        write_release(dataset, tmp_path / "data")
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(build, "write_tables", watched)
+        write_release(dataset, tmp_path / "data")
+        assert seen == [False, False, False] and not gc.isenabled()
+    finally:
+        gc.enable()

@@ -227,3 +227,50 @@ def test_a_tables_findings_arrive_from_a_worker_with_their_texts_shared(release)
         values for fk, values in zip(keys["claim_places"][0], arrived["claim_places"].references, strict=True) if fk.resource == "claims"
     ]
     assert referring and all(claims[value] is value for value in referring), "a claim's id is one string in both tables' findings"
+
+
+def test_a_rows_key_cells_are_read_as_frictionless_get_reads_them(tmp_path):
+    """key_cells reads a key's cells from each row in one call: the cells row.get gives, None for a field the table has not,
+    whatever the row (a short row, a cell of the wrong type, an empty cell)."""
+    frictionless = validation.frictionless_module()
+    (tmp_path / "t.csv").write_text("id,part,count\r\na,0,3\r\nb,x,\r\n,,\r\nc\r\nd,1,2,9\r\n", encoding="utf-8")
+    fields = [{"name": "id", "type": "string"}, {"name": "part", "type": "integer"}, {"name": "count", "type": "integer"}]
+    fields.append({"name": "absent", "type": "string"})  # no column of the CSV file: its cells are None
+    resource = frictionless.Resource({"name": "t", "path": "t.csv", "schema": {"fields": fields}}, basepath=str(tmp_path))
+    keys = [(), ("id",), ("count",), ("absent",), ("id", "part"), ("part", "id", "count"), ("id", "absent"), ("absent", "count")]
+    seen = []
+
+    def on_row(row) -> None:
+        for key in keys:
+            read = validation.key_cells(row, key)
+            assert read(row) == tuple(row.get(field) for field in key), (row.row_number, key)
+        seen.append(row.row_number)
+
+    resource.validate(on_row=on_row)
+    assert seen == [2, 3, 4, 5, 6]
+
+
+def test_the_values_of_every_key_and_foreign_key_are_those_its_columns_hold(release):
+    """Gathered once the rows are read: every value each key (and foreign key) holds in the table's CSV file, an empty cell none."""
+    import csv
+
+    descriptors = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    tables = {d["name"]: d for d in descriptors if d["profile"] == validation.TABULAR}
+    keys = validation.table_keys({name: d["schema"].get("foreignKeys", []) for name, d in tables.items()})
+    gathered = 0
+    for name, descriptor in tables.items():
+        with open(release / descriptor["path"], encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        types = {field["name"]: field["type"] for field in descriptor["schema"]["fields"]}
+
+        def held(fields, rows=rows, types=types):
+            cells = [tuple(int(row[f]) if types[f] == "integer" and row[f] else row[f] or None for f in fields) for row in rows]
+            return {c if len(fields) > 1 else c[0] for c in cells if any(cell is not None for cell in c)}
+
+        found = validation.check_resource(descriptor, release, keys)
+        assert not found.errors and found.complete
+        fks, referred = keys[name]
+        assert found.keys == {key: held(key) for key in referred}, name
+        assert found.references == [held(fk.fields) for fk in fks], name
+        gathered += sum(map(len, found.keys.values())) + sum(map(len, found.references))
+    assert gathered > 20  # the fixture release holds keys and references to compare

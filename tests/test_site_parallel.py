@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 from pathlib import Path
 
 from conftest import copy_project
+from frontline import version
 from frontline.load import load
 from frontline.release import Offsets
 from frontline.site import build
@@ -71,3 +73,16 @@ def test_the_index_is_made_while_the_collector_rests(tmp_path: Path, monkeypatch
         assert seen == [False, False] and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_without_a_release_the_pages_name_the_development_version(tmp_path: Path, monkeypatch):
+    """Without a release the version the pages and the API name is worked out from the data (beside the site's index,
+    in a forked process) and is the version a build of the same data has."""
+    root = copy_project(FIXTURE, tmp_path / "project")
+    dataset = load(root)
+    expected = version.current(root, dataset).version
+    assert "+dev." in expected
+    monkeypatch.setattr(build, "PARALLEL_FROM", 0)  # worked out in a forked process, as for a large dataset
+    out = build.render(dataset, root, tmp_path / "out")
+    assert json.loads((out / "api" / "v1" / "index.json").read_text(encoding="utf-8"))["version"] == expected
+    assert expected in (out / "index.md").read_text(encoding="utf-8")

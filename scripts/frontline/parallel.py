@@ -5,7 +5,8 @@ shares]`` (``imap_forked`` gives them one by one, as they are done), run by ``jo
 processes when there is more than one share and the platform can fork (the workers inherit the
 parent's modules and compiled validators, so they start at once); elsewhere, or with ``jobs`` 1,
 it runs in this process. Results keep the order
-of the shares. An exception in a worker is raised here. The workers die with the process that
+of the shares. An exception in a worker is raised here. ``forked(fn, *args)`` starts one call in a forked
+process beside what this process does next. The workers die with the process that
 forked them (``process.die_with_parent``): a build killed with SIGKILL leaves no worker behind
 holding its pipes open, and an interrupted map cancels the shares not yet started.
 """
@@ -59,3 +60,42 @@ def imap_forked(fn: Callable[..., T], shares: Sequence[tuple], jobs: int | None 
         return
     for share in shares:
         yield fn(*share)
+
+
+# The call a forked process makes (forked): set while it forks, so that the process inherits fn and its arguments (a
+# whole dataset, say) rather than receiving them pickled.
+_INHERITED: tuple[Callable, tuple] | None = None
+
+
+def _inherited_call():
+    fn, args = _INHERITED  # type: ignore[misc]
+    return fn(*args)
+
+
+def forked(fn: Callable[..., T], *args) -> Callable[[], T]:
+    """fn(*args) started in a forked process, beside what this process does next; the callable returned waits for its
+    result (an exception in the process is raised there) and must be called, once. The process inherits fn and args;
+    only the result is pickled. Where the platform cannot fork, or while threads run (a fork would copy none of them),
+    fn runs in this process when its result is asked for."""
+    global _INHERITED
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() != 1:
+        return functools.partial(fn, *args)
+    pool = concurrent.futures.ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("fork"), initializer=functools.partial(process.die_with_parent, os.getpid())
+    )
+    _INHERITED = (fn, args)
+    try:
+        future = pool.submit(_inherited_call)  # forks here, with _INHERITED set
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        _INHERITED = None
+
+    def result() -> T:
+        try:
+            return future.result()
+        finally:
+            pool.shutdown(wait=True)
+
+    return result

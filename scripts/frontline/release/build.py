@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import gc
 import multiprocessing
 import os
 import threading
@@ -124,6 +125,26 @@ def write_checked(dataset: Dataset, folder: Path) -> None:
     """Every file of the release into folder (which exists and is empty), validated by frictionless on the way.
 
     Raises InvalidRelease when frictionless finds the tables or the datapackage invalid.
+    """
+    collecting = gc.isenabled()
+    gc.disable()  # while it writes (its workers too, forked here): see _write_checked
+    try:
+        _write_checked(dataset, folder)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_checked(dataset: Dataset, folder: Path) -> None:
+    """write_checked, the cyclic garbage collector resting.
+
+    The release makes millions of small objects that live a while (each table's rows, the data's
+    digest's parts, each file's lines) and are then let go of all at once, in no cycle: the
+    collector would scan them again and again as they are made (at 50,000 claims, in one process,
+    0.6 s of the rows' 3.7 s, half of the Parquet files' 1.6 s, a third of the digest's 1.4 s).
+    What the release leaves in cycles (frictionless's objects for each table it checks, a few
+    of them each) is little, freed once the collector runs again after the release, or with the
+    workers when they end.
     """
     frictionless_module()  # imported before the workers fork, so that none of them imports it again
     pyarrow_modules()  # likewise

@@ -15,8 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,6 +210,20 @@ def _interned(values):
     return (sys.intern(value) if value.__class__ is str else value for value in values)
 
 
+def key_cells(row, fields: tuple[str, ...]) -> Callable[[object], tuple]:
+    """What gives the cells of fields in each row of row's stream, as a tuple, as ``row.get`` reads each (None for a field the
+    stream has not): in one call when the stream has every one of them (a frictionless row is a dict of its cells, each read
+    when first asked for), rather than a call of frictionless's ``get`` per cell. Every row of a stream has the same fields."""
+    if not fields:
+        return lambda row: ()
+    if not all(field in row for field in fields):
+        return lambda row: tuple([row.get(field) for field in fields])
+    if len(fields) == 1:
+        field = fields[0]
+        return lambda row: (row[field],)
+    return operator.itemgetter(*fields)
+
+
 def _cells(row, fields: tuple[str, ...]):
     """The value of fields in a frictionless row: the cell itself for one field, a tuple for several; None when every cell is empty."""
     if len(fields) == 1:
@@ -285,44 +300,63 @@ def _validate(resource, name: str, keys: dict) -> _Found:
     The primary key is checked here too, as frictionless checks it (a row whose key cells are all
     empty, or whose key an earlier row holds, naming the last such row) and its errors placed
     where frictionless places them, after the row's others: frictionless reads each key cell of a
-    row on its own before the rest of the row, a third of its time on the release's tables.
+    row on its own before the rest of the row, a third of its time on the release's tables. As the
+    rows go by, each row's cells of the keys are only noted (one call a row); once they are read,
+    the values of every key and foreign key are gathered from them and the primary key is tested
+    all at once. Only a table whose key is empty in a row or held by two rows is read again, its
+    key tested row by row to name the rows (a broken release: the cost does not matter there).
     """
     fks, referred = keys[name]
     if fks:
         resource.schema.foreign_keys = []  # checked once by the caller, not by reading the referenced tables again here
     primary = tuple(resource.schema.primary_key)
     if primary and resource.dialect.header_case and set(primary) <= set(resource.schema.field_names):
-        resource.schema.primary_key = []  # checked in on_row below
+        resource.schema.primary_key = []  # checked below
     else:
         primary = ()
     found = _Found([], True, {key: set() for key in referred}, [set() for _ in fks])
     collect = [*found.keys.items(), *((fk.fields, values) for fk, values in zip(fks, found.references, strict=True))]
-    single = [(fields[0], values) for fields, values in collect if len(fields) == 1]  # the common case, without a call per key
-    several = [(fields, values) for fields, values in collect if len(fields) != 1]
-    seen: dict[tuple, int] = {}  # each key's last row
+    wanted = tuple(dict.fromkeys([*primary, *(field for fields, _ in collect for field in fields)]))  # the primary key's first
+    taken: list[tuple] = []  # each row's cells of wanted, as rows go by
     doubles: list[Error] = []  # the primary key's errors, in row order
 
-    def on_row(row) -> None:
-        get = row.get
-        for field, values in single:
-            cell = get(field)
-            if cell is not None:
-                values.add(cell)
-        for fields, values in several:
-            cells = _cells(row, fields)
-            if cells is not None:
-                values.add(cells)
-        if primary:
-            cells = tuple([get(field) for field in primary])
-            if set(cells) == {None}:
-                doubles.append((name, row.row_number, None, "primary-key", 'cells composing the primary keys are all "None"'))
-            else:
-                match = seen.get(cells)
-                seen[cells] = row.row_number
-                if match:
-                    doubles.append((name, row.row_number, None, "primary-key", f"the same as in the row at position {match}"))
+    def read(by_row: bool):
+        """frictionless's report of the table, taken noting each row's cells of wanted; by_row: each row's key checked as it goes by."""
+        readers: list = []  # made at the first row: what reads the cells of wanted from every row (key_cells)
+        seen: dict[tuple, int] = {}  # each key's last row
+        nothing = (None,) * len(primary)
+        taken.clear()
+        doubles.clear()
 
-    report = resource.validate(on_row=on_row)
+        def on_row(row) -> None:
+            if not readers:
+                readers.append(key_cells(row, wanted))
+            cells = readers[0](row)
+            taken.append(cells)
+            if by_row:
+                key = cells[: len(primary)]
+                if key == nothing:
+                    doubles.append((name, row.row_number, None, "primary-key", 'cells composing the primary keys are all "None"'))
+                else:
+                    match = seen.get(key)
+                    seen[key] = row.row_number
+                    if match:
+                        doubles.append((name, row.row_number, None, "primary-key", f"the same as in the row at position {match}"))
+
+        return resource.validate(on_row=on_row if wanted else None)
+
+    report = read(by_row=False)
+    columns = list(zip(*taken, strict=True)) or [() for _ in wanted]
+    if primary:  # the keys are looked at all at once; only when one is empty or held twice is the table read again to name the rows
+        keys_held = list(zip(*columns[: len(primary)], strict=True))
+        if (None,) * len(primary) in keys_held or len(set(keys_held)) != len(keys_held):
+            report = read(by_row=True)
+            columns = list(zip(*taken, strict=True)) or [() for _ in wanted]
+    taken.clear()
+    at = {field: index for index, field in enumerate(wanted)}
+    for fields, values in collect:  # every value each key and foreign key holds (an empty cell holds none)
+        values.update(zip(*(columns[at[field]] for field in fields), strict=True) if len(fields) > 1 else columns[at[fields[0]]])
+        values.discard((None,) * len(fields) if len(fields) > 1 else None)
     errors = []
     for task in report.tasks:
         for e in task.errors:

@@ -7,7 +7,7 @@ returns plain data for the source template and the coverage figures. Writes noth
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ..load import Record
@@ -81,31 +81,50 @@ def annotate(site: Site, source_id: str) -> list[Paragraph]:
     spans = site.spans.get(source_id, [])
     body = text.text
     starts = {s.start for s in spans}
-    cuts = sorted(starts | {s.end for s in spans})
+    cuts = sorted(starts.union([s.end for s in spans]))
+    by_id = site.by_id
+    names: dict[tuple[str, str], str] = {}  # (kind, id) -> how a mark's title names the record
     active: list = []
     pointer = 0
+    count = len(spans)
     out = []
     for p_start, p_end in paragraphs(body):
-        bounds = sorted({p_start, p_end, *(c for c in cuts[bisect_left(cuts, p_start) :] if c < p_end)})
+        # The paragraph's cuts: its ends and every start or end of a quote between them.
+        bounds = [*cuts[bisect_right(cuts, p_start) : bisect_left(cuts, p_end)], p_end]
         segments = []
         seen: dict[str, object] = {}
-        for a, b in zip(bounds, bounds[1:], strict=False):
-            while pointer < len(spans) and spans[pointer].start <= a:
+        a = p_start
+        for b in bounds:
+            while pointer < count and spans[pointer].start <= a:
                 active.append(spans[pointer])
                 pointer += 1
-            active = [s for s in active if s.end > a]
-            covering = [s for s in active if s.start <= a and s.end >= b]
-            if not covering:
+            if active:
+                active = [s for s in active if s.end > a]
+            if not active:
                 segments.append(Segment(body[a:b]))
+                a = b
                 continue
-            keys = list(dict.fromkeys(f"{s.kind}:{s.record}" for s in covering))
-            for s in covering:
-                seen.setdefault(f"{s.kind}:{s.record}", s)
+            # Every quote still active covers the whole segment: it starts at or before a, and ends at a cut after a,
+            # so at b or later.
+            covering = active
+            each = [f"{s.kind}:{s.record}" for s in covering]
+            keys = list(dict.fromkeys(each))
+            for key, s in zip(each, covering, strict=True):
+                seen.setdefault(key, s)
             classes = " ".join(sorted({f"fc-k-{s.kind}" for s in covering})) + (" fc-deep" if len(keys) > 1 else "")
-            named = [f"{KIND[s.kind].one.lower()} {site.short(site.by_id[s.record], 50)}" for s in covering[:4] if s.record in site.by_id]
-            names = "; ".join(named) + (f"; and {len(covering) - 4} more" if len(covering) > 4 else "")
-            segments.append(Segment(body[a:b], keys, a if a in starts else None, classes, names))
-        quoting = [(key, site.by_id[span.record]) for key, span in seen.items() if span.record in site.by_id]
+            named = []
+            for s in covering[:4]:
+                name = names.get((s.kind, s.record))
+                if name is None:
+                    record = by_id.get(s.record)
+                    if record is None:
+                        continue
+                    name = names[(s.kind, s.record)] = f"{KIND[s.kind].one.lower()} {site.short(record, 50)}"
+                named.append(name)
+            shown = "; ".join(named) + (f"; and {len(covering) - 4} more" if len(covering) > 4 else "")
+            segments.append(Segment(body[a:b], keys, a if a in starts else None, classes, shown))
+            a = b
+        quoting = [(key, by_id[span.record]) for key, span in seen.items() if span.record in by_id]
         out.append(Paragraph(p_start, p_end, segments, quoting))
     return out
 
