@@ -437,6 +437,12 @@ def test_jsonld_is_escaped_inside_script():
     assert json.loads(text)["name"] == "</script><script>alert(1)</script> & <!--"
 
 
+@given(st.text())
+def test_a_front_matter_value_is_escaped_html_as_a_json_string(value):
+    """env.yaml_text calls json's C string encoder itself: the text json.dumps gives, any character included."""
+    assert env.yaml_text(value) == json.dumps(html.escape(value, quote=True))
+
+
 BLANK = re.compile(r"\n\s*\n")
 
 
