@@ -5,7 +5,9 @@ every record value escaped by ``env.text``. A page set prints these fragments hu
 thousands of times (a claim's page lists its relations and its backlinks, each claim with its verdict), so
 they are built in Python rather than by Jinja2 macros, and kept: a record's link text and
 verdict once a process, a link's address once per folder of pages (``claims/a/`` and
-``claims/b/`` reach ``places/x/`` by the same relative address).
+``claims/b/`` reach ``places/x/`` by the same relative address), and an item of a list of what
+refers to a record once for every page it reads the same on (``places/x/``, ``actors/y/`` and
+``figures/z/`` list ``claims/c/`` alike).
 """
 
 from __future__ import annotations
