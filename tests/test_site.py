@@ -277,6 +277,25 @@ def test_a_link_is_shared_by_a_folder_but_not_by_the_page_it_points_at(mini_site
     assert links.Links(site, "claims/a/").ref("no-such-record") == "<code>no-such-record</code>"
 
 
+def test_a_list_of_what_refers_to_a_record_reads_as_its_links_on_every_page(mini_site):
+    """Links.listed_list keeps each item for every page it reads the same on (as deep, for a record in another
+    folder; in the same folder, for one in the page's own): on any page, in any order, it is the list of each
+    record's listed link, the page's own record linked as ./ and a page outside a folder made each time."""
+    site = Site(mini_site.dataset, mini_site.root, {})
+    every = sorted(site.by_id.values(), key=lambda r: (r.kind, r.id))
+    claim = site.kinds["claim"][0]
+    pages_ = ["places/brook/", "actors/example-agency/", f"claims/{claim.id}/", "claims/another-page/", "threads/", "", "map/"]
+    for limit in (140, 20):
+        for page in pages_ + pages_[::-1]:
+            kept = links.Links(site, page).listed_list(every, limit, "fc-backlinks")
+            fresh = links.Links(Site(mini_site.dataset, mini_site.root, {}), page)
+            assert kept == env.ul([fresh.listed(r.id, site.short(r, limit)) for r in every], "fc-backlinks"), (page, limit)
+    own = links.Links(site, f"claims/{claim.id}/").listed_list([claim], 140)
+    assert own.startswith('<ul>\n<li><a href="./"')
+    assert links.Links(site, "claims/another-page/").listed_list([claim], 140).startswith(f'<ul>\n<li><a href="../{claim.id}/"')
+    assert links.Links(site, "places/brook/").listed_list([], 140) == ""
+
+
 def test_a_pages_link_is_the_relative_address_urls_href_works_out(mini_site):
     """Links.href takes a short way to addresses in another top folder: it gives what urls.href gives."""
     site = Site(mini_site.dataset, mini_site.root, {})
@@ -434,6 +453,12 @@ def test_jsonld_is_escaped_inside_script():
     text = jsonld.json_for_script({"name": "</script><script>alert(1)</script> & <!--"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text)["name"] == "</script><script>alert(1)</script> & <!--"
+
+
+@given(st.text())
+def test_a_front_matter_value_is_escaped_html_as_a_json_string(value):
+    """env.yaml_text calls json's C string encoder itself: the text json.dumps gives, any character included."""
+    assert env.yaml_text(value) == json.dumps(html.escape(value, quote=True))
 
 
 BLANK = re.compile(r"\n\s*\n")

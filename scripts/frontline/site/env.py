@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import math
 import re
 import types
+from json.encoder import encode_basestring_ascii  # the C function json.dumps(str) calls
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -218,8 +218,9 @@ def percent(value: float, digits: int = 0, missing: str = "–") -> str:
 
 
 def yaml_text(value) -> Markup:
-    """A front matter value: HTML-escaped (the theme prints titles raw), then a YAML (JSON) string."""
-    return markup(json.dumps(html.escape(str(value), quote=True)))
+    """A front matter value: HTML-escaped (the theme prints titles raw), then a YAML (JSON) string: json.dumps's text
+    for a str, from the C function it calls (encode_basestring_ascii), without its Python calls around it."""
+    return markup(encode_basestring_ascii(html.escape(str(value), quote=True)))
 
 
 def front_matter(title, description="", hide=(), search_exclude=False) -> Markup:

@@ -5,7 +5,9 @@ every record value escaped by ``env.text``. A page set prints these fragments hu
 thousands of times (a claim's page lists its relations and its backlinks, each claim with its verdict), so
 they are built in Python rather than by Jinja2 macros, and kept: a record's link text and
 verdict once a process, a link's address once per folder of pages (``claims/a/`` and
-``claims/b/`` reach ``places/x/`` by the same relative address).
+``claims/b/`` reach ``places/x/`` by the same relative address), and an item of a list of what
+refers to a record once for every page it reads the same on (``places/x/``, ``actors/y/`` and
+``figures/z/`` list ``claims/c/`` alike).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
+from ..model import KIND, folder
 from .env import EMPTY, LABELS, finalize, markup, mentioned, muted, precision, status, text, time, ul
 from .index import Site
 from .urls import href, record_url
+
+TOPS = {kind: f"{folder(kind)}/" for kind in KIND}  # kind -> the top folder of its records' pages
 
 
 class Fragments:
@@ -34,6 +39,8 @@ class Fragments:
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
         self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
         self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
+        # (where the page is, id, limit) -> a record's item in a list of what refers to a record (Links.listed_list)
+        self.items: dict[tuple[str, str, int], str] = {}
         # thread -> each claim's neighbours, and the relations it is a side of (threads.neighbourhood)
         self.around: dict[int, tuple[dict[str, list[str]], dict[str, list[int]]]] = {}
         self.nodes: dict[str, tuple] = {}  # claim id -> what its box in a thread diagram shows (threads.diagram)
@@ -158,8 +165,35 @@ class Links:
         return ul([self.ref(record_id) for record_id in ids or []], cls)
 
     def listed_list(self, records, limit: int, cls: str = "") -> Markup:
-        """Records as a list of links with their labels cut at limit, a claim's followed by its verdict."""
-        return ul([self.listed(r.id, self.site.short(r, limit)) for r in records], cls)
+        """Records as a list of links with their labels cut at limit, a claim's followed by its verdict: ul of
+        listed(r.id, short label), each item made once a process for every page it reads the same on (a claim is
+        listed on the pages of its places, actors and figures) and kept, its label worked out only then. A record
+        in another top folder than the page's reads the same on every page as deep as this one (its link goes up
+        to the site root: self.up), one in the page's own folder on every page of that folder (self.parent); the
+        page's own record, and anything on a page outside a folder, is made each time."""
+        if not records:
+            return EMPTY
+        kept = self.shared.items
+        items = []
+        for r in records:
+            record_id = r.id
+            top = TOPS.get(r.kind)
+            if self.top is None or top is None:
+                key = None
+            elif top != self.top:
+                key = (self.up, record_id, limit)  # self.up is "../" repeated, self.parent a folder: the two never meet
+            elif not f"{top}{record_id}/".startswith(self.src):
+                key = (self.parent, record_id, limit)
+            else:
+                key = None
+            found = kept.get(key) if key is not None else None
+            if found is None:
+                found = self.ref(record_id, self.site.short(r, limit))  # as listed(), without its own keeping
+                found = f"<li>{found} {self.verdict(record_id)}</li>\n" if r.kind == "claim" else f"<li>{found}</li>\n"
+                if key is not None:
+                    kept[key] = found
+            items.append(found)
+        return markup(f'<ul class="{finalize(cls)}">\n{"".join(items)}</ul>' if cls else f"<ul>\n{''.join(items)}</ul>")
 
     def note(self, value) -> Markup:
         """An editors' note or reason: record ids written in backticks become links to their pages."""
