@@ -40,7 +40,7 @@ class Fragments:
         self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
         self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
         # (where the page is, id, limit) -> a record's item in a list of what refers to a record (Links.listed_list)
-        self.items: dict[tuple[str, str, int], str] = {}
+        self.items: dict[tuple[str, str, int], Markup] = {}
         # thread -> each claim's neighbours, and the relations it is a side of (threads.neighbourhood)
         self.around: dict[int, tuple[dict[str, list[str]], dict[str, list[int]]]] = {}
         self.nodes: dict[str, tuple] = {}  # claim id -> what its box in a thread diagram shows (threads.diagram)
@@ -153,12 +153,15 @@ class Links:
             found = self.shared.links.get(key)
             if found is not None:
                 return markup(found)
-        out = self.ref(record_id, shown)
-        if record.kind == "claim":
-            out = markup(f"{out} {self.verdict(record_id)}")
+        out = self._listed(record_id, shown, record.kind)
         if key is not None:
             self.shared.links[key] = str(out)
         return out
+
+    def _listed(self, record_id: str, shown, kind: str) -> Markup:
+        """listed's link, made anew: a claim's followed by its verdict."""
+        out = self.ref(record_id, shown)
+        return markup(f"{out} {self.verdict(record_id)}") if kind == "claim" else out
 
     def ref_list(self, ids, cls: str = "") -> Markup:
         """Links to several records as a list."""
@@ -188,12 +191,11 @@ class Links:
                 key = None
             found = kept.get(key) if key is not None else None
             if found is None:
-                found = self.ref(record_id, self.site.short(r, limit))  # as listed(), without its own keeping
-                found = f"<li>{found} {self.verdict(record_id)}</li>\n" if r.kind == "claim" else f"<li>{found}</li>\n"
+                found = self._listed(record_id, self.site.short(r, limit), r.kind)
                 if key is not None:
                     kept[key] = found
             items.append(found)
-        return markup(f'<ul class="{finalize(cls)}">\n{"".join(items)}</ul>' if cls else f"<ul>\n{''.join(items)}</ul>")
+        return ul(items, cls)
 
     def note(self, value) -> Markup:
         """An editors' note or reason: record ids written in backticks become links to their pages."""
