@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from frontline import cli
+from frontline import cli, safety, site
+from frontline.load import load
 from frontline.site import files
 from helpers import FIXTURE, copy_project
 
@@ -100,3 +101,18 @@ def test_a_later_build_leaves_the_pages_it_replaced_as_they_were(tmp_path: Path)
     assert (root / "build" / "data" / "claims.csv").read_bytes() != before["claims.csv"]
     assert {p.name: p.read_bytes() for p in (kept / "data").iterdir()} == before
     shutil.rmtree(kept)
+
+
+def test_the_pages_hold_no_link_even_from_a_release_that_holds_one(tmp_path: Path):
+    """The render makes no symbolic link among the pages: a link in the release folder it copies beside the downloads
+    page is copied as the file it points at (as shutil.copytree does), never linked, so that MkDocs finds no link."""
+    root = copy_project(FIXTURE, tmp_path / "project")
+    assert cli.main(["build", str(root), "--no-site"]) == 0
+    release = root / "build" / "data"
+    (release / "notes.txt").symlink_to("claims.csv")
+    docs = site.render(load(root), root, root / "build" / "docs", release)
+    assert safety.symlinks(docs) == []
+    assert (docs / "data" / "notes.txt").read_bytes() == (release / "claims.csv").read_bytes()
+    assert os.path.samefile(docs / "data" / "claims.csv", release / "claims.csv")
+    site.build_site(root, search=False)  # and MkDocs builds from them
+    assert (root / "site" / "data" / "notes.txt").read_bytes() == (release / "claims.csv").read_bytes()
