@@ -54,7 +54,8 @@ def test_a_worker_leaves_what_is_alive_out_of_the_collector(tmp_path: Path, monk
 
 
 def test_the_index_is_made_while_the_collector_rests(tmp_path: Path, monkeypatch):
-    """The site's index is made with the garbage collector disabled, and the collector is left as it was found."""
+    """The site's index is made with the garbage collector disabled and then left out of its scans (gc.freeze), and the
+    collector is left as it was found."""
     root = copy_project(FIXTURE, tmp_path / "project")
     dataset = load(root)
     seen = []
@@ -63,14 +64,18 @@ def test_the_index_is_made_while_the_collector_rests(tmp_path: Path, monkeypatch
         seen.append(gc.isenabled())
         return Site(*args)
 
+    def freeze():
+        seen.append(("freeze", gc.isenabled()))  # counted, not done (see the test above)
+
     monkeypatch.setattr(build, "Site", index)
+    monkeypatch.setattr(build.gc, "freeze", freeze)
     assert gc.isenabled()
     build._index(dataset, root, {})
-    assert seen == [False] and gc.isenabled()
+    assert seen == [False, ("freeze", False)] and gc.isenabled()  # made, then left out of the scans, then enabled
     gc.disable()
     try:
         build._index(dataset, root, {})
-        assert seen == [False, False] and not gc.isenabled()
+        assert seen == [False, ("freeze", False)] * 2 and not gc.isenabled()
     finally:
         gc.enable()
 
