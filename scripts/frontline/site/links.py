@@ -35,7 +35,10 @@ class Fragments:
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
         self.source_names: dict[str, str] = {}  # source id -> its escaped label as evidence names it
         self.datings: dict[tuple[str, str], str] = {}  # (date, basis) -> a dating's date, precision and basis (dating)
-        self.verdict_of: dict[str, dict] = {}  # claim id -> its site.verdict, for its page, its box and its verdict's HTML
+        # claim id -> its site.verdict, for its page and its box in a diagram. A verdict's HTML (verdicts) takes it when
+        # it is kept, and keeps only the HTML it makes: a big page lists every claim in one task, and a dict kept for each
+        # (and its two lists) would be three objects a claim that the collector walks at each full collection.
+        self.verdict_of: dict[str, dict] = {}
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
         self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
         self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
@@ -132,7 +135,7 @@ class Links:
             return EMPTY
         found = self.shared.verdicts.get(record_id)
         if found is None:
-            v = self.shared.verdict(record_id, record)
+            v = self.shared.verdict_of.get(record_id) or self.site.verdict(record)  # the HTML is kept, not the dict
             counts = "".join(f' <span class="fc-rel-count fc-rel-{text(c["relation"])}">{text(c["text"])}</span>' for c in v["counts"])
             found = f'<span class="fc-verdict">{status(v["status"]) if v["status"] else ""}{counts}</span>'
             self.shared.verdicts[record_id] = found
