@@ -42,6 +42,43 @@ def json_for_script(value) -> str:
     return text
 
 
+def claim_script(site: Site, record: Record, kept: dict[str, str]) -> str:
+    """json_for_script(for_record(site, record)) for a claim, the same text, with the objects of its claimant, places
+    and sources (which recur: an actor makes some ten claims, a source some fifty) encoded once and kept in kept
+    (record id -> its object's script-safe JSON; one dict for a site's pages). JSON's own text: an object is its
+    members "key": value joined by ", " in braces, a list its items in brackets, and the escapes only ever replace a
+    character inside a string, so that pieces made apart and joined read as the whole made at once."""
+    data = record.data
+    by_id = site.by_id
+    own = {
+        "@context": "https://schema.org",
+        "@type": "Claim",
+        "identifier": record.id,
+        "text": data.get("statement", ""),
+        "dateCreated": (data.get("date") or {}).get("value"),
+    }
+    out = [json_for_script(own)[:-1]]  # its closing brace after the members below
+    claimant = data.get("claimant")
+    if site.get(claimant) is not None:
+        out.append(f', "author": {_kept(kept, by_id, claimant, actor)}')
+    about = [_kept(kept, by_id, p, place) for p in data.get("places") or [] if p in by_id]
+    if about:
+        out.append(f', "about": [{", ".join(about)}]')
+    sources = dict.fromkeys(e.get("source") for e in data.get("evidence") or [] if e.get("source") in by_id)
+    if sources:
+        out.append(f', "appearance": [{", ".join([_kept(kept, by_id, s, source) for s in sources])}]')
+    out.append("}")
+    return "".join(out)
+
+
+def _kept(kept: dict[str, str], by_id: dict, record_id: str, make) -> str:
+    """make(the record with this id) as script-safe JSON, made once for kept."""
+    found = kept.get(record_id)
+    if found is None:
+        found = kept[record_id] = json_for_script(make(by_id[record_id]))
+    return found
+
+
 def for_record(site: Site, record: Record) -> dict | None:
     """The JSON-LD of a record's page, or None for kinds schema.org has no good type for."""
     data = record.data

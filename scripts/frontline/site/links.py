@@ -48,6 +48,7 @@ class Fragments:
         self.arrows: dict[tuple, tuple[str, str]] = {}  # (start, end) -> an arrow's path between boxes placed there
         # (thread, folder of the page) -> each claim's relation rows and the links shown (threads.thread_items)
         self.threads: dict[tuple[int, str | None], tuple] = {}
+        self.ld: dict[str, str] = {}  # record id -> its JSON-LD object as a claim's names it, script-safe JSON (jsonld.claim_script)
 
     def verdict(self, record_id: str, record) -> dict:
         """site.verdict(record), record_id being its id: worked out once a process rather than for each use."""
