@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections import deque
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from frontline.load import load
-from frontline.site import jsonld, links, pages
+from frontline.site import env, jsonld, links, pages, threads, urls
 from frontline.site.index import Site
 from helpers import FIXTURE, copy_project
 
@@ -52,3 +57,64 @@ def test_a_claims_page_shows_its_jsonld_as_made_whole(tmp_path: Path):
         whole = f'<script type="application/ld+json">{jsonld.json_for_script(jsonld.for_record(site, claim))}</script>\n'
         assert page.endswith(whole) and page.count("application/ld+json") == 1
     assert links.fragments(site).ld  # kept for the pages after
+
+
+class Graph:
+    """What threads._neighbourhood reads of a site: one thread with these relations."""
+
+    def __init__(self, edges: list[tuple[str, str, str]]):
+        self.edges = edges
+        self.thread_of = {claim: 0 for a, _, b in edges for claim in (a, b)}
+
+    def thread(self, claim_id: str):
+        return [], self.edges
+
+    def setting(self, name: str, default: str = "") -> str:
+        return default
+
+
+def queue_neighbourhood(edges: list[tuple[str, str, str]], claim_id: str) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
+    """The claims within MAX_DEPTH relations of claim_id by a queue, at most MAX_NODES of them, each column sorted, and
+    the relations among them in the thread's order: what the diagram shows."""
+    around: dict[str, set[str]] = {}
+    for a, _, b in edges:
+        around.setdefault(a, set()).add(b)
+        around.setdefault(b, set()).add(a)
+    depth = {claim_id: 0}
+    queue = deque([claim_id])
+    while queue and len(depth) < threads.MAX_NODES:
+        node = queue.popleft()
+        if depth[node] >= threads.MAX_DEPTH:
+            continue
+        for other in sorted(around.get(node, ())):
+            if other not in depth and len(depth) < threads.MAX_NODES:
+                depth[other] = depth[node] + 1
+                queue.append(other)
+    columns: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
+    for node, d in sorted(depth.items(), key=lambda item: (item[1], item[0])):
+        columns[d].append(node)
+    return columns, [e for e in edges if e[0] in depth and e[2] in depth]
+
+
+CLAIMS = st.sampled_from([f"c{i}" for i in range(20)])
+
+
+@given(
+    st.lists(st.tuples(CLAIMS, st.sampled_from(["disputes", "supports"]), CLAIMS).filter(lambda e: e[0] != e[2]), min_size=1, max_size=60)
+)
+def test_a_diagrams_claims_are_those_a_queue_reaches(edges):
+    graph = Graph(edges)
+    for claim in graph.thread_of:
+        shared = links.Fragments(graph)  # type: ignore[arg-type]
+        assert threads._neighbourhood(shared, graph, claim) == queue_neighbourhood(edges, claim)  # type: ignore[arg-type]
+
+
+PAGES = ["", "claims/", "claims/a/", "claims/ab/", "actors/x/", "claims/a/b/", "threads/", "api/v1/claims/"]
+ADDRESSES = [*PAGES, "claims/a", "claims/b/", "claims/b", "claims/a/c/", "claims/b.json", "actors/", "api/v1/claims/a.json", "x&y/"]
+
+
+@pytest.mark.parametrize("src", PAGES)
+def test_a_link_is_the_relative_address_escaped(src: str):
+    page = links.Links(Graph([]), src)  # type: ignore[arg-type]
+    for dst in ADDRESSES:
+        assert page.href(dst) == env.text(urls.href(src, dst)), (src, dst)

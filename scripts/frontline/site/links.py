@@ -82,6 +82,8 @@ class Links:
         # actors/x/, claims/c/ is ../../claims/c/ (what urls.href works out, without splitting both addresses).
         self.top = src.partition("/")[0] + "/" if src.endswith("/") else None
         self.up = "../" * src.count("/")
+        # A page one folder deep (claims/a/) reaches a page beside it (claims/c/) by ../c/: relpath's answer, without it.
+        self.beside = self.top if self.top is not None and src.count("/") == 2 else None
 
     def href(self, dst: str) -> str:
         """The escaped relative link from this page to dst."""
@@ -89,6 +91,8 @@ class Links:
             return text(href(self.src, dst))
         if self.top is not None and not dst.startswith(self.top):  # every page's link to most records: not worth keeping
             return text(self.up + dst)
+        if self.beside is not None and dst.endswith("/"):
+            return text("../" + dst[len(self.beside) :])
         key = (self.parent, dst)
         found = self.shared.hrefs.get(key)
         if found is None:
