@@ -7,6 +7,7 @@ templates put each object into a ``<script type="application/ld+json">`` via ``j
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # the C function json.dumps(str, ensure_ascii=False) calls
 from pathlib import Path
 
 from .. import meta
@@ -36,7 +37,11 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 def json_for_script(value) -> str:
     """JSON that is safe inside a <script> element: <, > and & written as \\u escapes."""
-    text = _ENCODER.encode(value)
+    return _script_safe(_ENCODER.encode(value))
+
+
+def _script_safe(text: str) -> str:
+    """JSON text with <, >, & and the line and paragraph separators written as \\u escapes (all inside its strings)."""
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, code)
     return text
@@ -50,14 +55,9 @@ def claim_script(site: Site, record: Record, kept: dict[str, str]) -> str:
     character inside a string, so that pieces made apart and joined read as the whole made at once."""
     data = record.data
     by_id = site.by_id
-    own = {
-        "@context": "https://schema.org",
-        "@type": "Claim",
-        "identifier": record.id,
-        "text": data.get("statement", ""),
-        "dateCreated": (data.get("date") or {}).get("value"),
-    }
-    out = [json_for_script(own)[:-1]]  # its closing brace after the members below
+    statement, when = data.get("statement", ""), (data.get("date") or {}).get("value")
+    own = f'{{"@context": "https://schema.org", "@type": "Claim", "identifier": {_json(record.id)}, "text": {_json(statement)}, "dateCreated": {_json(when)}'
+    out = [_script_safe(own)]  # its closing brace after the members below
     claimant = data.get("claimant")
     if site.get(claimant) is not None:
         out.append(f', "author": {_kept(kept, by_id, claimant, actor)}')
@@ -69,6 +69,11 @@ def claim_script(site: Site, record: Record, kept: dict[str, str]) -> str:
         out.append(f', "appearance": [{", ".join([_kept(kept, by_id, s, source) for s in sources])}]')
     out.append("}")
     return "".join(out)
+
+
+def _json(value) -> str:
+    """json.dumps(value, ensure_ascii=False): a str by the C function json's encoder calls for it, without the encoder."""
+    return encode_basestring(value) if type(value) is str else _ENCODER.encode(value)
 
 
 def _kept(kept: dict[str, str], by_id: dict, record_id: str, make) -> str:
