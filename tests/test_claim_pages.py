@@ -118,3 +118,13 @@ def test_a_link_is_the_relative_address_escaped(src: str):
     page = links.Links(Graph([]), src)  # type: ignore[arg-type]
     for dst in ADDRESSES:
         assert page.href(dst) == env.text(urls.href(src, dst)), (src, dst)
+
+
+def test_a_link_a_thread_keeps_is_not_kept_twice(tmp_path: Path):
+    site = odd_site(tmp_path)
+    first, second = site.kinds["claim"]
+    page = links.Links(site, f"claims/{first.id}/")
+    made = page.listed(second.id, "shown", keep=False)
+    assert not page.shared.links
+    assert made == page.listed(second.id, "shown") and len(page.shared.links) == 1
+    assert page.listed(second.id, "shown", keep=False) == made

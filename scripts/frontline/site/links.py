@@ -143,14 +143,16 @@ class Links:
             self.shared.verdicts[record_id] = found
         return markup(found)
 
-    def listed(self, record_id, shown=None) -> Markup:
-        """A link to a record; a claim's link is followed by its verdict."""
+    def listed(self, record_id, shown=None, keep: bool = True) -> Markup:
+        """A link to a record; a claim's link is followed by its verdict. Kept for the pages of this folder unless the
+        caller keeps it itself (keep=False: a thread's list keeps each claim's link for the thread's pages)."""
         record = self.site.get(record_id)
         if record is None:
             return self.ref(record_id, shown)
         key = None
         if (
-            self.parent is not None
+            keep
+            and self.parent is not None
             and (shown is None or type(shown) is str)
             and not record_url(record.kind, record_id).startswith(self.src)
         ):

@@ -286,7 +286,7 @@ def thread_items(links: Links, claim_id: str) -> tuple[list[dict], Markup]:
             return this
         out = shown.get(record_id)  # another claim's link is the same from every page in this folder
         if out is None:
-            out = shown[record_id] = str(links.listed(record_id, label))
+            out = shown[record_id] = str(links.listed(record_id, label, keep=False))  # kept here, not twice
         return out
 
     items = "".join(
