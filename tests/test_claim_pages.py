@@ -1,9 +1,10 @@
-"""A claim's page made from pieces kept for the pages after it: the same text as made whole, each value escaped once."""
+"""A claim's page and JSON made from pieces kept for the pages after it: the same text as made whole, each value escaped
+once."""
 
 from __future__ import annotations
 
 import json
-from collections import deque
+from collections import OrderedDict, deque
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from frontline.load import load
-from frontline.site import env, jsonld, links, pages, threads, urls
+from frontline.site import api, env, jsonld, links, pages, threads, urls
 from frontline.site.index import Site
 from helpers import FIXTURE, copy_project
 
@@ -128,3 +129,24 @@ def test_a_link_a_thread_keeps_is_not_kept_twice(tmp_path: Path):
     assert not page.shared.links
     assert made == page.listed(second.id, "shown") and len(page.shared.links) == 1
     assert page.listed(second.id, "shown", keep=False) == made
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+class Text(str):
+    """A str of another type (as Markup is)."""
+
+
+@given(JSON)
+def test_a_records_json_file_is_what_json_writes(value):
+    assert api.dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_a_records_json_file_takes_other_types_as_json_does():
+    value = OrderedDict(a=Text("x<"), b=(1, Text("y"), [True, 2.5]), c=OrderedDict(d=[OrderedDict()]))
+    assert api.dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
