@@ -50,9 +50,10 @@ def _script_safe(text: str) -> str:
 def claim_script(site: Site, record: Record, kept: dict[str, str]) -> str:
     """json_for_script(for_record(site, record)) for a claim, the same text, with the objects of its claimant, places
     and sources (which recur: an actor makes some ten claims, a source some fifty) encoded once and kept in kept
-    (record id -> its object's script-safe JSON; one dict for a site's pages). JSON's own text: an object is its
-    members "key": value joined by ", " in braces, a list its items in brackets, and the escapes only ever replace a
-    character inside a string, so that pieces made apart and joined read as the whole made at once."""
+    (record id -> its object's script-safe JSON; one dict for a site's pages), and its own members written as
+    json.dumps writes them (_json). JSON's own text: an object is its members "key": value joined by ", " in braces, a
+    list its items in brackets, and the escapes only ever replace a character inside a string, so that pieces made
+    apart and joined read as the whole made at once."""
     data = record.data
     by_id = site.by_id
     statement, when = data.get("statement", ""), (data.get("date") or {}).get("value")
