@@ -51,6 +51,7 @@ class Fragments:
         self.arrows: dict[tuple, tuple[str, str]] = {}  # (start, end) -> an arrow's path between boxes placed there
         # (thread, folder of the page) -> each claim's relation rows and the links shown (threads.thread_items)
         self.threads: dict[tuple[int, str | None], tuple] = {}
+        self.ld: dict[str, str] = {}  # record id -> its JSON-LD object as a claim's names it, script-safe JSON (jsonld.claim_script)
 
     def verdict(self, record_id: str, record) -> dict:
         """site.verdict(record), record_id being its id: worked out once a process rather than for each use."""
@@ -84,6 +85,8 @@ class Links:
         # actors/x/, claims/c/ is ../../claims/c/ (what urls.href works out, without splitting both addresses).
         self.top = src.partition("/")[0] + "/" if src.endswith("/") else None
         self.up = "../" * src.count("/")
+        # A page one folder deep (claims/a/) reaches a page beside it (claims/c/) by ../c/: relpath's answer, without it.
+        self.beside = self.top if self.top is not None and src.count("/") == 2 else None
 
     def href(self, dst: str) -> str:
         """The escaped relative link from this page to dst."""
@@ -91,6 +94,8 @@ class Links:
             return text(href(self.src, dst))
         if self.top is not None and not dst.startswith(self.top):  # every page's link to most records: not worth keeping
             return text(self.up + dst)
+        if self.beside is not None and dst.endswith("/"):
+            return text("../" + dst[len(self.beside) :])
         key = (self.parent, dst)
         found = self.shared.hrefs.get(key)
         if found is None:
@@ -141,14 +146,16 @@ class Links:
             self.shared.verdicts[record_id] = found
         return markup(found)
 
-    def listed(self, record_id, shown=None) -> Markup:
-        """A link to a record; a claim's link is followed by its verdict."""
+    def listed(self, record_id, shown=None, keep: bool = True) -> Markup:
+        """A link to a record; a claim's link is followed by its verdict. Kept for the pages of this folder unless the
+        caller keeps it itself (keep=False: a thread's list keeps each claim's link for the thread's pages)."""
         record = self.site.get(record_id)
         if record is None:
             return self.ref(record_id, shown)
         key = None
         if (
-            self.parent is not None
+            keep
+            and self.parent is not None
             and (shown is None or type(shown) is str)
             and not record_url(record.kind, record_id).startswith(self.src)
         ):
