@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from conftest import copy_project
 from frontline.load import load
-from frontline.site import files, pages
+from frontline.site import files, links, pages
 from frontline.site.index import Site
 from helpers import FIXTURE
 
@@ -58,3 +58,20 @@ def test_a_claims_odd_text_is_escaped_exactly_once_on_every_big_page(tmp_path: P
     for page in (claims, timeline, pages.threads_page(site)):
         assert ODD not in page and "&amp;amp;" not in page and "&amp;#x27;" not in page and pages.ROWS not in page
     assert claims == "".join(pages.index_parts(site, "claim"))
+
+
+def test_a_big_page_keeps_its_claims_verdicts_as_html_not_as_the_dicts_they_come_from(tmp_path: Path):
+    # A dict a claim kept for the rest of a worker's task (and its two lists) is three objects the collector walks
+    # again at each full collection: the big pages list every claim in one task.
+    root = copy_project(FIXTURE, tmp_path / "project")
+    site = Site(load(root), root, {})
+    shared = links.fragments(site)
+    pages.timeline_page(site)
+    claims = [r.id for r in site.kinds["claim"]]
+    assert set(shared.verdicts) == set(claims) and not shared.verdict_of
+    kept = dict(shared.verdicts)
+    again = Site(site.dataset, root, {})  # the same HTML when a claim's page has kept its verdict's dict first
+    for record in again.kinds["claim"]:
+        links.fragments(again).verdict(record.id, record)
+    assert {claim: str(links.Links(again, "timeline/").verdict(claim)) for claim in claims} == kept
+    assert any("fc-rel-count" in html for html in kept.values())

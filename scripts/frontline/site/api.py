@@ -42,8 +42,16 @@ def dumps(value, end: str = "") -> str:
 
 
 def _encode(value, newline: str, parts: list[str]) -> None:
-    """Append value's JSON to parts; newline is the line break and indent of the container value is in."""
-    if isinstance(value, str):
+    """Append value's JSON to parts; newline is the line break and indent of the container value is in. The types a
+    record's JSON mostly holds are told apart by their exact type first, anything else as the json module would."""
+    kind = type(value)
+    if kind is str:
+        parts.append(_string(value))
+    elif kind is dict:
+        _object(value, newline, parts)
+    elif kind is list:
+        _array(value, newline, parts)
+    elif isinstance(value, str):
         parts.append(_string(value))
     elif value is None:
         parts.append("null")
@@ -56,31 +64,47 @@ def _encode(value, newline: str, parts: list[str]) -> None:
     elif isinstance(value, float) and math.isfinite(value):
         parts.append(float.__repr__(value))
     elif isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-            return
-        inner = newline + "  "
-        sep = "{" + inner
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _Unusual
-            parts.append(sep + _string(key) + ": ")
-            _encode(item, inner, parts)
-            sep = "," + inner
-        parts.append(newline + "}")
+        _object(value, newline, parts)
     elif isinstance(value, list | tuple):
-        if not value:
-            parts.append("[]")
-            return
-        inner = newline + "  "
-        sep = "[" + inner
-        for item in value:
-            parts.append(sep)
-            _encode(item, inner, parts)
-            sep = "," + inner
-        parts.append(newline + "]")
+        _array(value, newline, parts)
     else:  # NaN, infinities, other types: as the json module writes them, or its error
         raise _Unusual
+
+
+def _object(value: dict, newline: str, parts: list[str]) -> None:
+    """A dict's JSON (_encode); a str value (most) is appended with its key, without a call of its own."""
+    if not value:
+        parts.append("{}")
+        return
+    inner = newline + "  "
+    sep = "{" + inner
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise _Unusual
+        if type(item) is str:
+            parts.append(f"{sep}{_string(key)}: {_string(item)}")
+        else:
+            parts.append(f"{sep}{_string(key)}: ")
+            _encode(item, inner, parts)
+        sep = "," + inner
+    parts.append(newline + "}")
+
+
+def _array(value: list | tuple, newline: str, parts: list[str]) -> None:
+    """A list's JSON (_encode); a str item is appended with its separator, without a call of its own."""
+    if not value:
+        parts.append("[]")
+        return
+    inner = newline + "  "
+    sep = "[" + inner
+    for item in value:
+        if type(item) is str:
+            parts.append(sep + _string(item))
+        else:
+            parts.append(sep)
+            _encode(item, inner, parts)
+        sep = "," + inner
+    parts.append(newline + "]")
 
 
 def write_records(site: Site, out: Path, records: list[Record], offsets: Offsets) -> None:

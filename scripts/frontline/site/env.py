@@ -242,7 +242,12 @@ def script_json(value) -> Markup:
 
 def jsonld(value) -> Markup:
     """A JSON-LD object in its <script> element."""
-    return markup(f'<script type="application/ld+json">{script_json(value)}</script>\n')
+    return ld_script(json_for_script(value))
+
+
+def ld_script(safe: str) -> Markup:
+    """JSON-LD, as script-safe JSON text already (jsonld.json_for_script, jsonld.claim_script), in its <script> element."""
+    return markup(f'<script type="application/ld+json">{safe}</script>\n')
 
 
 def html_block(body, cls: str, search: dict | None = None) -> Markup:

@@ -7,6 +7,7 @@ templates put each object into a ``<script type="application/ld+json">`` via ``j
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # the C function json.dumps(str, ensure_ascii=False) calls
 from pathlib import Path
 
 from .. import meta
@@ -36,10 +37,52 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 def json_for_script(value) -> str:
     """JSON that is safe inside a <script> element: <, > and & written as \\u escapes."""
-    text = _ENCODER.encode(value)
+    return _script_safe(_ENCODER.encode(value))
+
+
+def _script_safe(text: str) -> str:
+    """JSON text with <, >, & and the line and paragraph separators written as \\u escapes (all inside its strings)."""
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, code)
     return text
+
+
+def claim_script(site: Site, record: Record, kept: dict[str, str]) -> str:
+    """json_for_script(for_record(site, record)) for a claim, the same text, with the objects of its claimant, places
+    and sources (which recur: an actor makes some ten claims, a source some fifty) encoded once and kept in kept
+    (record id -> its object's script-safe JSON; one dict for a site's pages), and its own members written as
+    json.dumps writes them (_json). JSON's own text: an object is its members "key": value joined by ", " in braces, a
+    list its items in brackets, and the escapes only ever replace a character inside a string, so that pieces made
+    apart and joined read as the whole made at once."""
+    data = record.data
+    by_id = site.by_id
+    statement, when = data.get("statement", ""), (data.get("date") or {}).get("value")
+    own = f'{{"@context": "https://schema.org", "@type": "Claim", "identifier": {_json(record.id)}, "text": {_json(statement)}, "dateCreated": {_json(when)}'
+    out = [_script_safe(own)]  # its closing brace after the members below
+    claimant = data.get("claimant")
+    if site.get(claimant) is not None:
+        out.append(f', "author": {_kept(kept, by_id, claimant, actor)}')
+    about = [_kept(kept, by_id, p, place) for p in data.get("places") or [] if p in by_id]
+    if about:
+        out.append(f', "about": [{", ".join(about)}]')
+    sources = dict.fromkeys(e.get("source") for e in data.get("evidence") or [] if e.get("source") in by_id)
+    if sources:
+        out.append(f', "appearance": [{", ".join([_kept(kept, by_id, s, source) for s in sources])}]')
+    out.append("}")
+    return "".join(out)
+
+
+def _json(value) -> str:
+    """json.dumps(value, ensure_ascii=False): a str by the C function json's encoder calls for it, without the encoder."""
+    return encode_basestring(value) if type(value) is str else _ENCODER.encode(value)
+
+
+def _kept(kept: dict[str, str], by_id: dict, record_id: str, make) -> str:
+    """make(the record with this id) as script-safe JSON, made once for kept."""
+    found = kept.get(record_id)
+    if found is None:
+        found = kept[record_id] = json_for_script(make(by_id[record_id]))
+    return found
 
 
 def for_record(site: Site, record: Record) -> dict | None:

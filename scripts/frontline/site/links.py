@@ -35,7 +35,10 @@ class Fragments:
         self.verdicts: dict[str, str] = {}  # claim id -> its verdict's HTML
         self.source_names: dict[str, str] = {}  # source id -> its escaped label as evidence names it
         self.datings: dict[tuple[str, str], str] = {}  # (date, basis) -> a dating's date, precision and basis (dating)
-        self.verdict_of: dict[str, dict] = {}  # claim id -> its site.verdict, for its page, its box and its verdict's HTML
+        # claim id -> its site.verdict, for its page and its box in a diagram. A verdict's HTML (verdicts) takes it when
+        # it is kept, and keeps only the HTML it makes: a big page lists every claim in one task, and a dict kept for each
+        # (and its two lists) would be three objects a claim that the collector walks at each full collection.
+        self.verdict_of: dict[str, dict] = {}
         self.hrefs: dict[tuple[str, str], str] = {}  # (folder of the page, address) -> escaped relative link
         self.refs: dict[tuple[str, str], str] = {}  # (folder of the page, id) -> a link to the record with its label
         self.links: dict[tuple[str, str, str | None], str] = {}  # (folder of the page, id, shown) -> a listed record's HTML
@@ -48,6 +51,7 @@ class Fragments:
         self.arrows: dict[tuple, tuple[str, str]] = {}  # (start, end) -> an arrow's path between boxes placed there
         # (thread, folder of the page) -> each claim's relation rows and the links shown (threads.thread_items)
         self.threads: dict[tuple[int, str | None], tuple] = {}
+        self.ld: dict[str, str] = {}  # record id -> its JSON-LD object as a claim's names it, script-safe JSON (jsonld.claim_script)
 
     def verdict(self, record_id: str, record) -> dict:
         """site.verdict(record), record_id being its id: worked out once a process rather than for each use."""
@@ -81,6 +85,8 @@ class Links:
         # actors/x/, claims/c/ is ../../claims/c/ (what urls.href works out, without splitting both addresses).
         self.top = src.partition("/")[0] + "/" if src.endswith("/") else None
         self.up = "../" * src.count("/")
+        # A page one folder deep (claims/a/) reaches a page beside it (claims/c/) by ../c/: relpath's answer, without it.
+        self.beside = self.top if self.top is not None and src.count("/") == 2 else None
 
     def href(self, dst: str) -> str:
         """The escaped relative link from this page to dst."""
@@ -88,6 +94,8 @@ class Links:
             return text(href(self.src, dst))
         if self.top is not None and not dst.startswith(self.top):  # every page's link to most records: not worth keeping
             return text(self.up + dst)
+        if self.beside is not None and dst.endswith("/"):
+            return text("../" + dst[len(self.beside) :])
         key = (self.parent, dst)
         found = self.shared.hrefs.get(key)
         if found is None:
@@ -132,20 +140,22 @@ class Links:
             return EMPTY
         found = self.shared.verdicts.get(record_id)
         if found is None:
-            v = self.shared.verdict(record_id, record)
+            v = self.shared.verdict_of.get(record_id) or self.site.verdict(record)  # the HTML is kept, not the dict
             counts = "".join(f' <span class="fc-rel-count fc-rel-{text(c["relation"])}">{text(c["text"])}</span>' for c in v["counts"])
             found = f'<span class="fc-verdict">{status(v["status"]) if v["status"] else ""}{counts}</span>'
             self.shared.verdicts[record_id] = found
         return markup(found)
 
-    def listed(self, record_id, shown=None) -> Markup:
-        """A link to a record; a claim's link is followed by its verdict."""
+    def listed(self, record_id, shown=None, keep: bool = True) -> Markup:
+        """A link to a record; a claim's link is followed by its verdict. Kept for the pages of this folder unless the
+        caller keeps it itself (keep=False: a thread's list keeps each claim's link for the thread's pages)."""
         record = self.site.get(record_id)
         if record is None:
             return self.ref(record_id, shown)
         key = None
         if (
-            self.parent is not None
+            keep
+            and self.parent is not None
             and (shown is None or type(shown) is str)
             and not record_url(record.kind, record_id).startswith(self.src)
         ):

@@ -130,12 +130,16 @@ def record_page(site: Site, record: Record) -> str:
         f'<h2 id="this-record" data-pagefind-ignore>This record</h2>\n<ul class="fc-this" data-pagefind-ignore>\n<li>{edit_line}</li>\n'
         f'<li>Machine-readable: <a href="{links.href(api_url(kind, record_id))}" type="application/json">{env.text(record_id)}.json</a></li>\n</ul>\n'
     )
-    ld = jsonld.for_record(site, record)
+    if kind == "claim":  # its claimant's, places' and sources' objects encoded once a process
+        script = env.ld_script(jsonld.claim_script(site, record, links.shared.ld))
+    else:
+        ld = jsonld.for_record(site, record)
+        script = env.jsonld(ld) if ld else ""
     return "".join(
         [
             env.front_matter(site.page_title(record), f"{KIND[kind].one} in {meta.TITLE}: {site.short(record, 150)}", HIDE_TOC),
             env.html_block(markup("".join(body)), f"fc-record fc-record-{kind}", search_data(site, record, verdict)),
-            env.jsonld(ld) if ld else "",
+            script,
         ]
     )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections import deque
 
 from markupsafe import Markup
 
@@ -38,19 +37,22 @@ def neighbourhood(site: Site, claim_id: str) -> tuple[list[list[str]], list[tupl
 def _neighbourhood(shared: Fragments, site: Site, claim_id: str) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
     _, edges = site.thread(claim_id)
     around, touching = _around(shared, site, claim_id, edges)
-    depth = {claim_id: 0}
-    queue = deque([claim_id])
-    while queue and len(depth) < MAX_NODES:
-        node = queue.popleft()
-        if depth[node] >= MAX_DEPTH:
-            continue
-        for other in around.get(node, ()):
-            if other not in depth and len(depth) < MAX_NODES:
-                depth[other] = depth[node] + 1
-                queue.append(other)
-    columns: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
-    for node, d in sorted(depth.items(), key=lambda item: (item[1], item[0])):
-        columns[d].append(node)
+    # Breadth first, a level at a time: each level's claims in the order they were reached (the order a queue takes
+    # them in), the column shown of each level sorted by id.
+    depth = {claim_id: 0}  # the claims shown (a dict: in the order they were reached)
+    level = [claim_id]
+    columns: list[list[str]] = [level]
+    while len(columns) <= MAX_DEPTH and len(depth) < MAX_NODES:
+        reached = []
+        for node in level:
+            for other in around.get(node, ()):
+                if other not in depth and len(depth) < MAX_NODES:
+                    depth[other] = len(columns)
+                    reached.append(other)
+        if not reached:
+            break
+        columns.append(sorted(reached))
+        level = reached
     # The relations among the claims shown, in the thread's order: those of each claim shown, rather than a scan of
     # every relation of the thread (a relation with both sides shown is in both claims' lists; a set keeps it once).
     at = sorted({i for node in depth for i in touching.get(node, ())})
@@ -85,51 +87,58 @@ def _node(shared: Fragments, site: Site, node: str, record) -> tuple[str, list[s
         who = site.short(claimant, 32) if claimant is not None else ""
         status = shared.verdict(node, record)["status"]
         label = f"{who}: {record.data.get('statement', node)} ({status})"
-        esc = html.escape
+        esc = _escape
         found = shared.nodes[node] = (esc(who), [esc(line) for line in _lines(record.data.get("statement", node))], esc(status), esc(label))
     return found
+
+
+ESCAPED = re.compile("[&<>\"']")  # what html.escape changes
+
+
+def _escape(value: str) -> str:
+    """html.escape(value), with a text that holds none of what it changes (most) taken as it is."""
+    return value if ESCAPED.search(value) is None else html.escape(value)
 
 
 def _edge(shared: Fragments, a: str, kind: str, b: str) -> tuple[str, str, str]:
     """What a relation's arrow shows, escaped: its kind (a class), its title and its verb."""
     found = shared.edges.get((a, kind, b))
     if found is None:
-        esc = html.escape
+        esc = _escape
         verb = VERBS.get(kind, kind)
         found = shared.edges[(a, kind, b)] = (esc(kind), f"{esc(a)} {esc(verb)} {esc(b)}", esc(verb))
     return found
 
 
 # What textwrap treats apart from plain words between single spaces, beside whitespace other than a space (which
-# str.isprintable leaves out): hyphens (where it may break a word), and spaces that are not single and between words.
-NOT_PLAIN = re.compile(r"-|  |^ | $")
+# str.isprintable leaves out): hyphens (where it may break a word), spaces that are not single and between words, and
+# a word longer than a line.
+NOT_PLAIN = re.compile(f"-|  |^ | $|[^ ]{{{LINE_CHARS + 1}}}")
 
 
 def _lines(text: str) -> list[str]:
     """A statement's lines in its box: at most LINES, the last cut with an ellipsis when there is more."""
-    words = text.split(" ") if text and text.isprintable() and NOT_PLAIN.search(text) is None else []
-    lines = _plain_lines(words) if words and max(map(len, words)) <= LINE_CHARS else (WRAP.wrap(text) or [""])
+    plain = text and text.isprintable() and NOT_PLAIN.search(text) is None
+    lines = _plain_lines(text) if plain else (WRAP.wrap(text) or [""])
     if len(lines) > LINES:
         lines = lines[:LINES]
         lines[-1] = lines[-1][: LINE_CHARS - 1].rstrip() + "…"
     return lines
 
 
-def _plain_lines(words: list[str]) -> list[str]:
+def _plain_lines(text: str) -> list[str]:
     """textwrap's lines of plain words (none longer than a line) between single spaces, up to the first line past
-    LINES: each line as many words as fit. A statement mostly is such a text, and textwrap's chunking by pattern
-    costs about half of what drawing a claim's box takes the first time."""
+    LINES: each line as many words as fit, up to the last space that leaves it no longer than a line. A statement
+    mostly is such a text, and textwrap's chunking by pattern costs about half of what drawing a claim's box takes
+    the first time."""
     lines = []
-    line = words[0]
-    for word in words[1:]:
-        if len(line) + 1 + len(word) <= LINE_CHARS:
-            line = f"{line} {word}"
-        else:
-            lines.append(line)
-            if len(lines) > LINES:
-                return lines
-            line = word
-    lines.append(line)
+    while len(text) > LINE_CHARS:
+        cut = text.rfind(" ", 0, LINE_CHARS + 1)  # there is one: no word is longer than a line
+        lines.append(text[:cut])
+        if len(lines) > LINES:
+            return lines
+        text = text[cut + 1 :]
+    lines.append(text)
     return lines
 
 
@@ -277,7 +286,7 @@ def thread_items(links: Links, claim_id: str) -> tuple[list[dict], Markup]:
             return this
         out = shown.get(record_id)  # another claim's link is the same from every page in this folder
         if out is None:
-            out = shown[record_id] = str(links.listed(record_id, label))
+            out = shown[record_id] = str(links.listed(record_id, label, keep=False))  # kept here, not twice
         return out
 
     items = "".join(
