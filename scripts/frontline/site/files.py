@@ -48,7 +48,8 @@ def _write_all(fd: int, data: bytes) -> None:
 def link_or_copy(source: str, target: str) -> str:
     """target as a hard link to source, which takes no copy of its bytes; shutil.copy2's copy of source where the two
     are on different file systems, the file system refuses the link, target exists (copy2 writes over it) or source
-    is a symbolic link (copy2 copies what it points at, as before; a hard link would be to the link itself). For
+    is a symbolic link (copy2 copies what it points at, as before, where a hard link would tie the pages to that file,
+    wherever it is). For
     shutil.copytree's copy_function. A link shares the file, its bytes and its mode and times (which copy2 copies) with
     source: only for a source that is never changed in place, as the release's files are not (a new release is a new
     folder put in place whole by atomic)."""
